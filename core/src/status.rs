@@ -1,0 +1,244 @@
+//! Revocation without a network: a signed status list with one bit per
+//! serial, checked offline.
+//!
+//! A status list is a COSE_Sign1 by the issuer's key whose protected header
+//! carries `typ` (16) = [`STATUS_LIST_TYP`] and whose payload is
+//! `{? 4: exp, 6: iat, -65538: {1: first, 2: count, 3: bits}}`. Bit `i`
+//! (byte `i / 8`, bit `i % 8`, least significant first, as in the IETF
+//! Token Status List) is 1 when serial `first + i` is revoked.
+
+use minicbor::Encoder;
+use minicbor::encode::write::Cursor;
+
+use crate::cbor::{Reader, SeenKeys, invalid};
+use crate::claims::{CLAIM_EXP, CLAIM_IAT};
+use crate::cose::{self, ALG_EDDSA, CoseSign1, HEADER_ALG, HEADER_KID, HEADER_TYP};
+use crate::error::{Error, Field};
+use crate::keys::{Kid, PublicKey, SigningKey};
+use crate::sizes::{KID_LEN, MAX_STATUS_BITS_LEN, MAX_STATUS_SERIALS};
+use crate::trust::TrustStore;
+
+/// The `typ` header value that marks a status list.
+pub const STATUS_LIST_TYP: &str = "application/tessera-status+cwt";
+/// Private-use claim key of the status map.
+pub const CLAIM_STATUS: i64 = -65538;
+/// Status map key: first serial covered.
+pub const STATUS_FIRST: i64 = 1;
+/// Status map key: number of serials covered.
+pub const STATUS_COUNT: i64 = 2;
+/// Status map key: the bits.
+pub const STATUS_BITS: i64 = 3;
+
+/// Bytes of bits needed for `count` serials.
+pub const fn bits_len(count: u32) -> usize {
+    (count as usize).div_ceil(8)
+}
+
+/// Mark serial index `index` (serial minus `first`) revoked in `bits`.
+pub fn set_revoked(bits: &mut [u8], index: u32) -> Result<(), Error> {
+    let byte = bits
+        .get_mut((index / 8) as usize)
+        .ok_or(Error::InvalidField(Field::StatusBits))?;
+    *byte |= 1 << (index % 8);
+    Ok(())
+}
+
+/// A verified status list; the bits borrow from the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct StatusList<'a> {
+    /// The issuer key that signed the list.
+    pub issuer: PublicKey,
+    /// Its key id.
+    pub kid: Kid,
+    /// When the list was made (seconds since the Unix epoch); a verifier
+    /// without a clock uses it as the time floor for expiry checks.
+    pub issued_at: u64,
+    /// When the list stops being current, if the issuer set a next update.
+    pub expires: Option<u64>,
+    /// First serial covered.
+    pub first: u32,
+    /// Number of serials covered.
+    pub count: u32,
+    /// One bit per serial, [`bits_len`]`(count)` bytes.
+    pub bits: &'a [u8],
+}
+
+impl<'a> StatusList<'a> {
+    /// Decode and verify a signed status list against the trusted issuers.
+    /// With `now`, a list past its `exp` is [`Error::StatusListStale`].
+    pub fn verify<const N: usize>(
+        bytes: &'a [u8],
+        trust: &TrustStore<N>,
+        now: Option<u64>,
+    ) -> Result<Self, Error> {
+        let message = CoseSign1::from_slice(bytes)?;
+        if message.typ != Some(STATUS_LIST_TYP) {
+            return Err(Error::NotAStatusList);
+        }
+        let signer = trust.signer_of(&message)?;
+        let list = decode_payload(message.payload, message.payload_offset, signer.key)?;
+        list.check_current(now)?;
+        Ok(list)
+    }
+
+    /// Fail with [`Error::StatusListStale`] if `now` is at or past `exp`.
+    pub fn check_current(&self, now: Option<u64>) -> Result<(), Error> {
+        match (now, self.expires) {
+            (Some(now), Some(exp)) if now >= exp => Err(Error::StatusListStale { exp }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Is `serial` revoked? `None` when the list does not cover it.
+    pub fn is_revoked(&self, serial: u32) -> Option<bool> {
+        let index = serial.checked_sub(self.first)?;
+        if index >= self.count {
+            return None;
+        }
+        let byte = self.bits.get((index / 8) as usize)?;
+        Some(byte & (1 << (index % 8)) != 0)
+    }
+
+    /// How many serials the list marks revoked.
+    pub fn revoked_count(&self) -> u32 {
+        self.bits.iter().map(|b| b.count_ones()).sum()
+    }
+}
+
+fn decode_payload(payload: &[u8], base: usize, issuer: PublicKey) -> Result<StatusList<'_>, Error> {
+    let mut r = Reader::new(payload, base);
+    let n = r.map(Error::NotAStatusList)?;
+    let mut seen = SeenKeys::new();
+    let (mut iat, mut exp, mut status) = (None, None, None);
+    for _ in 0..n {
+        let key_offset = r.offset();
+        let key = r.key()?;
+        seen.insert(key, key_offset)?;
+        match key.label() {
+            Some(CLAIM_IAT) => iat = Some(r.u64(invalid(Field::IssuedAt))?),
+            Some(CLAIM_EXP) => exp = Some(r.u64(invalid(Field::Expiry))?),
+            Some(CLAIM_STATUS) => status = Some(decode_status_map(&mut r)?),
+            _ => r.skip(2)?,
+        }
+    }
+    r.finish()?;
+    let issued_at = iat.ok_or(Error::MissingField(Field::IssuedAt))?;
+    let (first, count, bits) = status.ok_or(Error::MissingField(Field::StatusList))?;
+    if exp.is_some_and(|e| e <= issued_at) {
+        return Err(Error::InvalidField(Field::Expiry));
+    }
+    Ok(StatusList {
+        issuer,
+        kid: issuer.kid(),
+        issued_at,
+        expires: exp,
+        first,
+        count,
+        bits,
+    })
+}
+
+fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<(u32, u32, &'a [u8]), Error> {
+    let n = r.map(invalid(Field::StatusList))?;
+    let mut seen = SeenKeys::new();
+    let (mut first, mut count, mut bits) = (None, None, None);
+    for _ in 0..n {
+        let key_offset = r.offset();
+        let key = r.key()?;
+        seen.insert(key, key_offset)?;
+        match key.label() {
+            Some(STATUS_FIRST) => {
+                let v = r.u64(invalid(Field::StatusFirst))?;
+                first = Some(u32::try_from(v).map_err(|_| invalid(Field::StatusFirst))?);
+            }
+            Some(STATUS_COUNT) => {
+                let v = r.u64(invalid(Field::StatusCount))?;
+                if v > u64::from(MAX_STATUS_SERIALS) {
+                    return Err(Error::FieldTooLong(Field::StatusCount));
+                }
+                count = Some(v as u32);
+            }
+            Some(STATUS_BITS) => bits = Some(r.bytes(invalid(Field::StatusBits))?),
+            Some(other) if other < 0 => return Err(Error::UnknownCriticalField { key: other }),
+            _ => r.skip(3)?,
+        }
+    }
+    let first = first.ok_or(Error::MissingField(Field::StatusFirst))?;
+    let count = count.ok_or(Error::MissingField(Field::StatusCount))?;
+    let bits = bits.ok_or(Error::MissingField(Field::StatusBits))?;
+    check_shape(first, count, bits)?;
+    Ok((first, count, bits))
+}
+
+fn check_shape(first: u32, count: u32, bits: &[u8]) -> Result<(), Error> {
+    if count > MAX_STATUS_SERIALS {
+        return Err(Error::FieldTooLong(Field::StatusCount));
+    }
+    if u64::from(first) + u64::from(count) > u64::from(u32::MAX) + 1 {
+        return Err(Error::InvalidField(Field::StatusCount));
+    }
+    if bits.len() != bits_len(count) {
+        return Err(Error::InvalidField(Field::StatusBits));
+    }
+    Ok(())
+}
+
+/// A status list ready to be signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusListBuilder<'a> {
+    /// When the list is made.
+    pub issued_at: u64,
+    /// Optional next-update time after which verifiers call it stale.
+    pub expires: Option<u64>,
+    /// First serial covered.
+    pub first: u32,
+    /// Number of serials covered (at most [`MAX_STATUS_SERIALS`]).
+    pub count: u32,
+    /// [`bits_len`]`(count)` bytes; see [`set_revoked`].
+    pub bits: &'a [u8],
+}
+
+/// Length of the protected header of a status list.
+const STATUS_PROTECTED_LEN: usize = 5 + KID_LEN + 2 + STATUS_LIST_TYP.len();
+
+impl StatusListBuilder<'_> {
+    fn encode_payload(&self, out: &mut [u8]) -> Result<usize, Error> {
+        check_shape(self.first, self.count, self.bits)?;
+        let mut e = Encoder::new(Cursor::new(out));
+        e.map(2 + u64::from(self.expires.is_some()))?;
+        if let Some(exp) = self.expires {
+            if exp <= self.issued_at {
+                return Err(Error::InvalidField(Field::Expiry));
+            }
+            e.i64(CLAIM_EXP)?.u64(exp)?;
+        }
+        e.i64(CLAIM_IAT)?.u64(self.issued_at)?;
+        e.i64(CLAIM_STATUS)?.map(3)?;
+        e.i64(STATUS_FIRST)?.u32(self.first)?;
+        e.i64(STATUS_COUNT)?.u32(self.count)?;
+        e.i64(STATUS_BITS)?.bytes(self.bits)?;
+        Ok(e.into_writer().position())
+    }
+
+    /// Sign the list with `key` into `out`; returns the length. A full list
+    /// of 65,536 serials needs [`MAX_STATUS_LIST_LEN`](crate::sizes::MAX_STATUS_LIST_LEN) bytes.
+    pub fn sign(&self, key: &SigningKey, out: &mut [u8]) -> Result<usize, Error> {
+        let mut protected = [0u8; STATUS_PROTECTED_LEN];
+        let mut e = Encoder::new(Cursor::new(&mut protected[..]));
+        e.map(3)?
+            .i64(HEADER_ALG)?
+            .i64(ALG_EDDSA)?
+            .i64(HEADER_KID)?
+            .bytes(key.kid().as_bytes())?
+            .i64(HEADER_TYP)?
+            .str(STATUS_LIST_TYP)?;
+        let len = e.into_writer().position();
+        let protected = protected.get(..len).ok_or(Error::BufferTooSmall)?;
+        cose::sign1_with(protected, &crate::builder::UNPROTECTED, key, out, |dst| {
+            self.encode_payload(dst)
+        })
+    }
+}
+
+const _: () = assert!(MAX_STATUS_BITS_LEN == bits_len(MAX_STATUS_SERIALS));

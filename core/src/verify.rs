@@ -1,0 +1,200 @@
+//! Verifying a badge: structure, issuer, signature, claims, time, revocation
+//! and card binding, in that order.
+
+use serde::Serialize;
+
+use crate::claims::BadgeClaims;
+use crate::cose::CoseSign1;
+use crate::error::Error;
+use crate::keys::{Kid, PublicKey};
+use crate::recipient::{Salt, Subject};
+use crate::sizes::KID_LEN;
+use crate::status::{STATUS_LIST_TYP, StatusList};
+use crate::trust::TrustStore;
+
+/// A badge whose signature, issuer, validity period and revocation status
+/// were checked. Text fields borrow from the verified bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct VerifiedBadge<'a> {
+    /// The signed claims.
+    pub claims: BadgeClaims<'a>,
+    /// Key id of the issuer key that signed it.
+    pub kid: Kid,
+    /// The issuer key that signed it.
+    pub issuer_key: PublicKey,
+    /// The time the validity period was checked against (the caller's `now`
+    /// or the status list's issue time, whichever is later); `None` when no
+    /// time was known, so expiry was **not** checked.
+    pub checked_at: Option<u64>,
+    /// Whether a status list was consulted.
+    pub revocation_checked: bool,
+}
+
+/// Verify a badge (a tagged COSE_Sign1) against the trusted issuers.
+///
+/// * `now`: the current time in seconds since the Unix epoch, if known.
+/// * `status`: the issuer's latest verified [`StatusList`]. Its issue time is
+///   a floor for `now`, so a kiosk without a clock still rejects badges that
+///   expired before the list was made.
+///
+/// Checks run in this order and the first failure is returned: structure and
+/// algorithm, issuer lookup by `kid`, signature, claims, validity period,
+/// status list issuer and freshness, revocation.
+pub fn verify<'a, const N: usize>(
+    bytes: &'a [u8],
+    trust: &TrustStore<N>,
+    now: Option<u64>,
+    status: Option<&StatusList<'_>>,
+) -> Result<VerifiedBadge<'a>, Error> {
+    let message = CoseSign1::from_slice(bytes)?;
+    if message.typ == Some(STATUS_LIST_TYP) {
+        return Err(Error::NotCoseSign1);
+    }
+    let signer = trust.signer_of(&message)?;
+    let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
+    debug!("badge serial {} signature ok", claims.serial);
+
+    let checked_at = match (now, status) {
+        (Some(now), Some(list)) => Some(now.max(list.issued_at)),
+        (Some(now), None) => Some(now),
+        (None, Some(list)) => Some(list.issued_at),
+        (None, None) => None,
+    };
+    if let Some(t) = checked_at {
+        if let Some(nbf) = claims.not_before
+            && t < nbf
+        {
+            return Err(Error::NotYetValid { nbf });
+        }
+        if let Some(exp) = claims.expires
+            && t >= exp
+        {
+            return Err(Error::Expired { exp });
+        }
+    }
+    if let Some(list) = status {
+        if list.issuer != signer.key {
+            return Err(Error::StatusListWrongIssuer);
+        }
+        list.check_current(now)?;
+        match list.is_revoked(claims.serial) {
+            Some(true) => {
+                return Err(Error::Revoked {
+                    serial: claims.serial,
+                });
+            }
+            Some(false) => {}
+            // Issued after the list was made: the list cannot know it yet.
+            None if claims.issued_at >= list.issued_at => {}
+            None => {
+                return Err(Error::NotInStatusList {
+                    serial: claims.serial,
+                });
+            }
+        }
+    }
+    Ok(VerifiedBadge {
+        claims,
+        kid: signer.kid,
+        issuer_key: signer.key,
+        checked_at,
+        revocation_checked: status.is_some(),
+    })
+}
+
+/// Verify a badge read from a card whose UID the reader reported: as
+/// [`verify`], then [`VerifiedBadge::check_card_uid`].
+pub fn verify_card<'a, const N: usize>(
+    bytes: &'a [u8],
+    card_uid: &[u8],
+    trust: &TrustStore<N>,
+    now: Option<u64>,
+    status: Option<&StatusList<'_>>,
+) -> Result<VerifiedBadge<'a>, Error> {
+    let badge = verify(bytes, trust, now, status)?;
+    badge.check_card_uid(card_uid)?;
+    Ok(badge)
+}
+
+/// The JSON summary of a verified badge (see [`VerifiedBadge::summary_json`]).
+#[derive(Serialize)]
+struct Summary<'a> {
+    verdict: &'static str,
+    serial: u32,
+    kid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer: Option<&'a str>,
+    recipient: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_name: Option<&'a str>,
+    achievement_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    achievement_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a str>,
+    issued_at: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_before: Option<u64>,
+    card_bound: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_at: Option<u64>,
+    revocation_checked: bool,
+}
+
+impl VerifiedBadge<'_> {
+    /// Fail with [`Error::CardMismatch`] if the badge is bound to a card and
+    /// `card_uid` is not that card's UID. Unbound badges pass.
+    pub fn check_card_uid(&self, card_uid: &[u8]) -> Result<(), Error> {
+        match self.claims.card_uid {
+            Some(bound) if bound != card_uid => Err(Error::CardMismatch),
+            _ => Ok(()),
+        }
+    }
+
+    /// Does the badge belong to `identity`, given the recipient's claim code?
+    pub fn is_for(&self, salt: &Salt, identity: &str) -> bool {
+        Subject::matches(self.claims.subject, salt, identity)
+    }
+
+    /// Write a JSON summary of the badge (what a kiosk sends to its display
+    /// or host) into `out`; returns the length. A buffer of
+    /// [`SUMMARY_JSON_MAX_LEN`](crate::sizes::SUMMARY_JSON_MAX_LEN) bytes
+    /// always suffices.
+    pub fn summary_json(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let mut kid = [0u8; 2 * KID_LEN];
+        for (pair, b) in kid.chunks_exact_mut(2).zip(self.kid.as_bytes()) {
+            for (dst, nibble) in pair.iter_mut().zip([b >> 4, b & 0x0f]) {
+                *dst = b"0123456789abcdef"
+                    .get(usize::from(nibble))
+                    .copied()
+                    .unwrap_or(b'0');
+            }
+        }
+        let kid = core::str::from_utf8(&kid).map_err(|_| Error::BufferTooSmall)?;
+        let c = &self.claims;
+        let summary = Summary {
+            verdict: "valid",
+            serial: c.serial,
+            kid,
+            issuer: c.issuer,
+            recipient: c.subject,
+            display_name: c.display_name,
+            achievement_id: c.achievement_id,
+            achievement_name: c.achievement_name,
+            level: c.level,
+            evidence: c.evidence,
+            issued_at: c.issued_at,
+            expires: c.expires,
+            not_before: c.not_before,
+            card_bound: c.card_uid.is_some(),
+            checked_at: self.checked_at,
+            revocation_checked: self.revocation_checked,
+        };
+        serde_json_core::to_slice(&summary, out).map_err(|_| Error::BufferTooSmall)
+    }
+}
