@@ -31,7 +31,7 @@ pub const MAX_ISSUER_LEN: usize = 48;
 /// Longest achievement id in the standard profile.
 pub const MAX_ACHIEVEMENT_ID_LEN: usize = 24;
 /// Longest achievement id in the mini profile.
-pub const MINI_MAX_ACHIEVEMENT_ID_LEN: usize = 8;
+pub const MINI_MAX_ACHIEVEMENT_ID_LEN: usize = 7;
 /// Longest achievement name.
 pub const MAX_ACHIEVEMENT_NAME_LEN: usize = 64;
 /// Longest evidence URL.
@@ -51,7 +51,7 @@ pub const MAX_SERIAL: u32 = u32::MAX;
 pub const MINI_MAX_LEN: usize = 130;
 /// Largest encoded standard badge: every field at its limit still leaves
 /// room to spare in an NTAG215's 496-byte NDEF area.
-pub const STANDARD_MAX_LEN: usize = 440;
+pub const STANDARD_MAX_LEN: usize = 456;
 /// Bytes the NDEF framing of one badge may add (TLV, record header, type
 /// name and terminator) for the mini profile budget.
 pub const NDEF_OVERHEAD_MAX: usize = 14;

@@ -1,1 +1,148 @@
-//! Shared helpers for the integration tests.
+//! Shared helpers for the integration tests: loading vectors (data files),
+//! a fixed test issuer, and building arbitrary signed COSE messages so the
+//! negative tests can feed the verifier exactly the bytes they mean.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: test support code; a failed fixture load must stop the test loudly.
+
+use std::path::PathBuf;
+
+use tessera_core::{
+    BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, Subject, TrustStore, cose,
+};
+
+/// The folder with the test vectors (`tests/vectors`).
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Read a JSON vector file below `tests/vectors`.
+pub fn read_json(name: &str) -> serde_json::Value {
+    let path = vectors_dir().join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON in {}: {e}", path.display()))
+}
+
+/// Decode a hex string field (upper or lower case).
+pub fn hex_str(value: &serde_json::Value) -> Vec<u8> {
+    hex::decode(value.as_str().expect("hex string")).expect("valid hex")
+}
+
+/// Parse annotated hex: one CBOR item per line, `#` starts a comment.
+pub fn annotated_hex(text: &str) -> Vec<u8> {
+    let digits: String = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .flat_map(|l| l.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    hex::decode(digits).expect("annotated hex has an odd or bad digit")
+}
+
+/// The fixed test issuer (seed: 32 bytes of 0x01).
+pub fn issuer() -> SigningKey {
+    SigningKey::from_seed([1; 32])
+}
+
+/// A second issuer, for "wrong issuer" cases (seed: 32 bytes of 0x02).
+pub fn other_issuer() -> SigningKey {
+    SigningKey::from_seed([2; 32])
+}
+
+/// A trust store holding `keys`.
+pub fn trust(keys: &[&SigningKey]) -> TrustStore {
+    let mut t = TrustStore::new();
+    for k in keys {
+        t.add(k.public_key()).unwrap();
+    }
+    t
+}
+
+/// 2026-11-25T00:00:00Z, the time the fixtures are checked at.
+pub const NOW: u64 = 1_795_564_800;
+/// Issue time of the fixtures (2026-09-01T00:00:00Z).
+pub const ISSUED: u64 = 1_788_220_800;
+/// Expiry of the standard fixture (2029-09-01T00:00:00Z).
+pub const EXPIRES: u64 = 1_883_001_600;
+
+/// The fixed recipient salt of the fixtures.
+pub fn salt() -> Salt {
+    Salt::from([0x5a; 10])
+}
+
+/// The fixed recipient commitment of the fixtures.
+pub fn subject() -> Subject {
+    Subject::commit(&salt(), "ada.lovelace@example.org")
+}
+
+/// A typical mini badge's claims.
+pub fn mini_claims(sub: &Subject) -> BadgeClaims<'_> {
+    let mut c = BadgeClaims::new(sub.as_str(), 1042, ISSUED, "RS-101");
+    c.level = Some(2);
+    c
+}
+
+/// A typical standard badge's claims.
+pub fn standard_claims(sub: &Subject) -> BadgeClaims<'_> {
+    let mut c = BadgeClaims::new(sub.as_str(), 1042, ISSUED, "RUST-101");
+    c.issuer = Some("Tessera Test Center Lyon");
+    c.achievement_name = Some("Rust Fundamentals");
+    c.level = Some(2);
+    c.expires = Some(EXPIRES);
+    c.evidence = Some("https://tc.example.org/e/1042");
+    c.display_name = Some("Ada Lovelace");
+    c
+}
+
+/// Sign `claims` in `profile` with `key` and return the message bytes.
+pub fn sign(profile: Profile, claims: BadgeClaims<'_>, key: &SigningKey) -> Vec<u8> {
+    let mut buf = [0u8; 1024];
+    let len = BadgeBuilder::new(profile, claims)
+        .sign(key, &mut buf)
+        .expect("fixture signs");
+    buf[..len].to_vec()
+}
+
+/// Build a tagged COSE_Sign1 from raw parts, signed by `key` over the
+/// Sig_structure of `protected` and `payload`, whatever they contain.
+pub fn forge(
+    tag: u64,
+    protected: &[u8],
+    unprotected: &[u8],
+    payload: &[u8],
+    key: &SigningKey,
+) -> Vec<u8> {
+    let mut tbs = vec![0u8; payload.len() + protected.len() + 64];
+    let n = cose::write_to_be_signed(protected, payload, &mut tbs).unwrap();
+    let sig = key.sign(&tbs[..n]);
+    let mut out = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut out);
+    e.tag(minicbor::data::Tag::new(tag))
+        .unwrap()
+        .array(4)
+        .unwrap()
+        .bytes(protected)
+        .unwrap();
+    out.extend_from_slice(unprotected);
+    let mut e = minicbor::Encoder::new(&mut out);
+    e.bytes(payload).unwrap().bytes(sig.as_bytes()).unwrap();
+    out
+}
+
+/// Encode a CBOR value with a closure, for hand-made payloads and headers.
+pub fn cbor(f: impl FnOnce(&mut minicbor::Encoder<&mut Vec<u8>>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut out);
+    f(&mut e);
+    out
+}
+
+/// The protected header Tessera writes for `key`.
+pub fn protected_for(key: &SigningKey) -> Vec<u8> {
+    tessera_core::protected_header(&key.kid()).to_vec()
+}
