@@ -1,6 +1,11 @@
 //! Badges end to end through the public API: round trips, size budgets,
 //! the golden byte layout, keys and recipient commitments.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 // Reason: tests.
 
 use tessera_core::sizes::{

@@ -1,6 +1,11 @@
 //! The COSE working group's EdDSA examples (tests/vectors/cose): verify,
 //! reproduce the Sig_structure, re-sign byte for byte, reject wrong tags.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 // Reason: tests.
 
 use serde_json::Value;

