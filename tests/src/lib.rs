@@ -146,3 +146,77 @@ pub fn cbor(f: impl FnOnce(&mut minicbor::Encoder<&mut Vec<u8>>)) -> Vec<u8> {
 pub fn protected_for(key: &SigningKey) -> Vec<u8> {
     tessera_core::protected_header(&key.kid()).to_vec()
 }
+
+/// Check that `bytes` is one item of deterministic CBOR (RFC 8949 §4.2.1):
+/// shortest heads, definite lengths, map keys in strictly increasing
+/// bytewise order of their encodings, nothing after the item. Independent
+/// of the encoder under test: it reads raw heads.
+pub fn is_deterministic_cbor(bytes: &[u8]) -> Result<(), String> {
+    fn head(b: &[u8], i: &mut usize) -> Result<(u8, u64), String> {
+        let ib = *b.get(*i).ok_or("truncated")?;
+        *i += 1;
+        let (mt, ai) = (ib >> 5, ib & 0x1f);
+        let n = match ai {
+            0..=23 => return Ok((mt, u64::from(ai))),
+            24 => 1,
+            25 => 2,
+            26 => 4,
+            27 => 8,
+            31 => return Err(format!("indefinite length at {}", *i - 1)),
+            _ => return Err(format!("reserved additional info at {}", *i - 1)),
+        };
+        let raw = b.get(*i..*i + n).ok_or("truncated head")?;
+        *i += n;
+        let v = raw.iter().fold(0u64, |a, x| (a << 8) | u64::from(*x));
+        let min = match n {
+            1 => 24,
+            2 => 0x100,
+            4 => 0x1_0000,
+            _ => 0x1_0000_0000,
+        };
+        if mt != 7 && v < min {
+            return Err(format!("non-shortest head at {}", *i - 1 - n));
+        }
+        Ok((mt, v))
+    }
+    fn item(b: &[u8], i: &mut usize) -> Result<(), String> {
+        let (mt, v) = head(b, i)?;
+        match mt {
+            0 | 1 | 7 => Ok(()),
+            2 | 3 => {
+                *i += v as usize;
+                if *i > b.len() {
+                    Err("truncated string".into())
+                } else {
+                    Ok(())
+                }
+            }
+            4 => (0..v).try_for_each(|_| item(b, i)),
+            5 => {
+                let mut prev: Option<Vec<u8>> = None;
+                for _ in 0..v {
+                    let start = *i;
+                    item(b, i)?;
+                    let key = b[start..*i].to_vec();
+                    if let Some(p) = &prev {
+                        if *p >= key {
+                            return Err(format!("map keys out of order at {start}"));
+                        }
+                    }
+                    prev = Some(key);
+                    item(b, i)?;
+                }
+                Ok(())
+            }
+            6 => item(b, i),
+            _ => Err("bad major type".into()),
+        }
+    }
+    let mut i = 0;
+    item(bytes, &mut i)?;
+    if i == bytes.len() {
+        Ok(())
+    } else {
+        Err(format!("trailing bytes at {i}"))
+    }
+}

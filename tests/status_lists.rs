@@ -1,0 +1,189 @@
+//! Signed status lists: revocation and the time floor for clock-less kiosks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_STATUS_SERIALS};
+use tessera_core::status::{bits_len, set_revoked};
+use tessera_core::{
+    BadgeClaims, Error, Field, Profile, SigningKey, StatusList, StatusListBuilder, verify,
+};
+use tessera_tests::*;
+
+fn signed_list(
+    first: u32,
+    count: u32,
+    revoked: &[u32],
+    issued_at: u64,
+    key: &SigningKey,
+) -> Vec<u8> {
+    let mut bits = vec![0u8; bits_len(count)];
+    for serial in revoked {
+        set_revoked(&mut bits, serial - first).unwrap();
+    }
+    let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
+    let n = StatusListBuilder {
+        issued_at,
+        expires: Some(issued_at + 7 * 86_400),
+        first,
+        count,
+        bits: &bits,
+    }
+    .sign(key, &mut out)
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+#[test]
+fn full_list_of_65536_serials_works() {
+    let revoked = [1, 2, 1042, 40_000, 65_536];
+    let bytes = signed_list(1, MAX_STATUS_SERIALS, &revoked, NOW - 60, &issuer());
+    assert!(bytes.len() <= MAX_STATUS_LIST_LEN, "{} bytes", bytes.len());
+    eprintln!("65,536-serial status list: {} bytes", bytes.len());
+    let list = StatusList::verify(&bytes, &trust(&[&issuer()]), Some(NOW)).unwrap();
+    assert_eq!((list.first, list.count), (1, MAX_STATUS_SERIALS));
+    assert_eq!(list.revoked_count(), revoked.len() as u32);
+    for serial in revoked {
+        assert_eq!(list.is_revoked(serial), Some(true), "serial {serial}");
+    }
+    for serial in [3, 1041, 1043, 39_999, 65_535] {
+        assert_eq!(list.is_revoked(serial), Some(false), "serial {serial}");
+    }
+    assert_eq!(list.is_revoked(0), None);
+    assert_eq!(list.is_revoked(65_537), None);
+    // The badge with serial 1042 is revoked through verify().
+    let badge = sign(Profile::Mini, mini_claims(&subject()), &issuer());
+    assert_eq!(
+        verify(&badge, &trust(&[&issuer()]), Some(NOW), Some(&list)).unwrap_err(),
+        Error::Revoked { serial: 1042 }
+    );
+}
+
+#[test]
+fn clockless_kiosk_uses_the_list_time_as_floor() {
+    let sub = subject();
+    let mut claims = standard_claims(&sub);
+    claims.expires = Some(NOW - 3600); // expired an hour before the list was made
+    let badge = sign(Profile::Standard, claims, &issuer());
+    let store = trust(&[&issuer()]);
+    let bytes = signed_list(1000, 100, &[], NOW, &issuer());
+    let list = StatusList::verify(&bytes, &store, None).unwrap();
+    // No clock: without a list the expiry cannot be checked...
+    assert_eq!(verify(&badge, &store, None, None).unwrap().checked_at, None);
+    // ...with the list, its issue time is the floor.
+    assert_eq!(
+        verify(&badge, &store, None, Some(&list)).unwrap_err(),
+        Error::Expired { exp: NOW - 3600 }
+    );
+    // A clock that runs behind the list is corrected by the floor too.
+    assert_eq!(
+        verify(&badge, &store, Some(NOW - 86_400), Some(&list)).unwrap_err(),
+        Error::Expired { exp: NOW - 3600 }
+    );
+    let ok = sign(Profile::Standard, standard_claims(&sub), &issuer());
+    let v = verify(&ok, &store, None, Some(&list)).unwrap();
+    assert_eq!(v.checked_at, Some(NOW));
+    assert!(v.revocation_checked);
+}
+
+#[test]
+fn badge_issued_after_the_list_is_accepted() {
+    let store = trust(&[&issuer()]);
+    let bytes = signed_list(1, 1000, &[5], ISSUED - 86_400, &issuer());
+    let list = StatusList::verify(&bytes, &store, Some(ISSUED + 10)).unwrap();
+    // Serial 1042 is past the list, and the badge is newer than the list.
+    let sub = subject();
+    let badge = sign(
+        Profile::Mini,
+        BadgeClaims::new(sub.as_str(), 1042, ISSUED, "RS-101"),
+        &issuer(),
+    );
+    verify(&badge, &store, Some(ISSUED + 10), Some(&list)).unwrap();
+}
+
+#[test]
+fn tampered_or_untrusted_list_is_rejected() {
+    let store = trust(&[&issuer()]);
+    let mut bytes = signed_list(1, 64, &[], NOW, &issuer());
+    let n = bytes.len();
+    bytes[n - 70] ^= 0x01; // a revocation bit
+    assert_eq!(
+        StatusList::verify(&bytes, &store, Some(NOW)).unwrap_err(),
+        Error::SignatureInvalid
+    );
+    let other = signed_list(1, 64, &[], NOW, &other_issuer());
+    assert_eq!(
+        StatusList::verify(&other, &store, Some(NOW)).unwrap_err(),
+        Error::UnknownIssuer
+    );
+}
+
+#[test]
+fn malformed_list_shapes_are_refused_when_building() {
+    let mut out = vec![0u8; 1024];
+    let wrong_bits = StatusListBuilder {
+        issued_at: NOW,
+        expires: None,
+        first: 1,
+        count: 17,
+        bits: &[0; 2],
+    };
+    assert_eq!(
+        wrong_bits.sign(&issuer(), &mut out),
+        Err(Error::InvalidField(Field::StatusBits))
+    );
+    let bits = vec![0u8; bits_len(MAX_STATUS_SERIALS) + 1];
+    let too_many = StatusListBuilder {
+        issued_at: NOW,
+        expires: None,
+        first: 1,
+        count: MAX_STATUS_SERIALS + 1,
+        bits: &bits,
+    };
+    assert_eq!(
+        too_many.sign(&issuer(), &mut out),
+        Err(Error::FieldTooLong(Field::StatusCount))
+    );
+    let past_end = StatusListBuilder {
+        issued_at: NOW,
+        expires: None,
+        first: u32::MAX,
+        count: 8,
+        bits: &[0],
+    };
+    assert_eq!(
+        past_end.sign(&issuer(), &mut out),
+        Err(Error::InvalidField(Field::StatusCount))
+    );
+    let backwards = StatusListBuilder {
+        issued_at: NOW,
+        expires: Some(NOW),
+        first: 1,
+        count: 8,
+        bits: &[0],
+    };
+    assert_eq!(
+        backwards.sign(&issuer(), &mut out),
+        Err(Error::InvalidField(Field::Expiry))
+    );
+    assert_eq!(
+        set_revoked(&mut [0u8; 1], 8),
+        Err(Error::InvalidField(Field::StatusBits))
+    );
+    let small = StatusListBuilder {
+        issued_at: NOW,
+        expires: None,
+        first: 1,
+        count: 8,
+        bits: &[0],
+    };
+    assert_eq!(
+        small.sign(&issuer(), &mut out[..40]),
+        Err(Error::BufferTooSmall)
+    );
+}
