@@ -198,10 +198,10 @@ pub fn is_deterministic_cbor(bytes: &[u8]) -> Result<(), String> {
                     let start = *i;
                     item(b, i)?;
                     let key = b[start..*i].to_vec();
-                    if let Some(p) = &prev {
-                        if *p >= key {
-                            return Err(format!("map keys out of order at {start}"));
-                        }
+                    if let Some(p) = &prev
+                        && *p >= key
+                    {
+                        return Err(format!("map keys out of order at {start}"));
                     }
                     prev = Some(key);
                     item(b, i)?;
