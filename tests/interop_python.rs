@@ -1,0 +1,131 @@
+//! Interop both ways with independent implementations (Python `pycose` and
+//! `cwt`, see tests/interop/requirements.txt; `.ci/run` installs them):
+//! badges we sign verify there given our exported COSE_Key, and a badge
+//! pycose signs with our claims layout verifies here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tessera_core::{CoseSign1, Error, Profile, verify};
+use tessera_tests::*;
+
+fn script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("interop")
+        .join(name)
+}
+
+fn python(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output {
+    let mut cmd = Command::new("python3");
+    for a in args {
+        cmd.arg(a);
+    }
+    let out = cmd.output().unwrap_or_else(|e| {
+        panic!("cannot run python3 ({e}); install Python 3 and `pip install -r tests/interop/requirements.txt`")
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("ModuleNotFoundError") {
+        panic!(
+            "Python modules missing: run `pip install -r tests/interop/requirements.txt`\n{stderr}"
+        );
+    }
+    out
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tessera-interop-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn exported_key(dir: &Path) -> PathBuf {
+    let mut buf = [0u8; 128];
+    let n = issuer().public_key().to_cose_key(&mut buf).unwrap();
+    write(dir, "issuer.cose_key", &buf[..n])
+}
+
+#[test]
+fn our_badges_verify_with_pycose_and_cwt() {
+    let dir = temp_dir("ours");
+    let key = exported_key(&dir);
+    let sub = subject();
+    for (profile, claims) in [
+        (Profile::Standard, standard_claims(&sub)),
+        (Profile::Mini, mini_claims(&sub)),
+    ] {
+        let bytes = sign(profile, claims, &issuer());
+        let badge = write(&dir, "badge.cbor", &bytes);
+        let out = python(&[&script("verify_with_pycose.py"), &badge, &key]);
+        assert!(
+            out.status.success(),
+            "{profile:?}: independent verify failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(seen["serial"], claims.serial);
+        assert_eq!(seen["sub"], claims.subject);
+        assert_eq!(seen["iat"], claims.issued_at);
+        assert_eq!(seen["achievement_id"], claims.achievement_id);
+        assert_eq!(seen["achievement_name"].as_str(), claims.achievement_name);
+        assert_eq!(seen["display_name"].as_str(), claims.display_name);
+        assert_eq!(seen["iss"].as_str(), claims.issuer);
+        assert_eq!(seen["exp"].as_u64(), claims.expires);
+    }
+}
+
+#[test]
+fn tampered_badge_fails_in_pycose_too() {
+    let dir = temp_dir("tampered");
+    let key = exported_key(&dir);
+    let mut bytes = sign(Profile::Standard, standard_claims(&subject()), &issuer());
+    let pos = bytes.windows(8).position(|w| w == b"RUST-101").unwrap();
+    bytes[pos + 7] = b'2';
+    let badge = write(&dir, "badge.cbor", &bytes);
+    let out = python(&[&script("verify_with_pycose.py"), &badge, &key]);
+    assert!(!out.status.success(), "pycose accepted a tampered badge");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signature does not verify"));
+}
+
+#[test]
+fn pycose_badge_verifies_in_tessera_core() {
+    let dir = temp_dir("theirs");
+    let out_path = dir.join("pycose.cbor");
+    let seed = hex::encode([1u8; 32]); // the test issuer's seed
+    let out = python(&[&script("sign_with_pycose.py"), &seed, &out_path]);
+    assert!(
+        out.status.success(),
+        "pycose signing failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&out_path).unwrap();
+    // pycose put the kid in the unprotected header, which we accept.
+    let message = CoseSign1::from_slice(&bytes).unwrap();
+    assert_eq!(message.kid, Some(issuer().kid().as_bytes().as_slice()));
+    let badge = verify(&bytes, &trust(&[&issuer()]), Some(NOW), None).unwrap();
+    let c = badge.claims;
+    assert_eq!(c.serial, 77);
+    assert_eq!(c.achievement_id, "PY-1");
+    assert_eq!(c.achievement_name, Some("Interop with pycose"));
+    assert_eq!(c.level, Some(4));
+    assert_eq!(c.issuer, Some("pycose Test Center"));
+    assert_eq!(c.subject, "q1Jd0Yc2oQ8Fh3Wb");
+    assert_eq!(c.expires, Some(EXPIRES));
+    // Not signed by a trusted issuer: rejected.
+    assert_eq!(
+        verify(&bytes, &trust(&[&other_issuer()]), Some(NOW), None).unwrap_err(),
+        Error::UnknownIssuer
+    );
+}
