@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use tessera_core::{CoseSign1, Error, Profile, verify};
 use tessera_tests::*;
@@ -22,8 +23,53 @@ fn script(name: &str) -> PathBuf {
         .join(name)
 }
 
+fn has_modules(python: &Path) -> bool {
+    Command::new(python)
+        .args(["-c", "import pycose, cwt, cbor2"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// The Python to run the scripts with: `$TESSERA_PYTHON`, else `python3`
+/// when it has the modules (CI installs them), else a virtual environment
+/// made once under the target folder from tests/interop/requirements.txt,
+/// so `cargo test` alone works on a fresh machine.
+fn python_exe() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        if let Some(p) = std::env::var_os("TESSERA_PYTHON") {
+            return PathBuf::from(p);
+        }
+        let system = PathBuf::from("python3");
+        if has_modules(&system) {
+            return system;
+        }
+        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-venv");
+        let venv_python = venv.join("bin").join("python3");
+        if !has_modules(&venv_python) {
+            eprintln!("setting up {} with pycose and cwt (once)", venv.display());
+            let ok = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .is_ok_and(|s| s.success())
+                && Command::new(&venv_python)
+                    .args(["-m", "pip", "install", "--quiet", "-r"])
+                    .arg(script("requirements.txt"))
+                    .status()
+                    .is_ok_and(|s| s.success());
+            assert!(
+                ok && has_modules(&venv_python),
+                "could not set up Python with pycose and cwt; run `pip install -r tests/interop/requirements.txt` or set TESSERA_PYTHON"
+            );
+        }
+        venv_python
+    })
+}
+
 fn python(args: &[&dyn AsRef<std::ffi::OsStr>]) -> std::process::Output {
-    let mut cmd = Command::new("python3");
+    let mut cmd = Command::new(python_exe());
     for a in args {
         cmd.arg(a);
     }
