@@ -185,6 +185,31 @@ pub enum Error {
     /// A public key, secret key or signature has the wrong length or is not
     /// a valid Ed25519 value.
     InvalidKey,
+    /// The card's capability container is not one of an NTAG213/215/216.
+    UnknownCardType,
+    /// The card image does not fit the card.
+    CardTooSmall {
+        /// Bytes the card image needs.
+        needed: usize,
+        /// The card on the reader.
+        card: crate::ndef::CardType,
+    },
+    /// The card holds no badge (blank, erased, or an empty NDEF message).
+    CardEmpty,
+    /// A TLV block on the card is not one a Type 2 Tag may hold there.
+    NdefWrongTlv {
+        /// Byte offset in user memory.
+        offset: usize,
+    },
+    /// A TLV or NDEF length runs past the card's memory.
+    NdefLengthPastEnd {
+        /// Byte offset in user memory of the item whose length is wrong.
+        offset: usize,
+    },
+    /// The card holds an NDEF record that is not a Tessera badge.
+    NdefWrongRecordType,
+    /// The card holds more than one NDEF record or message.
+    NdefMultipleRecords,
 }
 
 impl fmt::Display for Error {
@@ -275,6 +300,34 @@ impl fmt::Display for Error {
                 "the trusted issuers list is full; remove an issuer before adding another",
             ),
             Error::InvalidKey => f.write_str("the key or signature is not a valid Ed25519 value"),
+            Error::UnknownCardType => f.write_str(
+                "this card is not an NTAG213, NTAG215 or NTAG216 (or is not NDEF-formatted); use one of those",
+            ),
+            Error::CardTooSmall { needed, card } => match crate::ndef::CardType::smallest_for(needed) {
+                Some(fits) => write!(
+                    f,
+                    "this badge needs {needed} bytes: it needs an {fits} card, the card on the reader is an {card}"
+                ),
+                None => write!(
+                    f,
+                    "this badge needs {needed} bytes, more than any supported card holds; use the mini or a shorter standard badge"
+                ),
+            },
+            Error::CardEmpty => f.write_str("the card holds no badge: it is blank or was erased"),
+            Error::NdefWrongTlv { offset } => write!(
+                f,
+                "the card's data is damaged at byte {offset} (unexpected block); rewrite the card"
+            ),
+            Error::NdefLengthPastEnd { offset } => write!(
+                f,
+                "the card's data at byte {offset} claims more bytes than the card holds; rewrite the card"
+            ),
+            Error::NdefWrongRecordType => f.write_str(
+                "the card holds something other than a Tessera badge (another NDEF record type)",
+            ),
+            Error::NdefMultipleRecords => f.write_str(
+                "the card holds more than one record; a Tessera card holds exactly one badge, rewrite it",
+            ),
         }
     }
 }

@@ -117,6 +117,19 @@ pub fn verify_card<'a, const N: usize>(
     Ok(badge)
 }
 
+/// Verify the badge in a card's user memory (from page 4) read from a card
+/// with `card_uid`: parse the NDEF card image, then [`verify_card`].
+pub fn verify_card_image<'a, const N: usize>(
+    memory: &'a [u8],
+    card_uid: &[u8],
+    trust: &TrustStore<N>,
+    now: Option<u64>,
+    status: Option<&StatusList<'_>>,
+) -> Result<VerifiedBadge<'a>, Error> {
+    let badge = crate::ndef::parse_card_image(memory)?;
+    verify_card(badge, card_uid, trust, now, status)
+}
+
 /// The JSON summary of a verified badge (see [`VerifiedBadge::summary_json`]).
 #[derive(Serialize)]
 struct Summary<'a> {
