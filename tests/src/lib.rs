@@ -11,6 +11,8 @@
 
 use std::path::PathBuf;
 
+pub mod vcard;
+
 use tessera_core::{
     BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, Subject, TrustStore, cose,
 };

@@ -1,0 +1,69 @@
+//! QR fallback for badges shown on a screen or printed on paper: the badge
+//! bytes as base45 text (RFC 9285, the QR alphanumeric alphabet, as EU
+//! digital COVID certificates use) behind a `TSR1:` prefix, drawn as a QR
+//! code. The reverse path takes the scanned text back to badge bytes.
+
+use qrcode::{EcLevel, QrCode};
+
+/// Prefix of Tessera QR text (format version 1).
+pub const PREFIX: &str = "TSR1:";
+
+/// Why scanned text is not a badge.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum QrError {
+    /// The text does not start with `TSR1:`.
+    #[error(
+        "this QR code is not a Tessera badge (it does not start with {PREFIX}); scan the badge's own QR code"
+    )]
+    NotTessera,
+    /// The base45 text is damaged or cut short.
+    #[error("the QR text is damaged or incomplete ({0}); scan it again")]
+    Damaged(String),
+    /// Making the QR code failed (the badge is too large for a QR code).
+    #[error("cannot draw this badge as a QR code: {0}")]
+    Encode(String),
+}
+
+/// The QR text of a badge: `TSR1:` + base45(bytes).
+pub fn to_text(badge: &[u8]) -> String {
+    format!("{PREFIX}{}", base45::encode(badge))
+}
+
+/// The badge bytes from scanned QR text. Surrounding whitespace is ignored;
+/// the prefix is matched case-insensitively (some scanners lowercase).
+pub fn from_text(text: &str) -> Result<Vec<u8>, QrError> {
+    let text = text.trim();
+    let body = match text.get(..PREFIX.len()) {
+        Some(p) if p.eq_ignore_ascii_case(PREFIX) => text.get(PREFIX.len()..).unwrap_or_default(),
+        _ => return Err(QrError::NotTessera),
+    };
+    let bytes = base45::decode(body).map_err(|_| QrError::Damaged("not base45 text".into()))?;
+    // Base45 cannot tell a code cut short by whole character groups: the
+    // CBOR can. A message that ends mid-item was not scanned completely.
+    if let Err(tessera_core::Error::MalformedCbor { offset }) =
+        tessera_core::CoseSign1::from_slice(&bytes)
+    {
+        return Err(QrError::Damaged(format!(
+            "the badge in it ends early, at byte {offset} of {}",
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The QR code of a badge (error correction M: survives about 15 % damage).
+pub fn code(badge: &[u8]) -> Result<QrCode, QrError> {
+    QrCode::with_error_correction_level(to_text(badge), EcLevel::M)
+        .map_err(|e| QrError::Encode(e.to_string()))
+}
+
+/// The QR code drawn with Unicode half blocks, two modules per character
+/// row, for the terminal.
+pub fn to_terminal(badge: &[u8]) -> Result<String, QrError> {
+    Ok(code(badge)?
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .quiet_zone(true)
+        .build())
+}
