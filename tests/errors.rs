@@ -691,3 +691,61 @@ fn every_error_has_a_plain_message() {
         );
     }
 }
+
+#[test]
+fn unprotected_typ_does_not_make_a_status_list() {
+    // Someone adds typ to the unsigned header of a badge the issuer signed.
+    let unprotected = cbor(|e| {
+        e.map(1)
+            .unwrap()
+            .i64(16)
+            .unwrap()
+            .str(tessera_core::status::STATUS_LIST_TYP)
+            .unwrap();
+    });
+    let bytes = forge(
+        18,
+        &protected_for(&issuer()),
+        &unprotected,
+        &claims_with(4, |_| {}),
+        &issuer(),
+    );
+    assert_eq!(
+        StatusList::verify(&bytes, &store(), None).unwrap_err(),
+        Error::NotAStatusList
+    );
+    // ...and the badge itself still verifies as a badge.
+    verify(&bytes, &store(), Some(NOW), None).unwrap();
+}
+
+#[test]
+fn summary_of_a_badge_full_of_control_characters_fits_the_documented_buffer() {
+    use tessera_core::sizes::*;
+    let ctl = |n: usize| "\u{1}".repeat(n);
+    let (iss, id, name, ev, dn) = (
+        ctl(MAX_ISSUER_LEN),
+        ctl(MAX_ACHIEVEMENT_ID_LEN),
+        ctl(MAX_ACHIEVEMENT_NAME_LEN),
+        ctl(MAX_EVIDENCE_LEN),
+        ctl(MAX_DISPLAY_NAME_LEN),
+    );
+    let sub = ctl(MAX_SUBJECT_LEN);
+    let mut claims = BadgeClaims::new(&sub, u32::MAX, u64::MAX - 2, &id);
+    claims.issuer = Some(&iss);
+    claims.achievement_name = Some(&name);
+    claims.evidence = Some(&ev);
+    claims.display_name = Some(&dn);
+    claims.level = Some(255);
+    claims.expires = Some(u64::MAX);
+    claims.not_before = Some(u64::MAX - 2);
+    let mut buf = [0u8; 1024];
+    let n = BadgeBuilder::new(Profile::Standard, claims)
+        .encode_payload(&mut buf)
+        .unwrap();
+    let bytes = signed_payload(&buf[..n]);
+    let badge = verify(&bytes, &store(), Some(u64::MAX - 1), None).unwrap();
+    let mut json = [0u8; SUMMARY_JSON_MAX_LEN];
+    let len = badge.summary_json(&mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json[..len]).unwrap();
+    assert_eq!(v["display_name"].as_str(), Some(dn.as_str()));
+}

@@ -243,7 +243,7 @@ fn several_records_or_messages_are_refused() {
 #[test]
 fn pages_cover_the_image_from_page_4() {
     let img = image(&[9u8; 23]);
-    let p: Vec<_> = pages(&img).collect();
+    let p: Vec<_> = pages(CardType::Ntag213, &img).unwrap().collect();
     assert_eq!(p.first().unwrap().0, 4);
     assert_eq!(p.len(), img.len().div_ceil(4));
     let flat: Vec<u8> = p.iter().flat_map(|(_, d)| *d).collect();

@@ -46,7 +46,7 @@ fn full_list_of_65536_serials_works() {
     assert!(bytes.len() <= MAX_STATUS_LIST_LEN, "{} bytes", bytes.len());
     eprintln!("65,536-serial status list: {} bytes", bytes.len());
     let list = StatusList::verify(&bytes, &trust(&[&issuer()]), Some(NOW)).unwrap();
-    assert_eq!((list.first, list.count), (1, MAX_STATUS_SERIALS));
+    assert_eq!((list.first(), list.count()), (1, MAX_STATUS_SERIALS));
     assert_eq!(list.revoked_count(), revoked.len() as u32);
     for serial in revoked {
         assert_eq!(list.is_revoked(serial), Some(true), "serial {serial}");
@@ -185,5 +185,61 @@ fn malformed_list_shapes_are_refused_when_building() {
     assert_eq!(
         small.sign(&issuer(), &mut out[..40]),
         Err(Error::BufferTooSmall)
+    );
+}
+
+#[test]
+fn clockless_kiosk_accepts_a_badge_valid_from_after_the_list() {
+    // The list's time is a lower bound: it cannot prove "not valid yet".
+    let store = trust(&[&issuer()]);
+    let bytes = signed_list(1, 1000, &[], NOW - 30 * 86_400, &issuer());
+    let list = StatusList::verify(&bytes, &store, None).unwrap();
+    let sub = subject();
+    let mut claims = BadgeClaims::new(sub.as_str(), 1042, NOW - 86_400, "RUST-101");
+    claims.not_before = Some(NOW - 86_400);
+    let badge = sign(Profile::Standard, claims, &issuer());
+    verify(&badge, &store, None, Some(&list)).unwrap();
+    // With a real clock before nbf it is not valid yet.
+    assert_eq!(
+        verify(&badge, &store, Some(NOW - 2 * 86_400), Some(&list)).unwrap_err(),
+        Error::NotYetValid { nbf: NOW - 86_400 }
+    );
+}
+
+#[test]
+fn padding_bits_past_count_are_refused() {
+    let mut out = vec![0u8; 1024];
+    let padded = StatusListBuilder {
+        issued_at: NOW,
+        expires: None,
+        first: 1,
+        count: 3,
+        bits: &[0b0010_0000],
+    };
+    assert_eq!(
+        padded.sign(&issuer(), &mut out),
+        Err(Error::InvalidField(Field::StatusBits))
+    );
+    let ok = StatusListBuilder {
+        issued_at: NOW,
+        expires: None,
+        first: 1,
+        count: 3,
+        bits: &[0b0000_0100],
+    };
+    ok.sign(&issuer(), &mut out).unwrap();
+}
+
+#[test]
+fn another_issuers_list_is_named_before_its_time_is_used() {
+    // A later list from another trusted issuer must not make the badge "expired".
+    let both = trust(&[&issuer(), &other_issuer()]);
+    let sub = subject();
+    let badge = sign(Profile::Standard, standard_claims(&sub), &issuer());
+    let bytes = signed_list(1, 8, &[], EXPIRES + 10, &other_issuer());
+    let list = StatusList::verify(&bytes, &both, None).unwrap();
+    assert_eq!(
+        verify(&badge, &both, None, Some(&list)).unwrap_err(),
+        Error::StatusListWrongIssuer
     );
 }

@@ -45,7 +45,7 @@ pub struct CoseSign1<'a> {
     pub alg: i64,
     /// The key id, from the protected or else the unprotected header.
     pub kid: Option<&'a [u8]>,
-    /// The `typ` header (label 16) when it is a text value.
+    /// The protected `typ` header (label 16) when it is a text value.
     pub typ: Option<&'a str>,
     /// The payload bytes.
     pub payload: &'a [u8],
@@ -163,7 +163,8 @@ fn read_headers<'a>(
                 out.kid = Some(kid);
             }
             Key::Int(label) if label == i128::from(HEADER_TYP) => {
-                if matches!(r.datatype()?, minicbor::data::Type::String) {
+                // Only a signed (protected) typ tells what the message is.
+                if protected && matches!(r.datatype()?, minicbor::data::Type::String) {
                     out.typ = Some(r.str(Error::NotCoseSign1)?);
                 } else {
                     r.skip(2)?;

@@ -14,8 +14,9 @@
 //!
 //! Parsing is strict: a wrong TLV, a record of another type, a length that
 //! runs past the memory, or more than one record or message each gets its
-//! own [`Error`]. NULL TLVs and the Lock/Memory Control TLVs some tags carry
-//! before the NDEF TLV are skipped, as the Type 2 Tag specification says.
+//! own [`Error`]. NULL TLVs and the Lock Control, Memory Control and
+//! Proprietary TLVs some tags carry before the NDEF TLV are skipped, as the
+//! Type 2 Tag specification says.
 
 use crate::error::Error;
 use crate::sizes::NDEF_OVERHEAD_MAX;
@@ -162,6 +163,13 @@ pub const fn card_image_len(badge_len: usize) -> usize {
 /// `out`; returns its length.
 pub fn encode_card_image(badge: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     let total = card_image_len(badge.len());
+    if record_len(badge.len()) > 0xfffe {
+        // The 3-byte TLV length cannot say more; no card holds this anyway.
+        return Err(Error::CardTooSmall {
+            needed: total,
+            card: CardType::Ntag216,
+        });
+    }
     let out = out.get_mut(..total).ok_or(Error::BufferTooSmall)?;
     let short = badge.len() < 256;
     let record_len = record_len(badge.len());
@@ -216,6 +224,9 @@ pub fn parse_card_image(memory: &[u8]) -> Result<&[u8], Error> {
             TLV_TERMINATOR => return Err(Error::CardEmpty),
             TLV_LOCK_CONTROL | TLV_MEMORY_CONTROL | TLV_PROPRIETARY => {
                 let (len, value_at) = tlv_length(memory, at)?;
+                if value_at + len > memory.len() {
+                    return Err(Error::NdefLengthPastEnd { offset: at });
+                }
                 at = value_at + len;
             }
             TLV_NDEF => {
@@ -309,10 +320,16 @@ fn parse_record(message: &[u8], base: usize) -> Result<&[u8], Error> {
     Ok(payload)
 }
 
-/// The pages to write for `image`: `(page number, 4 bytes)` from page 4,
-/// the last page padded with zeros.
-pub fn pages(image: &[u8]) -> impl Iterator<Item = (u8, [u8; PAGE_LEN])> + '_ {
-    image
+/// The pages to write for `image` on `card`: `(page number, 4 bytes)` from
+/// page 4, the last page padded with zeros. Fails with
+/// [`Error::CardTooSmall`] when the image does not fit, so no page past the
+/// user memory (lock and configuration pages) is ever produced.
+pub fn pages(
+    card: CardType,
+    image: &[u8],
+) -> Result<impl Iterator<Item = (u8, [u8; PAGE_LEN])> + '_, Error> {
+    card.check_fits(image.len())?;
+    Ok(image
         .chunks(PAGE_LEN)
         .zip(FIRST_USER_PAGE..)
         .map(|(chunk, page)| {
@@ -321,7 +338,7 @@ pub fn pages(image: &[u8]) -> impl Iterator<Item = (u8, [u8; PAGE_LEN])> + '_ {
                 *d = *s;
             }
             (page, data)
-        })
+        }))
 }
 
 const _: () = assert!(card_image_len(crate::sizes::MINI_MAX_LEN) <= 144);

@@ -58,9 +58,6 @@ pub const NDEF_OVERHEAD_MAX: usize = 14;
 /// User memory of an NTAG213.
 pub const NTAG213_USER_BYTES: usize = 144;
 
-/// Largest badge message the verifier accepts at all.
-pub const MAX_BADGE_LEN: usize = 1024;
-
 /// Most entries a CBOR map of ours (claims, badge fields, headers) may hold,
 /// counting unknown entries.
 pub const MAX_MAP_ENTRIES: usize = 24;
@@ -79,5 +76,7 @@ pub const MAX_STATUS_LIST_LEN: usize = MAX_STATUS_BITS_LEN + 160;
 pub const DEFAULT_TRUST_CAPACITY: usize = 8;
 
 /// Size of a buffer that always holds [`VerifiedBadge::summary_json`](crate::VerifiedBadge::summary_json)
-/// output (every text field at its limit and fully escaped).
-pub const SUMMARY_JSON_MAX_LEN: usize = 1536;
+/// output: every text field at its limit and every byte escaped as
+/// `\u00XX` (6 bytes; 344 bytes of text become 2,064), plus the names and
+/// numbers.
+pub const SUMMARY_JSON_MAX_LEN: usize = 2560;

@@ -43,25 +43,19 @@ pub fn set_revoked(bits: &mut [u8], index: u32) -> Result<(), Error> {
     Ok(())
 }
 
-/// A verified status list; the bits borrow from the message.
+/// A verified status list; the bits borrow from the message. It can only
+/// be made by [`StatusList::verify`], so holding one means its signature
+/// was checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct StatusList<'a> {
-    /// The issuer key that signed the list.
-    pub issuer: PublicKey,
-    /// Its key id.
-    pub kid: Kid,
-    /// When the list was made (seconds since the Unix epoch); a verifier
-    /// without a clock uses it as the time floor for expiry checks.
-    pub issued_at: u64,
-    /// When the list stops being current, if the issuer set a next update.
-    pub expires: Option<u64>,
-    /// First serial covered.
-    pub first: u32,
-    /// Number of serials covered.
-    pub count: u32,
-    /// One bit per serial, [`bits_len`]`(count)` bytes.
-    pub bits: &'a [u8],
+    issuer: PublicKey,
+    kid: Kid,
+    issued_at: u64,
+    expires: Option<u64>,
+    first: u32,
+    count: u32,
+    bits: &'a [u8],
 }
 
 impl<'a> StatusList<'a> {
@@ -80,6 +74,42 @@ impl<'a> StatusList<'a> {
         let list = decode_payload(message.payload, message.payload_offset, signer.key)?;
         list.check_current(now)?;
         Ok(list)
+    }
+
+    /// The issuer key that signed the list.
+    pub fn issuer(&self) -> PublicKey {
+        self.issuer
+    }
+
+    /// Its key id.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// When the list was made (seconds since the Unix epoch); a verifier
+    /// without a clock uses it as the time floor for expiry checks.
+    pub fn issued_at(&self) -> u64 {
+        self.issued_at
+    }
+
+    /// When the list stops being current, if the issuer set a next update.
+    pub fn expires(&self) -> Option<u64> {
+        self.expires
+    }
+
+    /// First serial covered.
+    pub fn first(&self) -> u32 {
+        self.first
+    }
+
+    /// Number of serials covered.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// One bit per serial, [`bits_len`]`(count)` bytes.
+    pub fn bits(&self) -> &'a [u8] {
+        self.bits
     }
 
     /// Fail with [`Error::StatusListStale`] if `now` is at or past `exp`.
@@ -179,6 +209,11 @@ fn check_shape(first: u32, count: u32, bits: &[u8]) -> Result<(), Error> {
         return Err(Error::InvalidField(Field::StatusCount));
     }
     if bits.len() != bits_len(count) {
+        return Err(Error::InvalidField(Field::StatusBits));
+    }
+    // Bits past `count` in the last byte must be zero: they name no serial.
+    let used = count % 8;
+    if used != 0 && bits.last().is_some_and(|b| b >> used != 0) {
         return Err(Error::InvalidField(Field::StatusBits));
     }
     Ok(())

@@ -23,9 +23,10 @@ pub struct VerifiedBadge<'a> {
     pub kid: Kid,
     /// The issuer key that signed it.
     pub issuer_key: PublicKey,
-    /// The time the validity period was checked against (the caller's `now`
-    /// or the status list's issue time, whichever is later); `None` when no
-    /// time was known, so expiry was **not** checked.
+    /// The time expiry was checked against (the caller's `now` or the
+    /// status list's issue time, whichever is later); `None` when no time
+    /// was known, so expiry was **not** checked. `nbf` is checked against
+    /// the caller's `now` only.
     pub checked_at: Option<u64>,
     /// Whether a status list was consulted.
     pub revocation_checked: bool,
@@ -55,29 +56,33 @@ pub fn verify<'a, const N: usize>(
     let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
     debug!("badge serial {} signature ok", claims.serial);
 
-    let checked_at = match (now, status) {
-        (Some(now), Some(list)) => Some(now.max(list.issued_at)),
-        (Some(now), None) => Some(now),
-        (None, Some(list)) => Some(list.issued_at),
-        (None, None) => None,
-    };
-    if let Some(t) = checked_at {
-        if let Some(nbf) = claims.not_before
-            && t < nbf
-        {
-            return Err(Error::NotYetValid { nbf });
-        }
-        if let Some(exp) = claims.expires
-            && t >= exp
-        {
-            return Err(Error::Expired { exp });
-        }
-    }
+    // The list must be this issuer's before its time is trusted as a floor.
     if let Some(list) = status {
-        if list.issuer != signer.key {
+        if list.issuer() != signer.key {
             return Err(Error::StatusListWrongIssuer);
         }
         list.check_current(now)?;
+    }
+    // The status list's issue time is a lower bound on the real time: it can
+    // prove a badge expired, but never that one is not valid yet, so `nbf`
+    // is checked against the caller's clock only.
+    let checked_at = match (now, status) {
+        (Some(now), Some(list)) => Some(now.max(list.issued_at())),
+        (Some(now), None) => Some(now),
+        (None, Some(list)) => Some(list.issued_at()),
+        (None, None) => None,
+    };
+    if let (Some(now), Some(nbf)) = (now, claims.not_before)
+        && now < nbf
+    {
+        return Err(Error::NotYetValid { nbf });
+    }
+    if let (Some(t), Some(exp)) = (checked_at, claims.expires)
+        && t >= exp
+    {
+        return Err(Error::Expired { exp });
+    }
+    if let Some(list) = status {
         match list.is_revoked(claims.serial) {
             Some(true) => {
                 return Err(Error::Revoked {
@@ -86,7 +91,7 @@ pub fn verify<'a, const N: usize>(
             }
             Some(false) => {}
             // Issued after the list was made: the list cannot know it yet.
-            None if claims.issued_at >= list.issued_at => {}
+            None if claims.issued_at >= list.issued_at() => {}
             None => {
                 return Err(Error::NotInStatusList {
                     serial: claims.serial,

@@ -183,8 +183,8 @@ pub fn write_card(
     let cc_read = tag.read(CC_PAGE)?;
     let card_type =
         CardType::from_capability_container([cc_read[0], cc_read[1], cc_read[2], cc_read[3]])?;
-    card_type.check_fits(image.len())?;
-    let pages: Vec<(u8, [u8; PAGE_LEN])> = ndef::pages(image).collect();
+    // Fails before any write when the image does not fit the card.
+    let pages: Vec<(u8, [u8; PAGE_LEN])> = ndef::pages(card_type, image)?.collect();
     let total = pages.len();
     for (done, (page, data)) in pages.iter().enumerate() {
         tag.write(*page, *data).map_err(|e| match e {

@@ -1,0 +1,908 @@
+//! The terminal app, Elm style: a [`Model`], the [`Message`]s that change
+//! it, a pure [`update`] that may ask for an [`Effect`], and a [`view`].
+//! All IO (ledger, key, card reader, files) happens in [`Runtime`], outside
+//! `update`, and comes back as messages; so `update` and `view` are tested
+//! without a terminal.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Wrap};
+use tessera_core::SigningKey;
+use zeroize::Zeroizing;
+
+use crate::card::CardContents;
+use crate::desk::{Desk, DeskError, IssueRequest, default_home, now};
+use crate::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
+use crate::screens::bulk::{BulkAction, BulkPhase, BulkState};
+use crate::screens::check::{CheckAction, CheckMode, CheckState};
+use crate::screens::issue::{FormAction, IssueForm};
+use crate::screens::keys::{KeysAction, KeysView};
+use crate::screens::ledger::{LedgerAction, LedgerView};
+use crate::screens::revoke::{RevokeAction, RevokeForm};
+use crate::screens::widgets::Input;
+use crate::screens::{bulk, check, issue, keys, ledger, revoke};
+use crate::verdict::Verdict;
+
+/// The screens, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Issue one badge.
+    Issue,
+    /// Bulk issue from CSV.
+    Bulk,
+    /// Check a badge.
+    Check,
+    /// Revoke a badge.
+    Revoke,
+    /// The ledger.
+    Ledger,
+    /// Keys and trust.
+    Keys,
+}
+
+impl Screen {
+    /// Every screen, in tab order.
+    pub const ALL: [Screen; 6] = [
+        Screen::Issue,
+        Screen::Bulk,
+        Screen::Check,
+        Screen::Revoke,
+        Screen::Ledger,
+        Screen::Keys,
+    ];
+
+    /// The tab title.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Screen::Issue => "F1 Issue",
+            Screen::Bulk => "F2 Bulk",
+            Screen::Check => "F3 Check",
+            Screen::Revoke => "F4 Revoke",
+            Screen::Ledger => "F5 Ledger",
+            Screen::Keys => "F6 Keys & trust",
+        }
+    }
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// The whole app state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// The screen shown.
+    pub screen: Screen,
+    /// Issue form.
+    pub issue: IssueForm,
+    /// Bulk job.
+    pub bulk: BulkState,
+    /// Check screen.
+    pub check: CheckState,
+    /// Revoke form.
+    pub revoke: RevokeForm,
+    /// Ledger view.
+    pub ledger: LedgerView,
+    /// Keys view.
+    pub keys: KeysView,
+    /// Active issuer's name.
+    pub issuer_name: String,
+    /// The active issuer is the demo issuer.
+    pub demo: bool,
+    /// Status line: (is an error, text).
+    pub status: Option<(bool, String)>,
+    /// Passphrase prompt before an effect that needs the issuer key.
+    pub passphrase: Option<(Input, Box<Effect>)>,
+    /// A card job is waiting for a card (what it is for).
+    pub card_job: Option<String>,
+    /// Current time (Unix seconds), advanced by ticks.
+    pub now: i64,
+    /// Leave the app.
+    pub quit: bool,
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// Time passed.
+    Tick(i64),
+    /// A badge was issued: (serial, claim code, bytes, fits).
+    Issued(Result<(u32, String, usize, String), String>),
+    /// A verdict, with where the badge came from.
+    Checked(Box<Verdict>, String),
+    /// The card reader's state while waiting.
+    CardWaiting(String),
+    /// A card was read (for checking).
+    CardRead(Result<CardContents, String>),
+    /// A card was written: (serial, result text).
+    Written(Result<String, String>),
+    /// Ledger rows.
+    LedgerRows(Vec<BadgeRecord>),
+    /// Keys and trusted issuers.
+    KeysLoaded(Vec<IssuerRecord>, Vec<TrustedRecord>, String, bool),
+    /// CSV checked.
+    BulkChecked(Result<crate::cli::BulkRows, String>),
+    /// Bulk progress.
+    BulkProgress(usize, usize),
+    /// Bulk finished.
+    BulkDone(Result<String, String>),
+    /// Revocation done.
+    Revoked(Result<String, String>),
+    /// What a serial being revoked is.
+    RevokeAbout(Option<String>),
+    /// The key is needed: ask for the passphrase, then run the effect.
+    NeedPassphrase(Box<Effect>),
+    /// Something to tell the user.
+    Info(String),
+    /// Something went wrong; what to do is in the text.
+    Error(String),
+}
+
+/// IO the runtime performs for `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Issue a badge.
+    Issue(IssueRequest),
+    /// Wait for a card and check it.
+    TapCard,
+    /// Stop waiting for a card.
+    CancelCard,
+    /// Check a file.
+    CheckFile(String),
+    /// Check QR text.
+    CheckQr(String),
+    /// Reload the ledger rows with this filter.
+    LoadLedger(crate::ledger::Filter),
+    /// Write a badge to a card.
+    WriteCard(u32),
+    /// Record the candidate's answer.
+    Mark(u32, BadgeState),
+    /// Set private.
+    SetPrivate(u32, bool),
+    /// Load and check a CSV.
+    LoadBulk(String),
+    /// Issue the checked rows.
+    RunBulk(Vec<IssueRequest>),
+    /// Cancel the bulk job.
+    CancelBulk,
+    /// Revoke.
+    Revoke(u32, String),
+    /// Describe a serial.
+    LookupSerial(u32),
+    /// Trust a key file.
+    AddTrust(String, String),
+    /// Stop trusting a kid.
+    RemoveTrust(String),
+    /// New issuer key with this passphrase.
+    Rotate(String),
+    /// Reload keys.
+    LoadKeys,
+    /// Unlock the issuer key, then run the effect.
+    Unlock(String, Box<Effect>),
+    /// Quit.
+    Quit,
+}
+
+impl Model {
+    /// A fresh model.
+    pub fn new(issuer_name: &str, demo: bool, now: i64) -> Self {
+        Self {
+            screen: Screen::Issue,
+            issue: IssueForm::default(),
+            bulk: BulkState::default(),
+            check: CheckState::default(),
+            revoke: RevokeForm::default(),
+            ledger: LedgerView::default(),
+            keys: KeysView::default(),
+            issuer_name: issuer_name.to_string(),
+            demo,
+            status: None,
+            passphrase: None,
+            card_job: None,
+            now,
+            quit: false,
+        }
+    }
+
+    fn typing(&self) -> bool {
+        match self.screen {
+            Screen::Issue | Screen::Revoke => true,
+            Screen::Bulk => self.bulk.typing(),
+            Screen::Check => self.check.typing(),
+            Screen::Ledger => self.ledger.typing(),
+            Screen::Keys => self.keys.typing(),
+        }
+    }
+}
+
+fn reload_ledger(model: &Model) -> Effect {
+    Effect::LoadLedger(model.ledger.filter(model.now))
+}
+
+fn error(model: &mut Model, text: String) {
+    model.status = Some((true, text));
+}
+
+fn info(model: &mut Model, text: String) {
+    model.status = Some((false, text));
+}
+
+/// Apply a message; returns the IO to perform, if any.
+pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
+    match msg {
+        Message::Key(key) => return on_key(model, key),
+        Message::Tick(t) => model.now = t,
+        Message::Issued(Ok((serial, code, size, fits))) => {
+            model.issue.next_candidate(format!(
+                "Issued badge {serial} ({size} bytes, fits {fits}). Claim code for the candidate: {code}. Write it to a card from the Ledger (F5, w)."
+            ));
+            info(model, format!("badge {serial} issued"));
+            return Some(reload_ledger(model));
+        }
+        Message::Issued(Err(e)) | Message::Error(e) => {
+            model.card_job = None;
+            error(model, e);
+        }
+        Message::Checked(v, source) => {
+            model.check.mode = CheckMode::Idle;
+            model.card_job = None;
+            model.check.verdict = Some((*v, source));
+            model.screen = Screen::Check;
+        }
+        Message::CardWaiting(s) => {
+            if model.screen == Screen::Check && model.card_job.as_deref() == Some("check") {
+                model.check.mode = CheckMode::WaitingForCard(s.clone());
+            }
+            info(model, s);
+        }
+        Message::CardRead(Err(e)) => {
+            model.check.mode = CheckMode::Idle;
+            model.card_job = None;
+            error(model, e);
+        }
+        Message::CardRead(Ok(_)) => {}
+        Message::Written(r) => {
+            model.card_job = None;
+            match r {
+                Ok(t) => info(model, t),
+                Err(e) => error(model, e),
+            }
+            return Some(reload_ledger(model));
+        }
+        Message::LedgerRows(rows) => {
+            model.ledger.rows = rows;
+            model.ledger.selected = model
+                .ledger
+                .selected
+                .min(model.ledger.rows.len().saturating_sub(1));
+        }
+        Message::KeysLoaded(issuers, trusted, name, demo) => {
+            model.keys.issuers = issuers;
+            model.keys.trusted = trusted;
+            model.keys.selected = model
+                .keys
+                .selected
+                .min(model.keys.trusted.len().saturating_sub(1));
+            model.issuer_name = name;
+            model.demo = demo;
+        }
+        Message::BulkChecked(Ok((ready, problems))) => {
+            model.bulk.ready = ready;
+            model.bulk.problems = problems;
+            model.bulk.phase = BulkPhase::Checked;
+        }
+        Message::BulkChecked(Err(e)) => error(model, e),
+        Message::BulkProgress(done, total) => model.bulk.phase = BulkPhase::Issuing(done, total),
+        Message::BulkDone(r) => {
+            let text = match r {
+                Ok(t) => t,
+                Err(e) => e,
+            };
+            model.bulk.phase = BulkPhase::Done(text.clone());
+            info(model, text);
+            return Some(reload_ledger(model));
+        }
+        Message::Revoked(r) => {
+            match r {
+                Ok(t) => {
+                    model.revoke = RevokeForm {
+                        result: Some(t.clone()),
+                        ..RevokeForm::default()
+                    };
+                    info(model, t);
+                }
+                Err(e) => {
+                    model.revoke.result = Some(e.clone());
+                    error(model, e);
+                }
+            }
+            return Some(reload_ledger(model));
+        }
+        Message::RevokeAbout(a) => model.revoke.about = a,
+        Message::NeedPassphrase(effect) => model.passphrase = Some((Input::default(), effect)),
+        Message::Info(t) => info(model, t),
+    }
+    None
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
+        model.quit = true;
+        return Some(Effect::Quit);
+    }
+    if let Some((input, _)) = &mut model.passphrase {
+        match key.code {
+            KeyCode::Esc => {
+                model.passphrase = None;
+                info(model, "cancelled".into());
+            }
+            KeyCode::Enter => {
+                let (input, effect) = model.passphrase.take()?;
+                return Some(Effect::Unlock(input.value, effect));
+            }
+            _ => {
+                input.handle(key);
+            }
+        }
+        return None;
+    }
+    if let KeyCode::F(n) = key.code
+        && (1..=6).contains(&n)
+    {
+        model.screen = Screen::ALL
+            .get(usize::from(n - 1))
+            .copied()
+            .unwrap_or(Screen::Issue);
+        model.status = None;
+        return match model.screen {
+            Screen::Ledger => Some(reload_ledger(model)),
+            Screen::Keys => Some(Effect::LoadKeys),
+            _ => None,
+        };
+    }
+    if ctrl && matches!(key.code, KeyCode::Left | KeyCode::Right) {
+        let i = model.screen.index();
+        let n = Screen::ALL.len();
+        let next = if key.code == KeyCode::Right {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        };
+        model.screen = Screen::ALL.get(next).copied().unwrap_or(Screen::Issue);
+        return None;
+    }
+    if key.code == KeyCode::Char('q') && !model.typing() && model.card_job.is_none() {
+        model.quit = true;
+        return Some(Effect::Quit);
+    }
+    if model.card_job.is_some() && key.code == KeyCode::Esc {
+        return Some(Effect::CancelCard);
+    }
+    match model.screen {
+        Screen::Issue => match model.issue.handle(key, model.now) {
+            FormAction::Submit(req) => Some(Effect::Issue(req)),
+            FormAction::None => None,
+        },
+        Screen::Bulk => match model.bulk.handle(key) {
+            BulkAction::Load(p) => Some(Effect::LoadBulk(p)),
+            BulkAction::Issue => Some(Effect::RunBulk(
+                model.bulk.ready.iter().map(|(_, r)| r.clone()).collect(),
+            )),
+            BulkAction::Cancel => Some(Effect::CancelBulk),
+            BulkAction::None => None,
+        },
+        Screen::Check => match model.check.handle(key) {
+            CheckAction::TapCard => {
+                model.card_job = Some("check".into());
+                model.check.mode = CheckMode::WaitingForCard("Looking for the reader…".into());
+                Some(Effect::TapCard)
+            }
+            CheckAction::CancelCard => Some(Effect::CancelCard),
+            CheckAction::File(f) => Some(Effect::CheckFile(f)),
+            CheckAction::Qr(t) => Some(Effect::CheckQr(t)),
+            CheckAction::None => None,
+        },
+        Screen::Revoke => match model.revoke.handle(key) {
+            RevokeAction::Lookup(s) => Some(Effect::LookupSerial(s)),
+            RevokeAction::Revoke(s, r) => Some(Effect::Revoke(s, r)),
+            RevokeAction::None => None,
+        },
+        Screen::Ledger => match model.ledger.handle(key) {
+            LedgerAction::Reload => Some(reload_ledger(model)),
+            LedgerAction::Write(s) => {
+                model.card_job = Some(format!("write badge {s}"));
+                info(
+                    model,
+                    format!("Put a card on the reader to write badge {s} (Esc cancels)"),
+                );
+                Some(Effect::WriteCard(s))
+            }
+            LedgerAction::Mark(s, st) => Some(Effect::Mark(s, st)),
+            LedgerAction::TogglePrivate(s, p) => Some(Effect::SetPrivate(s, p)),
+            LedgerAction::Revoke(s) => {
+                model.revoke = RevokeForm {
+                    serial: Input::with(&s.to_string()),
+                    on_reason: true,
+                    ..RevokeForm::default()
+                };
+                model.screen = Screen::Revoke;
+                Some(Effect::LookupSerial(s))
+            }
+            LedgerAction::None => None,
+        },
+        Screen::Keys => match model.keys.handle(key) {
+            KeysAction::AddTrust(f, n) => Some(Effect::AddTrust(f, n)),
+            KeysAction::RemoveTrust(k) => Some(Effect::RemoveTrust(k)),
+            KeysAction::Rotate(p) => Some(Effect::Rotate(p)),
+            KeysAction::None => None,
+        },
+    }
+}
+
+const HELP: &str = "F1–F6 screens · Tab/↑↓ fields · Enter next/confirm · Esc cancel · Ctrl+Q quit";
+
+/// Draw the whole app.
+pub fn view(model: &Model, frame: &mut Frame) {
+    let [tabs_area, body, status_area, help_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    let [tabs_left, issuer_area] =
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(tabs_area);
+    frame.render_widget(
+        Tabs::new(Screen::ALL.iter().map(|s| s.title()))
+            .select(model.screen.index())
+            .highlight_style(Style::new().bold().reversed()),
+        tabs_left,
+    );
+    let issuer = if model.demo {
+        Span::styled(
+            " DEMO ISSUER — not for real badges ",
+            Style::new().bold().fg(Color::Black).bg(Color::Yellow),
+        )
+    } else {
+        Span::styled(
+            format!(" {} ", model.issuer_name),
+            Style::new().fg(Color::Cyan),
+        )
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(issuer)).right_aligned(),
+        issuer_area,
+    );
+    match model.screen {
+        Screen::Issue => issue::view(&model.issue, &model.issuer_name, model.now, frame, body),
+        Screen::Bulk => bulk::view(&model.bulk, frame, body),
+        Screen::Check => check::view(&model.check, frame, body),
+        Screen::Revoke => revoke::view(&model.revoke, frame, body),
+        Screen::Ledger => ledger::view(&model.ledger, frame, body),
+        Screen::Keys => keys::view(&model.keys, frame, body),
+    }
+    if let Some((is_error, text)) = &model.status {
+        let style = if *is_error {
+            Style::new().fg(Color::White).bg(Color::Red)
+        } else {
+            Style::new().fg(Color::Green)
+        };
+        frame.render_widget(Paragraph::new(text.as_str()).style(style), status_area);
+    }
+    frame.render_widget(
+        Paragraph::new(HELP).style(Style::new().fg(Color::DarkGray)),
+        help_area,
+    );
+    if let Some((input, _)) = &model.passphrase {
+        let area = body.centered(
+            Constraint::Length(60.min(body.width)),
+            Constraint::Length(5),
+        );
+        frame.render_widget(Clear, area);
+        let block = Block::bordered().title(" Issuer key passphrase ");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [l1, l2] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(inner);
+        crate::screens::widgets::field(frame, l1, "Passphrase", input, true, None, true);
+        frame.render_widget(
+            Paragraph::new("Enter unlocks the key for this session · Esc cancels")
+                .wrap(Wrap { trim: true }),
+            l2,
+        );
+    }
+}
+
+/// Performs effects: owns the desk, the unlocked key and the worker threads.
+pub struct Runtime {
+    desk: Desk,
+    home: PathBuf,
+    key: Option<SigningKey>,
+    passphrase_file: Option<PathBuf>,
+    tx: Sender<Message>,
+    /// Messages from workers.
+    pub rx: Receiver<Message>,
+    cancel_card: Arc<AtomicBool>,
+    cancel_bulk: Arc<AtomicBool>,
+}
+
+impl Runtime {
+    /// A runtime on `desk`.
+    pub fn new(desk: Desk, passphrase_file: Option<PathBuf>) -> Self {
+        let (tx, rx) = channel();
+        let home = desk.home().to_path_buf();
+        Self {
+            desk,
+            home,
+            key: None,
+            passphrase_file,
+            tx,
+            rx,
+            cancel_card: Arc::new(AtomicBool::new(false)),
+            cancel_bulk: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The messages that fill a fresh model.
+    pub fn initial(&mut self) -> Vec<Message> {
+        [
+            Effect::LoadLedger(crate::ledger::Filter::default()),
+            Effect::LoadKeys,
+        ]
+        .into_iter()
+        .filter_map(|e| self.execute(e))
+        .collect()
+    }
+
+    fn key(&mut self, then: Effect) -> Result<SigningKey, Message> {
+        if let Some(k) = &self.key {
+            return Ok(k.clone());
+        }
+        let file = self.passphrase_file.clone();
+        let from_env = move || -> Option<Zeroizing<String>> {
+            if let Some(f) = &file {
+                return std::fs::read_to_string(f)
+                    .ok()
+                    .map(|s| Zeroizing::new(s.trim_end().to_string()));
+            }
+            std::env::var("TESSERA_PASSPHRASE").ok().map(Zeroizing::new)
+        };
+        let mut asked = from_env;
+        match self.desk.signing_key(&mut asked) {
+            Ok(k) => {
+                self.key = Some(k.clone());
+                Ok(k)
+            }
+            Err(DeskError::Key(crate::keystore::KeyError::NeedsPassphrase)) => {
+                Err(Message::NeedPassphrase(Box::new(then)))
+            }
+            Err(e) => Err(Message::Error(e.to_string())),
+        }
+    }
+
+    /// Perform one effect; a result that is ready now comes back as a message.
+    pub fn execute(&mut self, effect: Effect) -> Option<Message> {
+        let result: Result<Option<Message>, DeskError> = (|| match effect.clone() {
+            Effect::Quit => Ok(None),
+            Effect::Unlock(pass, then) => {
+                let pass = Zeroizing::new(pass);
+                let mut once = Some(pass);
+                match self.desk.signing_key(&mut || once.take()) {
+                    Ok(k) => {
+                        self.key = Some(k);
+                        Ok(self.execute(*then))
+                    }
+                    Err(e) => Ok(Some(Message::Error(e.to_string()))),
+                }
+            }
+            Effect::Issue(req) => {
+                let key = match self.key(effect.clone()) {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Some(m)),
+                };
+                let r = self.desk.issue(&key, &req)?;
+                let image = tessera_core::ndef::card_image_len(r.cose.len());
+                let fits =
+                    tessera_core::CardType::smallest_for(image).map_or("no card", |c| c.name());
+                Ok(Some(Message::Issued(Ok((
+                    r.serial,
+                    crate::cli::claim_code(&r.salt),
+                    r.cose.len(),
+                    fits.to_string(),
+                )))))
+            }
+            Effect::CheckFile(path) => {
+                let bytes = std::fs::read(&path).map_err(|source| DeskError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                Ok(Some(Message::Checked(
+                    Box::new(self.desk.check(&bytes, None)),
+                    format!("file {path}"),
+                )))
+            }
+            Effect::CheckQr(text) => Ok(Some(Message::Checked(
+                Box::new(self.desk.check(text.as_bytes(), None)),
+                "QR text".into(),
+            ))),
+            Effect::TapCard => {
+                self.cancel_card.store(false, Ordering::SeqCst);
+                let (tx, cancel) = (self.tx.clone(), self.cancel_card.clone());
+                std::thread::spawn(move || {
+                    let r = read_card_blocking(&tx, &cancel);
+                    let _ = tx.send(Message::CardRead(r));
+                });
+                Ok(None)
+            }
+            Effect::CancelCard => {
+                self.cancel_card.store(true, Ordering::SeqCst);
+                Ok(Some(Message::Info("cancelled".into())))
+            }
+            Effect::WriteCard(serial) => {
+                let (image, _) = self.desk.card_image(serial)?;
+                self.cancel_card.store(false, Ordering::SeqCst);
+                let (tx, cancel, home) =
+                    (self.tx.clone(), self.cancel_card.clone(), self.home.clone());
+                std::thread::spawn(move || {
+                    let r = write_card_blocking(&tx, &cancel, &image).and_then(|report| {
+                        let desk = Desk::open(&home).map_err(|e| e.to_string())?;
+                        desk.ledger()
+                            .set_state(serial, BadgeState::Written, Some(&report.uid))
+                            .map_err(|e| {
+                                format!(
+                                    "the card was written but the ledger could not record it: {e}"
+                                )
+                            })?;
+                        Ok(format!(
+                            "badge {serial} written to the {} with UID {} and verified ({} pages)",
+                            report.card_type,
+                            hex::encode_upper(&report.uid),
+                            report.pages
+                        ))
+                    });
+                    let _ = tx.send(Message::Written(r));
+                });
+                Ok(None)
+            }
+            Effect::LoadLedger(filter) => {
+                Ok(Some(Message::LedgerRows(self.desk.ledger().list(&filter)?)))
+            }
+            Effect::Mark(serial, state) => {
+                self.desk.ledger().set_state(serial, state, None)?;
+                Ok(Some(Message::Info(format!(
+                    "badge {serial} is now {state}"
+                ))))
+            }
+            Effect::SetPrivate(serial, private) => {
+                self.desk.ledger().set_private(serial, private)?;
+                Ok(Some(Message::Info(format!(
+                    "badge {serial} is now {}",
+                    if private { "private" } else { "shareable" }
+                ))))
+            }
+            Effect::LoadBulk(path) => {
+                let bytes = std::fs::read(&path).map_err(|source| DeskError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                Ok(Some(Message::BulkChecked(
+                    crate::cli::read_bulk_csv(&self.desk, &bytes).map_err(|e| e.to_string()),
+                )))
+            }
+            Effect::RunBulk(reqs) => {
+                let key = match self.key(effect.clone()) {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Some(m)),
+                };
+                self.cancel_bulk.store(false, Ordering::SeqCst);
+                let (tx, cancel, home) =
+                    (self.tx.clone(), self.cancel_bulk.clone(), self.home.clone());
+                std::thread::spawn(move || {
+                    let total = reqs.len();
+                    let r = Desk::open(&home).and_then(|mut desk| {
+                        desk.issue_many(&key, &reqs, &mut |done| {
+                            if done % 50 == 0 || done == total {
+                                let _ = tx.send(Message::BulkProgress(done, total));
+                            }
+                            !cancel.load(Ordering::SeqCst)
+                        })
+                    });
+                    let msg = match r {
+                        Ok(records) if records.is_empty() && total > 0 => {
+                            Ok("cancelled: nothing was issued".to_string())
+                        }
+                        Ok(records) => Ok(format!(
+                            "issued {} badges, serials {} to {}",
+                            records.len(),
+                            records.first().map_or(0, |r| r.serial),
+                            records.last().map_or(0, |r| r.serial)
+                        )),
+                        Err(e) => Err(format!("nothing was issued: {e}")),
+                    };
+                    let _ = tx.send(Message::BulkDone(msg));
+                });
+                Ok(Some(Message::BulkProgress(0, 0)))
+            }
+            Effect::CancelBulk => {
+                self.cancel_bulk.store(true, Ordering::SeqCst);
+                Ok(None)
+            }
+            Effect::Revoke(serial, reason) => {
+                let key = match self.key(effect.clone()) {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Some(m)),
+                };
+                Ok(Some(Message::Revoked(
+                    self.desk
+                        .revoke(&key, serial, &reason)
+                        .map(|p| {
+                            format!(
+                                "badge {serial} revoked; kiosks get the new status list from {}",
+                                p.display()
+                            )
+                        })
+                        .map_err(|e| e.to_string()),
+                )))
+            }
+            Effect::LookupSerial(serial) => Ok(Some(Message::RevokeAbout(
+                self.desk.ledger().badge(serial).ok().map(|b| {
+                    format!(
+                        "Badge {serial}: {} for {}, issued {}, {}",
+                        b.achievement_id,
+                        b.recipient,
+                        crate::verdict::date(b.issued_at),
+                        b.state
+                    )
+                }),
+            ))),
+            Effect::AddTrust(file, name) => {
+                let bytes = std::fs::read(&file).map_err(|source| DeskError::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                let t = self.desk.trust_add(&bytes, &name)?;
+                self.execute(Effect::LoadKeys);
+                Ok(Some(Message::Info(format!(
+                    "now trusting {} ({})",
+                    t.name,
+                    hex::encode(&t.kid)
+                ))))
+            }
+            Effect::RemoveTrust(kid) => {
+                let t = self.desk.trust_remove(&kid)?;
+                Ok(Some(Message::Info(format!(
+                    "no longer trusting {}",
+                    t.name
+                ))))
+            }
+            Effect::Rotate(pass) => {
+                let old = self.desk.issuer()?;
+                let name = if old.demo {
+                    "Tessera Test Center".to_string()
+                } else {
+                    old.name
+                };
+                let r = self.desk.init(Some(&pass), &name)?;
+                self.key = None;
+                Ok(Some(Message::Info(format!(
+                    "new issuer key {} is active; the old key still verifies its badges",
+                    hex::encode(&r.kid)
+                ))))
+            }
+            Effect::LoadKeys => {
+                let issuer = self.desk.issuer()?;
+                Ok(Some(Message::KeysLoaded(
+                    self.desk.ledger().issuers()?,
+                    self.desk.ledger().trusted()?,
+                    issuer.name,
+                    issuer.demo,
+                )))
+            }
+        })();
+        result.unwrap_or_else(|e| Some(Message::Error(e.to_string())))
+    }
+}
+
+fn read_card_blocking(tx: &Sender<Message>, cancel: &AtomicBool) -> Result<CardContents, String> {
+    let reader = crate::card::pcsc::PcscReader::open(None).map_err(|e| e.to_string())?;
+    let _ = tx.send(Message::CardWaiting(format!(
+        "Put the card on {}…",
+        reader.name()
+    )));
+    let mut tag = reader
+        .wait_for_card(Duration::from_secs(60), cancel, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    crate::card::read_card(&mut tag).map_err(|e| e.to_string())
+}
+
+fn write_card_blocking(
+    tx: &Sender<Message>,
+    cancel: &AtomicBool,
+    image: &[u8],
+) -> Result<crate::card::WriteReport, String> {
+    let reader = crate::card::pcsc::PcscReader::open(None).map_err(|e| e.to_string())?;
+    let _ = tx.send(Message::CardWaiting(format!(
+        "Put a blank card on {}…",
+        reader.name()
+    )));
+    let mut tag = reader
+        .wait_for_card(Duration::from_secs(60), cancel, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    crate::card::write_card(&mut tag, image, &mut |done, total| {
+        let _ = tx.send(Message::CardWaiting(format!(
+            "Writing… {done}/{total} pages — keep the card on the reader"
+        )));
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Run the terminal app on the data directory.
+pub fn run_terminal(
+    home: Option<PathBuf>,
+    passphrase_file: Option<PathBuf>,
+) -> Result<(), DeskError> {
+    let home = home.unwrap_or_else(default_home);
+    let desk = Desk::open_or_demo(&home)?;
+    let issuer = desk.issuer()?;
+    let mut model = Model::new(&issuer.name, issuer.demo, now());
+    let mut rt = Runtime::new(desk, passphrase_file);
+    for m in rt.initial() {
+        apply(&mut model, &mut rt, m);
+    }
+    // ratatui::init installs a panic hook that restores the terminal.
+    let mut terminal = ratatui::init();
+    let result = (|| -> std::io::Result<()> {
+        while !model.quit {
+            terminal.draw(|f| view(&model, f))?;
+            while let Ok(m) = rt.rx.try_recv() {
+                apply(&mut model, &mut rt, m);
+            }
+            if event::poll(Duration::from_millis(100))? {
+                if let Event::Key(k) = event::read()?
+                    && k.kind == KeyEventKind::Press
+                {
+                    apply(&mut model, &mut rt, Message::Key(k));
+                }
+            } else {
+                apply(&mut model, &mut rt, Message::Tick(now()));
+            }
+        }
+        Ok(())
+    })();
+    ratatui::restore();
+    result.map_err(|source| DeskError::Io {
+        path: "terminal".into(),
+        source,
+    })
+}
+
+/// Feed a message through `update` and run the effects it asks for.
+pub fn apply(model: &mut Model, rt: &mut Runtime, msg: Message) {
+    let mut next = Some(msg);
+    while let Some(m) = next.take() {
+        if let Some(effect) = update(model, m) {
+            // Reading a card ends in CardRead: check it here, with the desk.
+            next = rt.execute(effect);
+        }
+        if let Some(Message::CardRead(Ok(contents))) = &next {
+            let v = rt.desk.check(&contents.memory, Some(&contents.uid));
+            next = Some(Message::Checked(
+                Box::new(v),
+                format!(
+                    "{} card {}",
+                    contents.card_type,
+                    hex::encode_upper(&contents.uid)
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Issue: a form validated as you type, with a live preview of the card
+//! bytes and which cards they fit.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use tessera_core::ndef::card_image_len;
+use tessera_core::{BadgeBuilder, BadgeClaims, CardType, Profile, Salt, SigningKey, Subject};
+
+use super::widgets::{Input, field};
+use crate::desk::{FieldProblem, IssueRequest, parse_date};
+
+/// The form's fields, in order.
+pub const FIELDS: [(&str, &str); 7] = [
+    ("recipient", "Recipient"),
+    ("achievement", "Achievement"),
+    ("title", "Title"),
+    ("profile", "Profile"),
+    ("display_name", "Display name"),
+    ("expires", "Expires"),
+    ("evidence", "Evidence URL"),
+];
+
+/// The Issue screen's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueForm {
+    /// Inputs, by field index (profile uses `mini`).
+    pub inputs: Vec<Input>,
+    /// The mini profile instead of standard.
+    pub mini: bool,
+    /// The focused field.
+    pub focus: usize,
+    /// The last issued badge (serial, claim code, size) for the result line.
+    pub last: Option<String>,
+}
+
+impl Default for IssueForm {
+    fn default() -> Self {
+        Self {
+            inputs: vec![Input::default(); FIELDS.len()],
+            mini: false,
+            focus: 0,
+            last: None,
+        }
+    }
+}
+
+/// What a key did on the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormAction {
+    /// Nothing to do outside the form.
+    None,
+    /// Submit the request.
+    Submit(IssueRequest),
+}
+
+impl IssueForm {
+    /// The request the form describes.
+    pub fn request(&self) -> IssueRequest {
+        let get = |i: usize| self.inputs.get(i).and_then(Input::opt);
+        IssueRequest {
+            recipient: get(0).unwrap_or_default(),
+            achievement: get(1).unwrap_or_default(),
+            title: get(2),
+            profile: Some(if self.mini {
+                Profile::Mini
+            } else {
+                Profile::Standard
+            }),
+            display_name: get(4),
+            expires: get(5),
+            evidence: get(6),
+            level: None,
+            private: false,
+        }
+    }
+
+    /// Problems with the current input, for validation as you type.
+    pub fn problems(&self, now: i64) -> Vec<FieldProblem> {
+        self.request().problems(now)
+    }
+
+    /// Handle a key.
+    pub fn handle(&mut self, key: KeyEvent, now: i64) -> FormAction {
+        match key.code {
+            KeyCode::Down | KeyCode::Tab => self.focus = (self.focus + 1) % FIELDS.len(),
+            KeyCode::Up | KeyCode::BackTab => {
+                self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len()
+            }
+            KeyCode::Enter
+                if self.focus + 1 < FIELDS.len()
+                    && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                self.focus += 1;
+            }
+            KeyCode::Enter => {
+                if self.problems(now).is_empty() {
+                    return FormAction::Submit(self.request());
+                }
+                // Jump to the first field with a problem.
+                if let Some(p) = self.problems(now).first() {
+                    self.focus = FIELDS.iter().position(|(k, _)| *k == p.field).unwrap_or(0);
+                }
+            }
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if self.focus == 3 => {
+                self.mini = !self.mini
+            }
+            _ if self.focus != 3 => {
+                if let Some(input) = self.inputs.get_mut(self.focus) {
+                    input.handle(key);
+                }
+            }
+            _ => {}
+        }
+        FormAction::None
+    }
+
+    /// Clear the form after issuing (keeps achievement, title, profile and
+    /// expiry: staff usually issue the same badge to the next candidate).
+    pub fn next_candidate(&mut self, summary: String) {
+        for i in [0, 4] {
+            if let Some(input) = self.inputs.get_mut(i) {
+                *input = Input::default();
+            }
+        }
+        self.focus = 0;
+        self.last = Some(summary);
+    }
+}
+
+/// The card bytes the form would make, signed by a preview key (the real
+/// signature differs, the size does not).
+fn preview(form: &IssueForm, issuer_name: &str, now: i64) -> Option<Vec<u8>> {
+    let req = form.request();
+    if !form.problems(now).is_empty() {
+        return None;
+    }
+    let sub = Subject::commit(&Salt::from([0; 10]), &req.recipient);
+    let mut claims = BadgeClaims::new(
+        sub.as_str(),
+        1,
+        u64::try_from(now).unwrap_or(0),
+        &req.achievement,
+    );
+    let profile = req.effective_profile();
+    if profile == Profile::Standard {
+        claims.issuer = Some(issuer_name);
+        claims.achievement_name = req.title.as_deref();
+        claims.display_name = req.display_name.as_deref();
+        claims.evidence = req.evidence.as_deref();
+        claims.expires = req
+            .expires
+            .as_deref()
+            .and_then(|e| parse_date(e).ok())
+            .and_then(|e| u64::try_from(e).ok());
+    }
+    let mut buf = [0u8; 1024];
+    let n = BadgeBuilder::new(profile, claims)
+        .sign(&SigningKey::from_seed([0; 32]), &mut buf)
+        .ok()?;
+    buf.get(..n).map(<[u8]>::to_vec)
+}
+
+/// Draw the Issue screen.
+pub fn view(form: &IssueForm, issuer_name: &str, now: i64, frame: &mut Frame, area: Rect) {
+    let [form_area, preview_area] = Layout::vertical([
+        Constraint::Length(FIELDS.len() as u16 + 3),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    let block = Block::bordered().title(" Issue a badge ");
+    let inner = block.inner(form_area);
+    frame.render_widget(block, form_area);
+    let problems = form.problems(now);
+    let typed = |i: usize| form.inputs.get(i).is_some_and(|x| !x.value.is_empty());
+    for (i, (key, label)) in FIELDS.iter().enumerate() {
+        let row = Rect {
+            y: inner.y + i as u16,
+            height: 1,
+            ..inner
+        };
+        // Show a field's problem once something was typed there or the form
+        // was submitted past it, not on an untouched empty form.
+        let problem = problems
+            .iter()
+            .find(|p| p.field == *key)
+            .filter(|_| typed(i) || (form.focus > i && typed(0)))
+            .map(|p| p.message.as_str());
+        if i == 3 {
+            let text = if form.mini {
+                "◀ mini ▶  (fits NTAG213)"
+            } else {
+                "◀ standard ▶"
+            };
+            field(
+                frame,
+                row,
+                label,
+                &Input::with(text),
+                form.focus == i,
+                problem,
+                false,
+            );
+        } else {
+            let input = form.inputs.get(i).cloned().unwrap_or_default();
+            field(frame, row, label, &input, form.focus == i, problem, false);
+        }
+    }
+    let mut lines = Vec::new();
+    if let Some(last) = &form.last {
+        lines.push(Line::styled(
+            last.clone(),
+            Style::new().fg(Color::Green).bold(),
+        ));
+    }
+    match preview(form, issuer_name, now) {
+        Some(bytes) => {
+            let image = card_image_len(bytes.len());
+            let fits: Vec<&str> = CardType::ALL
+                .iter()
+                .filter(|c| image <= c.ndef_capacity())
+                .map(|c| c.name())
+                .collect();
+            lines.push(Line::from(format!(
+                "Card bytes: {} (card image {} bytes) — fits {}",
+                bytes.len(),
+                image,
+                if fits.is_empty() {
+                    "no card".to_string()
+                } else {
+                    fits.join(", ")
+                }
+            )));
+            let hex: String = bytes.iter().take(48).map(|b| format!("{b:02X} ")).collect();
+            lines.push(Line::styled(
+                format!("{hex}…"),
+                Style::new().fg(Color::DarkGray),
+            ));
+            lines.push(Line::from(
+                "Enter on the last field (or Ctrl+Enter) issues the badge.",
+            ));
+        }
+        None => lines.push(Line::styled(
+            "Fill in the recipient and the achievement code to see the card bytes.",
+            Style::new().fg(Color::DarkGray),
+        )),
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Preview ")),
+        preview_area,
+    );
+}

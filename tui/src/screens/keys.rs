@@ -1,0 +1,237 @@
+//! Keys & trust: this desk's issuer keys (active, retired, demo), rotation,
+//! and the trusted issuers of other centers.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::widgets::{Input, field};
+use crate::ledger::{IssuerRecord, TrustedRecord};
+use crate::verdict::date;
+
+/// Which prompt is open.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum KeysPrompt {
+    /// None.
+    #[default]
+    None,
+    /// Adding a trusted issuer: key file, then name.
+    AddTrust {
+        /// Path of the key file.
+        file: Input,
+        /// Name for the issuer.
+        name: Input,
+        /// Typing the name (else the path).
+        on_name: bool,
+    },
+    /// Rotating: new passphrase (twice).
+    Rotate {
+        /// The new passphrase.
+        pass: Input,
+        /// The same again.
+        again: Input,
+        /// Typing the repeat.
+        on_again: bool,
+    },
+}
+
+/// The Keys screen's state.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeysView {
+    /// This desk's issuer keys.
+    pub issuers: Vec<IssuerRecord>,
+    /// Trusted issuers.
+    pub trusted: Vec<TrustedRecord>,
+    /// Selected trusted issuer.
+    pub selected: usize,
+    /// Open prompt.
+    pub prompt: KeysPrompt,
+    /// Last result.
+    pub result: Option<String>,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeysAction {
+    /// Nothing.
+    None,
+    /// Trust the key in this file under this name.
+    AddTrust(String, String),
+    /// Stop trusting this kid (hex).
+    RemoveTrust(String),
+    /// Make a new issuer key with this passphrase.
+    Rotate(String),
+}
+
+impl KeysView {
+    /// Is a prompt taking keys?
+    pub fn typing(&self) -> bool {
+        self.prompt != KeysPrompt::None
+    }
+
+    /// Handle a key.
+    pub fn handle(&mut self, key: KeyEvent) -> KeysAction {
+        match &mut self.prompt {
+            KeysPrompt::None => match key.code {
+                KeyCode::Char('a') => {
+                    self.prompt = KeysPrompt::AddTrust {
+                        file: Input::default(),
+                        name: Input::default(),
+                        on_name: false,
+                    };
+                }
+                KeyCode::Char('n') => {
+                    self.prompt = KeysPrompt::Rotate {
+                        pass: Input::default(),
+                        again: Input::default(),
+                        on_again: false,
+                    };
+                }
+                KeyCode::Down => {
+                    self.selected = (self.selected + 1).min(self.trusted.len().saturating_sub(1))
+                }
+                KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+                KeyCode::Char('x') => {
+                    if let Some(t) = self.trusted.get(self.selected) {
+                        return KeysAction::RemoveTrust(hex::encode(&t.kid));
+                    }
+                }
+                _ => {}
+            },
+            KeysPrompt::AddTrust {
+                file,
+                name,
+                on_name,
+            } => match key.code {
+                KeyCode::Esc => self.prompt = KeysPrompt::None,
+                KeyCode::Enter if !*on_name => *on_name = true,
+                KeyCode::Enter => {
+                    let action = KeysAction::AddTrust(
+                        file.value.trim().to_string(),
+                        name.value.trim().to_string(),
+                    );
+                    self.prompt = KeysPrompt::None;
+                    return action;
+                }
+                _ => {
+                    if *on_name {
+                        name.handle(key)
+                    } else {
+                        file.handle(key)
+                    };
+                }
+            },
+            KeysPrompt::Rotate {
+                pass,
+                again,
+                on_again,
+            } => match key.code {
+                KeyCode::Esc => self.prompt = KeysPrompt::None,
+                KeyCode::Enter if !*on_again => *on_again = true,
+                KeyCode::Enter => {
+                    if pass.value != again.value {
+                        self.result = Some("the passphrases differ; try again".into());
+                        self.prompt = KeysPrompt::None;
+                        return KeysAction::None;
+                    }
+                    let p = std::mem::take(&mut pass.value);
+                    self.prompt = KeysPrompt::None;
+                    return KeysAction::Rotate(p);
+                }
+                _ => {
+                    if *on_again {
+                        again.handle(key)
+                    } else {
+                        pass.handle(key)
+                    };
+                }
+            },
+        }
+        KeysAction::None
+    }
+}
+
+/// Draw the Keys & trust screen.
+pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
+    let [mine, theirs, bottom] = Layout::vertical([
+        Constraint::Length(v.issuers.len().clamp(1, 6) as u16 + 2),
+        Constraint::Min(3),
+        Constraint::Length(4),
+    ])
+    .areas(area);
+    let items: Vec<ListItem> = v
+        .issuers
+        .iter()
+        .map(|i| {
+            let status = match (i.retired_at, i.demo) {
+                (None, true) => Span::styled(
+                    " ACTIVE · DEMO (not a real issuer)",
+                    Style::new().fg(Color::Yellow).bold(),
+                ),
+                (None, false) => Span::styled(" ACTIVE", Style::new().fg(Color::Green).bold()),
+                (Some(r), _) => Span::styled(
+                    format!(" retired {} (still verifies its badges)", date(r)),
+                    Style::new().fg(Color::Gray),
+                ),
+            };
+            ListItem::new(Line::from(vec![
+                Span::raw(format!(
+                    "{}  {}  created {}",
+                    hex::encode(&i.kid),
+                    i.name,
+                    date(i.created_at)
+                )),
+                status,
+            ]))
+        })
+        .collect();
+    frame.render_widget(
+        List::new(items).block(Block::bordered().title(" This desk's issuer keys ")),
+        mine,
+    );
+    let items: Vec<ListItem> = v
+        .trusted
+        .iter()
+        .map(|t| {
+            ListItem::new(format!(
+                "{}  {}  added {}",
+                hex::encode(&t.kid),
+                t.name,
+                date(t.added_at)
+            ))
+        })
+        .collect();
+    let empty = items.is_empty();
+    let mut state = ListState::default().with_selected((!empty).then_some(v.selected));
+    frame.render_stateful_widget(
+        List::new(items)
+            .highlight_style(Style::new().reversed())
+            .block(Block::bordered().title(if empty {
+                " Trusted issuers of other centers: none yet "
+            } else {
+                " Trusted issuers of other centers "
+            })),
+        theirs,
+        &mut state,
+    );
+    let block = Block::bordered();
+    let inner = block.inner(bottom);
+    frame.render_widget(block, bottom);
+    let [row1, row2] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    match &v.prompt {
+        KeysPrompt::None => frame.render_widget(
+            Paragraph::new(v.result.clone().unwrap_or_else(|| "a: trust another center's key   x: remove selected   n: new issuer key (rotate)".into()))
+                .wrap(Wrap { trim: true }),
+            inner,
+        ),
+        KeysPrompt::AddTrust { file, name, on_name } => {
+            field(frame, row1, "Key file", file, !on_name, None, false);
+            field(frame, row2, "Issuer name", name, *on_name, None, false);
+        }
+        KeysPrompt::Rotate { pass, again, on_again } => {
+            field(frame, row1, "New passphrase", pass, !on_again, None, true);
+            field(frame, row2, "Repeat", again, *on_again, None, true);
+        }
+    }
+}

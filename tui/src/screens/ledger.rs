@@ -1,0 +1,207 @@
+//! Ledger: every badge, searchable by recipient or achievement, filtered by
+//! state and date; actions move a badge along its lifecycle.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+use super::widgets::{Input, field};
+use crate::ledger::{BadgeRecord, BadgeState, Filter};
+use crate::verdict::date;
+
+/// The Ledger screen's state.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LedgerView {
+    /// Search text (recipient or achievement).
+    pub search: Input,
+    /// Typing in the search box.
+    pub searching: bool,
+    /// State filter.
+    pub state: Option<BadgeState>,
+    /// Only badges issued in the last 30 days.
+    pub recent: bool,
+    /// The rows shown.
+    pub rows: Vec<BadgeRecord>,
+    /// Selected row.
+    pub selected: usize,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerAction {
+    /// Nothing.
+    None,
+    /// Reload with the current filter.
+    Reload,
+    /// Write the selected badge to a card.
+    Write(u32),
+    /// Record an answer of the candidate.
+    Mark(u32, BadgeState),
+    /// Toggle private.
+    TogglePrivate(u32, bool),
+    /// Go to Revoke with this serial.
+    Revoke(u32),
+}
+
+impl LedgerView {
+    /// The filter for the current search.
+    pub fn filter(&self, now: i64) -> Filter {
+        Filter {
+            any: self.search.opt(),
+            state: self.state,
+            from: self.recent.then_some(now - 30 * 86_400),
+            ..Filter::default()
+        }
+    }
+
+    /// The selected badge.
+    pub fn current(&self) -> Option<&BadgeRecord> {
+        self.rows.get(self.selected)
+    }
+
+    /// Is the search box taking keys?
+    pub fn typing(&self) -> bool {
+        self.searching
+    }
+
+    /// Handle a key.
+    pub fn handle(&mut self, key: KeyEvent) -> LedgerAction {
+        if self.searching {
+            match key.code {
+                KeyCode::Enter | KeyCode::Esc => self.searching = false,
+                _ => {
+                    if self.search.handle(key) {
+                        return LedgerAction::Reload;
+                    }
+                }
+            }
+            return LedgerAction::None;
+        }
+        let serial = self.current().map(|b| b.serial);
+        match (key.code, serial) {
+            (KeyCode::Char('/'), _) => self.searching = true,
+            (KeyCode::Down | KeyCode::Char('j'), _) => {
+                self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
+            }
+            (KeyCode::Up | KeyCode::Char('k'), _) => {
+                self.selected = self.selected.saturating_sub(1)
+            }
+            (KeyCode::Char('s'), _) => {
+                let all = BadgeState::ALL;
+                self.state = match self.state {
+                    None => all.first().copied(),
+                    Some(s) => all
+                        .iter()
+                        .position(|x| *x == s)
+                        .and_then(|i| all.get(i + 1))
+                        .copied(),
+                };
+                return LedgerAction::Reload;
+            }
+            (KeyCode::Char('d'), _) => {
+                self.recent = !self.recent;
+                return LedgerAction::Reload;
+            }
+            (KeyCode::Char('w'), Some(s)) => return LedgerAction::Write(s),
+            (KeyCode::Char('a'), Some(s)) => return LedgerAction::Mark(s, BadgeState::Accepted),
+            (KeyCode::Char('x'), Some(s)) => return LedgerAction::Mark(s, BadgeState::Declined),
+            (KeyCode::Char('p'), Some(s)) => {
+                let private = self.current().is_some_and(|b| b.private);
+                return LedgerAction::TogglePrivate(s, !private);
+            }
+            (KeyCode::Char('r'), Some(s)) => return LedgerAction::Revoke(s),
+            _ => {}
+        }
+        LedgerAction::None
+    }
+}
+
+/// Draw the Ledger screen.
+pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
+    let [top, table_area, detail_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(4),
+        Constraint::Length(4),
+    ])
+    .areas(area);
+    let title = format!(
+        " Ledger — state: {} — {} ",
+        v.state.map_or("all", BadgeState::as_str),
+        if v.recent {
+            "last 30 days"
+        } else {
+            "all dates"
+        }
+    );
+    let block = Block::bordered().title(title);
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    field(frame, inner, "Search", &v.search, v.searching, None, false);
+    let header = Row::new([
+        "Serial",
+        "State",
+        "Issued",
+        "Recipient",
+        "Achievement",
+        "Profile",
+    ])
+    .style(Style::new().bold());
+    let rows = v.rows.iter().map(|b| {
+        let state_style = match b.state {
+            BadgeState::Revoked => Style::new().fg(Color::Red),
+            BadgeState::Declined => Style::new().fg(Color::DarkGray),
+            BadgeState::Written | BadgeState::Accepted => Style::new().fg(Color::Green),
+            BadgeState::Issued => Style::new(),
+        };
+        Row::new(vec![
+            Cell::from(b.serial.to_string()),
+            Cell::from(b.state.as_str()).style(state_style),
+            Cell::from(date(b.issued_at)),
+            Cell::from(format!(
+                "{}{}",
+                b.recipient,
+                if b.private { " 🔒" } else { "" }
+            )),
+            Cell::from(b.achievement_id.clone()),
+            Cell::from(b.profile.clone()),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(7),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Min(16),
+            Constraint::Length(12),
+            Constraint::Length(8),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(Style::new().reversed())
+    .block(Block::bordered().title(format!(" {} badges ", v.rows.len())));
+    let mut state = TableState::default().with_selected((!v.rows.is_empty()).then_some(v.selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+    let detail = match v.current() {
+        Some(b) => vec![
+            Line::from(format!(
+                "Badge {}: {} {} — {} bytes, {}{}",
+                b.serial,
+                b.achievement_id,
+                b.achievement_name.as_deref().unwrap_or(""),
+                b.cose.len(),
+                b.state,
+                b.revocation_reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            )),
+            Line::styled(
+                "w write to card  a accepted  x declined  p private  r revoke  / search  s state  d dates",
+                Style::new().fg(Color::DarkGray),
+            ),
+        ],
+        None => vec![Line::from("No badges match.")],
+    };
+    frame.render_widget(Paragraph::new(detail).block(Block::bordered()), detail_area);
+}

@@ -1,0 +1,110 @@
+//! Small widgets shared by the screens: a one-line text input and the
+//! labelled field row.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::prelude::*;
+use ratatui::widgets::Paragraph;
+
+/// A one-line text input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Input {
+    /// The text.
+    pub value: String,
+    /// Cursor position in characters.
+    pub cursor: usize,
+}
+
+impl Input {
+    /// An input holding `s`, cursor at the end.
+    pub fn with(s: &str) -> Self {
+        Self {
+            value: s.to_string(),
+            cursor: s.chars().count(),
+        }
+    }
+
+    /// Handle an editing key; returns true when the key was used.
+    pub fn handle(&mut self, key: KeyEvent) -> bool {
+        let byte_at = |s: &str, c: usize| s.char_indices().nth(c).map_or(s.len(), |(i, _)| i);
+        match key.code {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                let at = byte_at(&self.value, self.cursor);
+                self.value.insert(at, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = byte_at(&self.value, self.cursor);
+                self.value.remove(at);
+            }
+            KeyCode::Delete if self.cursor < self.value.chars().count() => {
+                let at = byte_at(&self.value, self.cursor);
+                self.value.remove(at);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.value.chars().count()),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.value.chars().count(),
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                *self = Self::default()
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The value, or `None` when blank.
+    pub fn opt(&self) -> Option<String> {
+        let t = self.value.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+}
+
+/// Draw `label: value` with the cursor when `focused`, and `problem` (if
+/// any) in red after it.
+pub fn field(
+    frame: &mut Frame,
+    area: Rect,
+    label: &str,
+    input: &Input,
+    focused: bool,
+    problem: Option<&str>,
+    masked: bool,
+) {
+    let shown = if masked {
+        "•".repeat(input.value.chars().count())
+    } else {
+        input.value.clone()
+    };
+    let label_style = if focused {
+        Style::new().bold().fg(Color::Yellow)
+    } else {
+        Style::new().fg(Color::Gray)
+    };
+    let mut spans = vec![
+        Span::styled(format!("{label:>14}: "), label_style),
+        Span::styled(
+            shown.clone(),
+            if focused {
+                Style::new().underlined()
+            } else {
+                Style::new()
+            },
+        ),
+    ];
+    if let Some(p) = problem {
+        spans.push(Span::styled(
+            format!("  ✗ {p}"),
+            Style::new().fg(Color::Red),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if focused {
+        let x = area.x + 16 + shown.chars().take(input.cursor).count() as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+}

@@ -1,0 +1,256 @@
+//! Checking a badge at the desk: one unmistakable verdict with its reason
+//! and the badge details, whatever the input (card dump, `.cbor`, QR text).
+
+use serde::Serialize;
+use tessera_core::{Error as CoreError, TrustStore, VerifiedBadge};
+
+use crate::ledger::{BadgeState, Ledger};
+
+/// The verdict staff see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// Genuine, current, not revoked.
+    Valid,
+    /// Revoked by its issuer.
+    Revoked,
+    /// Past its expiry date (or not valid yet).
+    Expired,
+    /// Signed by an issuer this desk does not trust.
+    UnknownIssuer,
+    /// Altered or forged: the signature does not match, or it was copied to another card.
+    Forged,
+    /// Not a readable badge.
+    Unreadable,
+}
+
+impl VerdictKind {
+    /// The large word on the Check screen.
+    pub const fn headline(self) -> &'static str {
+        match self {
+            VerdictKind::Valid => "VALID",
+            VerdictKind::Revoked => "REVOKED",
+            VerdictKind::Expired => "EXPIRED",
+            VerdictKind::UnknownIssuer => "UNKNOWN ISSUER",
+            VerdictKind::Forged => "FORGED",
+            VerdictKind::Unreadable => "NOT A BADGE",
+        }
+    }
+}
+
+/// The details of a badge, for display and JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Details {
+    /// Serial.
+    pub serial: u32,
+    /// Issuer name (standard profile) or key id.
+    pub issuer: String,
+    /// Issuer key id, hex.
+    pub kid: String,
+    /// Achievement id.
+    pub achievement_id: String,
+    /// Achievement name.
+    pub achievement_name: Option<String>,
+    /// Display name on the card.
+    pub display_name: Option<String>,
+    /// Issued (ISO date).
+    pub issued: String,
+    /// Expires (ISO date).
+    pub expires: Option<String>,
+    /// Recipient from this desk's ledger, when it issued the badge.
+    pub recipient: Option<String>,
+}
+
+/// A verdict with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// The verdict.
+    pub verdict: VerdictKind,
+    /// Why, in plain words, with what to do.
+    pub reason: String,
+    /// Signed by the labelled demo issuer: not a real certification.
+    pub demo: bool,
+    /// The badge, when it could be read.
+    pub badge: Option<Details>,
+}
+
+impl Verdict {
+    /// An input that could not be read at all.
+    pub fn error(reason: &str) -> Self {
+        Self {
+            verdict: VerdictKind::Unreadable,
+            reason: reason.to_string(),
+            demo: false,
+            badge: None,
+        }
+    }
+
+    /// Exit code for scripts: 0 only for a valid badge.
+    pub fn exit_code(&self) -> i32 {
+        match self.verdict {
+            VerdictKind::Valid => 0,
+            VerdictKind::Unreadable => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Format Unix seconds as an ISO date.
+pub fn date(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The last day a badge with expiry `exp` is valid (expiry is the first
+/// second it is not).
+pub fn expiry_date(exp: i64) -> String {
+    date(exp.saturating_sub(1))
+}
+
+/// What the input holds.
+pub enum Input {
+    /// COSE_Sign1 bytes.
+    Cose(Vec<u8>),
+    /// A card image or dump of user memory.
+    Card(Vec<u8>),
+}
+
+/// Recognise the input format: COSE (`D2...`), a card image (`03...` or a
+/// dump starting with NULL/control TLVs), or QR text (`TSR1:...`).
+pub fn classify(input: &[u8]) -> Result<Input, String> {
+    let text = std::str::from_utf8(input).ok().map(str::trim);
+    if let Some(t) = text
+        && t.len() >= 5
+        && t.get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case(crate::qr::PREFIX))
+    {
+        return crate::qr::from_text(t)
+            .map(Input::Cose)
+            .map_err(|e| e.to_string());
+    }
+    match input.first() {
+        Some(0xd2) => Ok(Input::Cose(input.to_vec())),
+        Some(0x00..=0x03) => Ok(Input::Card(input.to_vec())),
+        None => Err("the input is empty: nothing was read".into()),
+        Some(_) => Err(
+            "this is not a badge: expected a card dump, a .cbor badge file or QR text starting with TSR1:".into(),
+        ),
+    }
+}
+
+fn kind_of(e: &CoreError) -> VerdictKind {
+    match e {
+        CoreError::Revoked { .. } => VerdictKind::Revoked,
+        CoreError::Expired { .. } | CoreError::NotYetValid { .. } => VerdictKind::Expired,
+        CoreError::UnknownIssuer => VerdictKind::UnknownIssuer,
+        CoreError::SignatureInvalid | CoreError::CardMismatch => VerdictKind::Forged,
+        _ => VerdictKind::Unreadable,
+    }
+}
+
+fn details(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Details {
+    let c = &b.claims;
+    let recipient = ledger
+        .badge(c.serial)
+        .ok()
+        .filter(|r| r.kid == b.kid.as_bytes() && r.subject == c.subject)
+        .map(|r| r.recipient);
+    Details {
+        serial: c.serial,
+        issuer: c
+            .issuer
+            .map_or_else(|| format!("issuer key {}", b.kid), str::to_string),
+        kid: b.kid.to_string(),
+        achievement_id: c.achievement_id.to_string(),
+        achievement_name: c.achievement_name.map(str::to_string),
+        display_name: c.display_name.map(str::to_string),
+        issued: date(i64::try_from(c.issued_at).unwrap_or(i64::MAX)),
+        expires: c
+            .expires
+            .map(|e| expiry_date(i64::try_from(e).unwrap_or(i64::MAX))),
+        recipient,
+    }
+}
+
+/// Check `input` against `trust`; badges this desk issued are also checked
+/// against its ledger (revocation is immediate here, kiosks learn it from
+/// the published status list).
+pub fn check<const N: usize>(
+    input: &[u8],
+    card_uid: Option<&[u8]>,
+    trust: &TrustStore<N>,
+    demo_kids: &[Vec<u8>],
+    ledger: &Ledger,
+    now: i64,
+) -> Verdict {
+    let (bytes, from_card) = match classify(input) {
+        Ok(Input::Cose(b)) => (b, false),
+        Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
+            Ok(b) => (b.to_vec(), true),
+            Err(e) => return Verdict::error(&e.to_string()),
+        },
+        Err(reason) => return Verdict::error(&reason),
+    };
+    let now = u64::try_from(now).ok();
+    let message = tessera_core::CoseSign1::from_slice(&bytes);
+    let demo = message.is_ok_and(|m| {
+        m.kid
+            .is_some_and(|k| demo_kids.iter().any(|d| d.as_slice() == k))
+    });
+    let result = tessera_core::verify(&bytes, trust, now, None).and_then(|b| {
+        if let Some(uid) = card_uid {
+            b.check_card_uid(uid)?;
+        }
+        Ok(b)
+    });
+    let mut v = match result {
+        Ok(badge) => {
+            let d = details(&badge, ledger);
+            let own = ledger
+                .badge(badge.claims.serial)
+                .ok()
+                .filter(|r| r.kid == badge.kid.as_bytes());
+            match own {
+                Some(r) if r.state == BadgeState::Revoked => Verdict {
+                    verdict: VerdictKind::Revoked,
+                    reason: format!(
+                        "revoked on {}: {}; do not accept it",
+                        r.revoked_at.map(date).unwrap_or_default(),
+                        r.revocation_reason.unwrap_or_default()
+                    ),
+                    demo,
+                    badge: Some(d),
+                },
+                _ => Verdict {
+                    verdict: VerdictKind::Valid,
+                    reason: if badge.claims.card_uid.is_some() && card_uid.is_none() {
+                        "genuine and current; it is bound to a card, so check the card itself to be sure it is the original".into()
+                    } else if from_card && badge.claims.card_uid.is_some() {
+                        "genuine, current, and on the card it was issued for".into()
+                    } else {
+                        "genuine and current: signed by a trusted issuer, not expired, not revoked"
+                            .into()
+                    },
+                    demo,
+                    badge: Some(d),
+                },
+            }
+        }
+        Err(e) => {
+            // Show what the badge says when its signature held.
+            let badge = tessera_core::verify(&bytes, trust, None, None)
+                .ok()
+                .map(|b| details(&b, ledger));
+            Verdict {
+                verdict: kind_of(&e),
+                reason: e.to_string(),
+                demo,
+                badge,
+            }
+        }
+    };
+    if v.demo {
+        v.reason = format!("DEMO badge, not a real certification. {}", v.reason);
+    }
+    v
+}
