@@ -1,0 +1,693 @@
+//! Every subcommand of the real `tessera` binary, including bad input:
+//! each failure has a clear message and loses nothing.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn tessera(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("tessera").unwrap();
+    c.env("TESSERA_HOME", home).env_remove("TESSERA_PASSPHRASE");
+    c
+}
+
+fn issue_json(home: &Path, args: &[&str]) -> serde_json::Value {
+    let out = tessera(home)
+        .arg("issue")
+        .args(args)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn first_run_creates_a_labelled_demo_issuer_and_issues() {
+    let home = TempDir::new().unwrap();
+    let v = issue_json(
+        home.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+            "--title",
+            "Rust Fundamentals",
+        ],
+    );
+    assert_eq!(v["serial"], 1);
+    assert!(v["size"].as_u64().unwrap() > 100);
+    assert_eq!(v["fits"], "NTAG215");
+    assert!(home.path().join("ledger.sqlite").exists());
+    tessera(home.path())
+        .args(["key", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[DEMO]").and(predicate::str::contains("active")));
+}
+
+#[test]
+fn issue_writes_cose_that_verifies_and_says_demo() {
+    let home = TempDir::new().unwrap();
+    let out = home.path().join("badge.cbor");
+    let v = issue_json(
+        home.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RS-101",
+            "--profile",
+            "mini",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(bytes.len() as u64, v["size"].as_u64().unwrap());
+    assert!(bytes.len() <= 130);
+    tessera(home.path())
+        .args(["verify", out.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("VALID (DEMO)"));
+    let json = tessera(home.path())
+        .args(["verify", "--json", out.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let j: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(j["verdict"], "valid");
+    assert_eq!(j["demo"], true);
+    assert_eq!(j["badge"]["recipient"], "ada@example.org");
+}
+
+#[test]
+fn verify_gives_the_right_exit_code_for_each_verdict() {
+    let home = TempDir::new().unwrap();
+    let out = home.path().join("badge.cbor");
+    issue_json(
+        home.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let mut forged = std::fs::read(&out).unwrap();
+    let pos = forged.windows(8).position(|w| w == b"RUST-101").unwrap();
+    forged[pos + 7] = b'2';
+    let forged_path = home.path().join("forged.cbor");
+    std::fs::write(&forged_path, &forged).unwrap();
+    tessera(home.path())
+        .args(["verify", forged_path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::starts_with("FORGED")
+                .and(predicate::str::contains("altered or forged")),
+        );
+    let junk = home.path().join("junk.txt");
+    std::fs::write(&junk, "hello").unwrap();
+    tessera(home.path())
+        .args(["verify", junk.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("NOT A BADGE"));
+    tessera(home.path())
+        .args(["verify", "/nonexistent/badge.cbor"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "cannot use /nonexistent/badge.cbor",
+        ));
+    tessera(home.path())
+        .args(["revoke", "1", "--reason", "exam irregularity"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["verify", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("REVOKED").and(predicate::str::contains("exam irregularity")),
+        );
+}
+
+#[test]
+fn verify_reads_qr_text_and_card_dumps_from_stdin() {
+    let home = TempDir::new().unwrap();
+    let out = home.path().join("badge.cbor");
+    issue_json(
+        home.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let qr = tessera_tui::qr::to_text(&bytes);
+    tessera(home.path())
+        .args(["verify", "-"])
+        .write_stdin(qr.clone())
+        .assert()
+        .code(0);
+    let truncated = &qr[..qr.len() - 4];
+    tessera(home.path())
+        .args(["verify", "-"])
+        .write_stdin(truncated.to_string())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("damaged or incomplete"));
+    let mut image = vec![0u8; tessera_core::ndef::card_image_len(bytes.len())];
+    tessera_core::ndef::encode_card_image(&bytes, &mut image).unwrap();
+    image.resize(504, 0);
+    tessera(home.path())
+        .args(["verify", "-"])
+        .write_stdin(image)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn bad_issue_input_gets_specific_errors_and_records_nothing() {
+    let home = TempDir::new().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--recipient", "ada@", "--achievement", "RUST-101"],
+            "not a valid e-mail address",
+        ),
+        (
+            &[
+                "--recipient",
+                "ada@example.org",
+                "--achievement",
+                "RUST-101",
+                "--expires",
+                "next year",
+            ],
+            "write it as YYYY-MM-DD",
+        ),
+        (
+            &[
+                "--recipient",
+                "ada@example.org",
+                "--achievement",
+                "RUST-101",
+                "--expires",
+                "2001-01-01",
+            ],
+            "in the past",
+        ),
+        (
+            &[
+                "--recipient",
+                "ada@example.org",
+                "--achievement",
+                "TOOLONGCODE",
+                "--profile",
+                "mini",
+            ],
+            "the mini profile allows 7",
+        ),
+        (
+            &[
+                "--recipient",
+                "ada@example.org",
+                "--achievement",
+                "RS-1",
+                "--profile",
+                "mini",
+                "--title",
+                "X",
+            ],
+            "the mini profile has no title",
+        ),
+    ];
+    for (args, message) in cases {
+        tessera(home.path())
+            .arg("issue")
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message));
+    }
+    tessera(home.path())
+        .args(["ledger", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 badges"));
+}
+
+#[test]
+fn revoke_unknown_serial_and_empty_reason_are_refused() {
+    let home = TempDir::new().unwrap();
+    tessera(home.path())
+        .args(["revoke", "99", "--reason", "x"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("there is no badge with serial 99"));
+    issue_json(
+        home.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+        ],
+    );
+    tessera(home.path())
+        .args(["revoke", "1", "--reason", "  "])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("give a reason"));
+    tessera(home.path())
+        .args(["revoke", "1", "--reason", "error"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["revoke", "1", "--reason", "again"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already revoked"));
+}
+
+#[test]
+fn status_list_verifies_in_the_core_and_lists_revocations() {
+    let home = TempDir::new().unwrap();
+    for r in ["a@example.org", "b@example.org", "c@example.org"] {
+        issue_json(
+            home.path(),
+            &["--recipient", r, "--achievement", "RUST-101"],
+        );
+    }
+    tessera(home.path())
+        .args(["revoke", "2", "--reason", "error"])
+        .assert()
+        .success();
+    let list = home.path().join("list.cbor");
+    tessera(home.path())
+        .args(["status-list", "--out", list.to_str().unwrap()])
+        .assert()
+        .success();
+    let key = home.path().join("key.cose");
+    tessera(home.path())
+        .args([
+            "key",
+            "export-public",
+            "--format",
+            "cose-key",
+            "--out",
+            key.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let public = tessera_tui::export::parse_public_key(&std::fs::read(&key).unwrap()).unwrap();
+    let mut trust: tessera_core::TrustStore = tessera_core::TrustStore::new();
+    trust.add(public).unwrap();
+    let bytes = std::fs::read(&list).unwrap();
+    let l = tessera_core::StatusList::verify(&bytes, &trust, None).unwrap();
+    assert_eq!((l.first(), l.count()), (1, 3));
+    assert_eq!(
+        [1, 2, 3].map(|s| l.is_revoked(s)),
+        [Some(false), Some(true), Some(false)]
+    );
+}
+
+#[test]
+fn another_center_trusts_our_exported_key() {
+    let ours = TempDir::new().unwrap();
+    let theirs = TempDir::new().unwrap();
+    let out = ours.path().join("badge.cbor");
+    issue_json(
+        ours.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    for (format, file) in [("jwk", "key.jwk"), ("cose-key", "key.cose")] {
+        let key = ours.path().join(file);
+        tessera(ours.path())
+            .args([
+                "key",
+                "export-public",
+                "--format",
+                format,
+                "--out",
+                key.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+        // Their desk runs on its own demo issuer, which does not know ours.
+        tessera(theirs.path())
+            .args(["verify", out.to_str().unwrap()])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("UNKNOWN ISSUER"));
+        tessera(theirs.path())
+            .args(["trust", "add", key.to_str().unwrap(), "--name", "Lyon"])
+            .assert()
+            .success();
+        tessera(theirs.path())
+            .args(["verify", out.to_str().unwrap()])
+            .assert()
+            .code(0);
+        let listed = tessera(theirs.path())
+            .args(["trust", "list"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let kid = String::from_utf8(listed)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string();
+        tessera(theirs.path())
+            .args(["trust", "remove", &kid])
+            .assert()
+            .success();
+    }
+    tessera(theirs.path())
+        .args(["trust", "remove", "deadbeef"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no trusted issuer has the key id"));
+    let junk = ours.path().join("junk.json");
+    std::fs::write(&junk, "{\"kty\":\"EC\"}").unwrap();
+    tessera(theirs.path())
+        .args(["trust", "add", junk.to_str().unwrap(), "--name", "X"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not an Ed25519 public key file"));
+}
+
+#[test]
+fn real_issuer_key_needs_its_passphrase_and_demo_is_no_longer_trusted() {
+    let home = TempDir::new().unwrap();
+    let demo_badge = home.path().join("demo.cbor");
+    issue_json(
+        home.path(),
+        &[
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+            "--out",
+            demo_badge.to_str().unwrap(),
+        ],
+    );
+    tessera(home.path())
+        .args(["init", "--name", "Lyon Test Center"])
+        .env("TESSERA_PASSPHRASE", "correct horse battery")
+        .assert()
+        .success();
+    let key_files: Vec<_> = std::fs::read_dir(home.path().join("keys"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for f in &key_files {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(f).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "{}",
+            f.display()
+        );
+        let text = std::fs::read_to_string(f).unwrap();
+        if !text.contains("\"demo\": true") {
+            assert!(text.contains("argon2id"));
+        }
+    }
+    // No passphrase: a clear error, nothing issued.
+    tessera(home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "bob@example.org",
+            "--achievement",
+            "RUST-101",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("protected by a passphrase"));
+    tessera(home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "bob@example.org",
+            "--achievement",
+            "RUST-101",
+        ])
+        .env("TESSERA_PASSPHRASE", "wrong passphrase")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("wrong passphrase"));
+    let pass_file = home.path().join("pass.txt");
+    std::fs::write(&pass_file, "correct horse battery\n").unwrap();
+    let out = home.path().join("real.cbor");
+    tessera(home.path())
+        .args([
+            "--passphrase-file",
+            pass_file.to_str().unwrap(),
+            "issue",
+            "--recipient",
+            "bob@example.org",
+            "--achievement",
+            "RUST-101",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["verify", out.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("VALID\n"));
+    // The demo issuer is retired and not trusted by a real installation.
+    tessera(home.path())
+        .args(["verify", demo_badge.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("UNKNOWN ISSUER"));
+    tessera(home.path())
+        .args(["init", "--demo"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already has the issuer key"));
+    tessera(home.path())
+        .args(["init", "--name", "X"])
+        .env("TESSERA_PASSPHRASE", "short")
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn key_rotation_keeps_old_badges_valid() {
+    let home = TempDir::new().unwrap();
+    let env = ("TESSERA_PASSPHRASE", "first passphrase");
+    tessera(home.path())
+        .args(["init", "--name", "Lyon"])
+        .env(env.0, env.1)
+        .assert()
+        .success();
+    let old = home.path().join("old.cbor");
+    tessera(home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "a@example.org",
+            "--achievement",
+            "RUST-101",
+            "--out",
+            old.to_str().unwrap(),
+        ])
+        .env(env.0, env.1)
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["key", "rotate"])
+        .env("TESSERA_PASSPHRASE", "second passphrase")
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["verify", old.to_str().unwrap()])
+        .assert()
+        .code(0);
+    tessera(home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "b@example.org",
+            "--achievement",
+            "RUST-101",
+        ])
+        .env("TESSERA_PASSPHRASE", "second passphrase")
+        .assert()
+        .success();
+    let keys = tessera(home.path())
+        .args(["key", "list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let keys = String::from_utf8(keys).unwrap();
+    // `init` on a fresh desk makes no demo issuer: Lyon's first key, retired, and the new one.
+    assert_eq!(keys.matches("retired").count(), 1, "{keys}");
+    assert_eq!(keys.matches("active").count(), 1, "{keys}");
+}
+
+#[test]
+fn bulk_csv_dry_run_lists_every_bad_row_and_issue_is_all_or_nothing() {
+    let home = TempDir::new().unwrap();
+    let csv = home.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "recipient,achievement,title,expires\n\
+         ada@example.org,RUST-101,Rust,2030-01-01\n\
+         bob@,RUST-101,Rust,\n\
+         carol@example.org,RUST-101,Rust,someday\n\
+         ada@example.org,RUST-101,Rust,\n\
+         dave@example.org,RUST-101,Rust,\n",
+    )
+    .unwrap();
+    tessera(home.path())
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "2 rows ready to issue, 3 rows with problems",
+        ))
+        .stderr(
+            predicate::str::contains("line 3: recipient")
+                .and(predicate::str::contains("line 4: expires"))
+                .and(predicate::str::contains("line 5: duplicate of line 2")),
+        );
+    tessera(home.path())
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was issued"));
+    tessera(home.path())
+        .args(["ledger", "list"])
+        .assert()
+        .stdout(predicate::str::contains("0 badges"));
+    std::fs::write(
+        &csv,
+        "recipient,achievement\nada@example.org,RUST-101\nbob@example.org,RUST-101\n",
+    )
+    .unwrap();
+    tessera(home.path())
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("issued 2 badges, serials 1 to 2"));
+    // The same file again: every row is now a duplicate of a ledger badge.
+    tessera(home.path())
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already holds RUST-101"));
+    std::fs::write(&csv, "email,course\nada@example.org,RUST-101\n").unwrap();
+    tessera(home.path())
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "missing the column(s) recipient, achievement",
+        ));
+}
+
+#[test]
+fn ledger_lifecycle_privacy_and_listing() {
+    let home = TempDir::new().unwrap();
+    for r in ["ada@example.org", "bob@example.org"] {
+        issue_json(
+            home.path(),
+            &["--recipient", r, "--achievement", "RUST-101"],
+        );
+    }
+    tessera(home.path())
+        .args(["ledger", "mark", "1", "declined"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["ledger", "mark", "1", "accepted"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "badge 1 is declined; it cannot become accepted",
+        ));
+    tessera(home.path())
+        .args(["ledger", "private", "2", "on"])
+        .assert()
+        .success();
+    let out = tessera(home.path())
+        .args(["ledger", "list", "--json", "--public-only"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["state"], "declined");
+    tessera(home.path())
+        .args(["ledger", "list", "--state", "declined"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("ada@example.org").and(predicate::str::contains("1 badges")),
+        );
+    tessera(home.path())
+        .args(["ledger", "list", "--state", "lost"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a state"));
+}
+
+#[test]
+fn corrupt_ledger_is_reported_and_left_untouched() {
+    let home = TempDir::new().unwrap();
+    let ledger = home.path().join("ledger.sqlite");
+    std::fs::write(&ledger, b"this is not a database, but somebody's data").unwrap();
+    let before = std::fs::read(&ledger).unwrap();
+    tessera(home.path())
+        .args(["ledger", "list"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("damaged or not a Tessera ledger")
+                .and(predicate::str::contains("nothing was changed")),
+        );
+    assert_eq!(std::fs::read(&ledger).unwrap(), before);
+}
