@@ -65,7 +65,7 @@ impl Screen {
             Screen::Check => "F3 Check",
             Screen::Revoke => "F4 Revoke",
             Screen::Ledger => "F5 Ledger",
-            Screen::Keys => "F6 Keys & trust",
+            Screen::Keys => "F6 Keys",
         }
     }
 
@@ -448,7 +448,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
     }
 }
 
-const HELP: &str = "F1–F6 screens · Tab/↑↓ fields · Enter next/confirm · Esc cancel · Ctrl+Q quit";
+const HELP: &str = "F1–F6 screens · ↑↓ move · Enter ok · Esc cancel · Ctrl+Q quit";
 
 /// Draw the whole app.
 pub fn view(model: &Model, frame: &mut Frame) {
@@ -459,24 +459,30 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    let [tabs_left, issuer_area] =
-        Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(tabs_area);
     frame.render_widget(
         Tabs::new(Screen::ALL.iter().map(|s| s.title()))
             .select(model.screen.index())
             .highlight_style(Style::new().bold().reversed()),
-        tabs_left,
+        tabs_area,
     );
+    // The issuer sits at the right of the help line, where it never hides a tab.
+    let label = if model.demo {
+        " DEMO ISSUER ".to_string()
+    } else {
+        format!(" {} ", model.issuer_name)
+    };
+    let width = u16::try_from(label.chars().count())
+        .unwrap_or(u16::MAX)
+        .min(30);
+    let [help_left, issuer_area] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(width)]).areas(help_area);
     let issuer = if model.demo {
         Span::styled(
-            " DEMO ISSUER — not for real badges ",
+            label,
             Style::new().bold().fg(Color::Black).bg(Color::Yellow),
         )
     } else {
-        Span::styled(
-            format!(" {} ", model.issuer_name),
-            Style::new().fg(Color::Cyan),
-        )
+        Span::styled(label, Style::new().fg(Color::Cyan))
     };
     frame.render_widget(
         Paragraph::new(Line::from(issuer)).right_aligned(),
@@ -500,7 +506,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     }
     frame.render_widget(
         Paragraph::new(HELP).style(Style::new().fg(Color::DarkGray)),
-        help_area,
+        help_left,
     );
     if let Some((input, _)) = &model.passphrase {
         let area = body.centered(

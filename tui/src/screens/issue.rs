@@ -240,6 +240,17 @@ pub fn view(form: &IssueForm, issuer_name: &str, now: i64, frame: &mut Frame, ar
                 "Enter on the last field (or Ctrl+Enter) issues the badge.",
             ));
         }
+        None if form
+            .inputs
+            .iter()
+            .take(2)
+            .all(|i| !i.value.trim().is_empty()) =>
+        {
+            lines.push(Line::styled(
+                "Fix the fields marked ✗ to see the card bytes.",
+                Style::new().fg(Color::Red),
+            ))
+        }
         None => lines.push(Line::styled(
             "Fill in the recipient and the achievement code to see the card bytes.",
             Style::new().fg(Color::DarkGray),

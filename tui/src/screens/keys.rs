@@ -164,19 +164,18 @@ pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|i| {
             let status = match (i.retired_at, i.demo) {
-                (None, true) => Span::styled(
-                    " ACTIVE · DEMO (not a real issuer)",
-                    Style::new().fg(Color::Yellow).bold(),
-                ),
+                (None, true) => {
+                    Span::styled(" ACTIVE · DEMO", Style::new().fg(Color::Yellow).bold())
+                }
                 (None, false) => Span::styled(" ACTIVE", Style::new().fg(Color::Green).bold()),
                 (Some(r), _) => Span::styled(
-                    format!(" retired {} (still verifies its badges)", date(r)),
+                    format!(" retired {}, still verifies", date(r)),
                     Style::new().fg(Color::Gray),
                 ),
             };
             ListItem::new(Line::from(vec![
                 Span::raw(format!(
-                    "{}  {}  created {}",
+                    "{}  {} ({})",
                     hex::encode(&i.kid),
                     i.name,
                     date(i.created_at)

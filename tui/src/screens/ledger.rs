@@ -160,7 +160,7 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
             Cell::from(format!(
                 "{}{}",
                 b.recipient,
-                if b.private { " 🔒" } else { "" }
+                if b.private { " (private)" } else { "" }
             )),
             Cell::from(b.achievement_id.clone()),
             Cell::from(b.profile.clone()),
