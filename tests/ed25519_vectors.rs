@@ -22,7 +22,7 @@ fn rfc8032_sign_and_verify() {
     for t in tests {
         let name = t["name"].as_str().unwrap();
         let seed: [u8; 32] = hex_str(&t["secret_key"]).try_into().unwrap();
-        let key = SigningKey::from_seed(seed);
+        let key = SigningKey::from_seed(seed).unwrap();
         assert_eq!(
             key.public_key().as_bytes().as_slice(),
             hex_str(&t["public_key"]).as_slice(),

@@ -630,7 +630,7 @@ fn full_trust_store_is_reported() {
     small.add(other_issuer().public_key()).unwrap();
     // Adding a key again is a no-op, not an error.
     small.add(issuer().public_key()).unwrap();
-    let third = tessera_core::SigningKey::from_seed([3; 32]);
+    let third = tessera_core::SigningKey::from_seed([3; 32]).unwrap();
     assert_eq!(small.add(third.public_key()), Err(Error::TrustStoreFull));
     assert!(small.remove(&issuer().public_key()));
     small.add(third.public_key()).unwrap();
@@ -748,4 +748,12 @@ fn summary_of_a_badge_full_of_control_characters_fits_the_documented_buffer() {
     let len = badge.summary_json(&mut json).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json[..len]).unwrap();
     assert_eq!(v["display_name"].as_str(), Some(dn.as_str()));
+}
+
+#[test]
+fn all_zero_seed_is_an_error_not_a_panic() {
+    assert_eq!(
+        tessera_core::SigningKey::from_seed([0; 32]).unwrap_err(),
+        Error::InvalidKey
+    );
 }

@@ -5,7 +5,16 @@ use tessera_core::{BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, Subject
 
 /// The benchmark issuer.
 pub fn issuer() -> SigningKey {
-    SigningKey::from_seed([1; 32])
+    match SigningKey::from_seed([1; 32]) {
+        Ok(k) => k,
+        Err(e) => unreachable_key(e),
+    }
+}
+
+fn unreachable_key(e: tessera_core::Error) -> SigningKey {
+    // The seeds here are constants that are valid keys.
+    eprintln!("benchmark key: {e}");
+    std::process::exit(1)
 }
 
 /// A trust store with the benchmark issuer and seven other issuers, so the
@@ -14,9 +23,8 @@ pub fn trust() -> TrustStore {
     let mut t = TrustStore::new();
     for seed in 2..9u8 {
         // Seven distinct keys fill the store; ignore nothing: a full store is a bug here.
-        if t.add(SigningKey::from_seed([seed; 32]).public_key())
-            .is_err()
-        {
+        let key = SigningKey::from_seed([seed; 32]).unwrap_or_else(unreachable_key);
+        if t.add(key.public_key()).is_err() {
             return t;
         }
     }

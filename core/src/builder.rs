@@ -90,7 +90,7 @@ pub const UNPROTECTED: [u8; 1] = [0xa0];
 /// ```
 /// use tessera_core::{BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, Subject};
 ///
-/// let key = SigningKey::from_seed([7; 32]);
+/// let key = SigningKey::from_seed([7; 32])?;
 /// let sub = Subject::commit(&Salt::from([1; 10]), "ada@example.org");
 /// let claims = BadgeClaims::new(sub.as_str(), 1, 1_790_000_000, "RUST-1");
 /// let mut card = [0u8; 130];

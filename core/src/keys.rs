@@ -205,14 +205,17 @@ impl fmt::Display for Kid {
 }
 
 impl SigningKey {
-    /// The signing key for a 32-byte Ed25519 seed (the RFC 8032 secret key).
-    pub fn from_seed(seed: [u8; SEED_LEN]) -> Self {
-        let pair = ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new(seed));
+    /// The signing key for a 32-byte Ed25519 seed (the RFC 8032 secret
+    /// key). The all-zero seed is refused ([`Error::InvalidKey`]): it is
+    /// what an unfilled buffer holds, never a real key.
+    pub fn from_seed(seed: [u8; SEED_LEN]) -> Result<Self, Error> {
+        let pair = ed25519_compact::KeyPair::try_from_seed(ed25519_compact::Seed::new(seed))
+            .map_err(|_| Error::InvalidKey)?;
         let public = PublicKey(*pair.pk);
-        Self {
+        Ok(Self {
             pair,
             kid: Kid::derive(&public),
-        }
+        })
     }
 
     /// The public half.

@@ -18,7 +18,7 @@
 //! use tessera_core::{verify, BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, Subject, TrustStore};
 //!
 //! // Issuer side (host): sign a standard badge.
-//! let key = SigningKey::from_seed([42; 32]);
+//! let key = SigningKey::from_seed([42; 32])?;
 //! let salt = Salt::from([9; 10]); // random per badge in real use: the claim code
 //! let sub = Subject::commit(&salt, "ada@example.org");
 //! let mut claims = BadgeClaims::new(sub.as_str(), 1001, 1_790_000_000, "RUST-101");

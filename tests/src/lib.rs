@@ -48,12 +48,12 @@ pub fn annotated_hex(text: &str) -> Vec<u8> {
 
 /// The fixed test issuer (seed: 32 bytes of 0x01).
 pub fn issuer() -> SigningKey {
-    SigningKey::from_seed([1; 32])
+    SigningKey::from_seed([1; 32]).unwrap()
 }
 
 /// A second issuer, for "wrong issuer" cases (seed: 32 bytes of 0x02).
 pub fn other_issuer() -> SigningKey {
-    SigningKey::from_seed([2; 32])
+    SigningKey::from_seed([2; 32]).unwrap()
 }
 
 /// A trust store holding `keys`.

@@ -287,7 +287,7 @@ impl Desk {
                 tessera_core::sizes::MAX_ISSUER_LEN
             )));
         }
-        let key = SigningKey::from_seed(keystore::random_bytes::<32>());
+        let key = SigningKey::from_seed(keystore::random_bytes::<32>())?;
         keystore::save(&self.keys_dir(), &key, passphrase)?;
         let record = IssuerRecord {
             kid: key.kid().as_bytes().to_vec(),

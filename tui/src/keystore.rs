@@ -256,7 +256,8 @@ pub fn load(
             .try_into()
             .map_err(|_| corrupt("secret is not 32 bytes"))?,
     );
-    let key = SigningKey::from_seed(*seed);
+    let key =
+        SigningKey::from_seed(*seed).map_err(|_| corrupt("the secret is not a usable key"))?;
     if hex::encode(key.public_key().as_bytes()) != file.public_key {
         return Err(corrupt("secret does not match the public key"));
     }

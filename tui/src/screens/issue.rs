@@ -156,7 +156,7 @@ fn preview(form: &IssueForm, issuer_name: &str, now: i64) -> Option<Vec<u8>> {
     }
     let mut buf = [0u8; 1024];
     let n = BadgeBuilder::new(profile, claims)
-        .sign(&SigningKey::from_seed([0; 32]), &mut buf)
+        .sign(&SigningKey::from_seed([0x5a; 32]).ok()?, &mut buf)
         .ok()?;
     buf.get(..n).map(<[u8]>::to_vec)
 }
