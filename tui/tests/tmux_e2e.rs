@@ -1,0 +1,138 @@
+//! The whole program once through a real terminal: `tessera` runs in tmux,
+//! keys are sent with `send-keys`, the screen is read with `capture-pane`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+struct Session(String);
+
+impl Session {
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(args).output().unwrap_or_else(|e| {
+            panic!("tmux is needed for this test ({e}); install it: apt-get install tmux (`bash .ci/test` does)")
+        });
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", &self.0, k]);
+        }
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", &self.0, "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", &self.0])
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {needle:?}; the screen shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
+
+#[test]
+fn issue_and_check_a_badge_in_the_real_terminal() {
+    let home = TempDir::new().unwrap();
+    let bin = env!("CARGO_BIN_EXE_tessera");
+    // A badge to check, issued by the same desk through the CLI.
+    let badge = home.path().join("badge.cbor");
+    let status = Command::new(bin)
+        .env("TESSERA_HOME", home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "ada@example.org",
+            "--achievement",
+            "RUST-101",
+            "--title",
+            "Rust Fundamentals",
+        ])
+        .args(["--out", badge.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let s = Session(format!("tessera-e2e-{}", std::process::id()));
+    let cmd = format!("TESSERA_HOME={} {bin}", home.path().display());
+    s.tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &s.0,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    s.wait_for("F1 Issue");
+    s.wait_for("DEMO ISSUER");
+
+    // Issue a second badge from the Issue screen.
+    s.text("grace@example.org");
+    s.keys(&["Enter"]);
+    s.text("RUST-101");
+    for _ in 0..6 {
+        s.keys(&["Enter"]);
+    }
+    let screen = s.wait_for("Issued badge 2");
+    assert!(screen.contains("Claim code"), "{screen}");
+
+    // Check the first badge from a file on the Check screen.
+    s.keys(&["F3", "o"]);
+    s.text(badge.to_str().unwrap());
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("VALID");
+    assert!(screen.contains("RUST-101 Rust Fundamentals"), "{screen}");
+    assert!(screen.contains("DEMO"), "{screen}");
+    println!("{screen}");
+
+    // The Ledger lists both badges.
+    s.keys(&["F5"]);
+    let screen = s.wait_for("2 badges");
+    assert!(
+        screen.contains("grace@example.org") && screen.contains("ada@example.org"),
+        "{screen}"
+    );
+    s.keys(&["C-q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !s
+        .tmux(&["list-sessions"])
+        .lines()
+        .all(|l| !l.starts_with(&s.0))
+    {
+        assert!(Instant::now() < deadline, "the app did not quit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
