@@ -45,7 +45,7 @@ pub enum Command {
     },
     /// Issue one badge.
     Issue(IssueArgs),
-    /// Issue badges from a CSV file (header: recipient,achievement[,title,profile,display_name,expires,evidence,level,private]).
+    /// Issue badges from a CSV file (columns: recipient, achievement; optional: title, profile, display_name, expires, evidence, level, private).
     IssueBulk {
         /// The CSV file.
         #[arg(long)]
