@@ -311,3 +311,80 @@ fn waiting_for_a_card_can_be_cancelled_and_times_out() {
         .unwrap_err();
     assert_eq!(err, CardError::TimedOut(Duration::from_millis(300)));
 }
+
+/// Wait for the runtime's next message that is not a progress note.
+fn next_result(rt: &tessera_tui::app::Runtime) -> tessera_tui::app::Message {
+    loop {
+        let m = rt
+            .rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a result from the card worker");
+        if !matches!(m, tessera_tui::app::Message::CardWaiting(_)) {
+            return m;
+        }
+    }
+}
+
+#[test]
+fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
+    use tessera_tui::app::{Effect, Message, Runtime};
+    use tessera_tui::desk::{Desk, IssueRequest};
+    use tessera_tui::ledger::BadgeState;
+
+    let b = bench();
+    let home = tempfile::TempDir::new().unwrap();
+    let mut desk = Desk::open_or_demo(home.path()).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let req = IssueRequest {
+        recipient: "ada@example.org".into(),
+        achievement: "RUST-101".into(),
+        ..Default::default()
+    };
+    let first = desk.issue(&key, &req).unwrap();
+    let second = desk
+        .issue(
+            &key,
+            &IssueRequest {
+                recipient: "bob@example.org".into(),
+                ..req
+            },
+        )
+        .unwrap();
+    let mut rt = Runtime::new(desk, None);
+
+    // A good write: the ledger says written, with the card's UID.
+    let card = VirtualCard::insert(Config::new(CardType::Ntag215, UID_A)).unwrap();
+    assert_eq!(rt.execute(Effect::WriteCard(first.serial)), None);
+    let Message::Written(Ok(text)) = next_result(&rt) else {
+        panic!("write failed")
+    };
+    assert!(text.contains("verified"), "{text}");
+    let ledger = tessera_tui::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+    let rec = ledger.badge(first.serial).unwrap();
+    assert_eq!(
+        (rec.state, rec.card_uid.as_deref()),
+        (BadgeState::Written, Some(&UID_A[..]))
+    );
+    // Checking the card from the app: tap, read, verdict.
+    assert_eq!(rt.execute(Effect::TapCard), None);
+    let Message::CardRead(Ok(contents)) = next_result(&rt) else {
+        panic!("read failed")
+    };
+    assert_eq!(contents.uid, UID_A);
+    b.take_off(card);
+
+    // The card is pulled mid-write: reported, and the ledger does not say written.
+    let mut config = Config::new(CardType::Ntag215, UID_B);
+    config.vanish_after_writes = Some(5);
+    let card = VirtualCard::insert(config).unwrap();
+    assert_eq!(rt.execute(Effect::WriteCard(second.serial)), None);
+    let Message::Written(Err(e)) = next_result(&rt) else {
+        panic!("a pulled card must fail the write")
+    };
+    assert!(e.contains("taken off the reader after 5 of"), "{e}");
+    assert_eq!(
+        ledger.badge(second.serial).unwrap().state,
+        BadgeState::Issued
+    );
+    b.take_off(card);
+}

@@ -183,6 +183,12 @@ pub enum TrustCommand {
         /// The key id.
         kid: String,
     },
+    /// Accept badges of this desk's retired demo issuer (off by default once
+    /// a real issuer key is set up).
+    Demo {
+        /// on or off.
+        value: String,
+    },
 }
 
 /// `ledger` subcommands.
@@ -707,6 +713,25 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let desk = Desk::open_or_demo(&home)?;
             let t = desk.trust_remove(&kid)?;
             println!("no longer trusting {} ({})", t.name, hex::encode(&t.kid));
+            Ok(0)
+        }
+        Command::Trust(TrustCommand::Demo { value }) => {
+            let desk = Desk::open_or_demo(&home)?;
+            let on = match value.as_str() {
+                "on" | "yes" => true,
+                "off" | "no" => false,
+                other => return Err(DeskError::Input(format!("{other:?}: say on or off"))),
+            };
+            desk.ledger()
+                .set_meta("trust_demo", if on { "yes" } else { "no" })?;
+            println!(
+                "demo issuer badges are now {}",
+                if on {
+                    "accepted (still marked DEMO)"
+                } else {
+                    "not accepted"
+                }
+            );
             Ok(0)
         }
         Command::Ledger(LedgerCommand::List {

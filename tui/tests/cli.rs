@@ -498,6 +498,24 @@ fn real_issuer_key_needs_its_passphrase_and_demo_is_no_longer_trusted() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("UNKNOWN ISSUER"));
+    // ...unless told to, and its badges still say DEMO.
+    tessera(home.path())
+        .args(["trust", "demo", "on"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["verify", demo_badge.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("VALID (DEMO)"));
+    tessera(home.path())
+        .args(["trust", "demo", "off"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["verify", demo_badge.to_str().unwrap()])
+        .assert()
+        .code(1);
     tessera(home.path())
         .args(["init", "--demo"])
         .assert()
