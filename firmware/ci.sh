@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Firmware CI: build both kiosks (QEMU and nRF52840 + PN532), run the QEMU
+# kiosk on the card test set, check every verdict, and print the measured
+# costs: instructions per verify (QEMU TCG plugin counting between the
+# bench_start/bench_end markers), stack used by verify (painted stack),
+# flash and static RAM (llvm-size). Needs: qemu-system-arm, gcc, the rustup
+# target thumbv7em-none-eabihf and component llvm-tools, defmt-print.
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(cd .. && pwd)"
+target="$root/target/thumbv7em-none-eabihf/firmware"
+bin_dir="$(dirname "$(find "$(rustc --print sysroot)" -name llvm-size | head -1)")"
+
+cargo build --profile firmware --bin kiosk-qemu
+cargo build --profile firmware --no-default-features --features nrf52840 --bin kiosk-nrf52840
+cargo clippy --profile firmware --bin kiosk-qemu -- -D warnings
+cargo clippy --profile firmware --no-default-features --features nrf52840 --bin kiosk-nrf52840 -- -D warnings
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+(cd "$root" && cargo run -q -p tessera-tests --bin tessera-make-cards -- "$work/cards")
+gcc -shared -fPIC -O2 -o "$work/libinsncount.so" "$root/../shared/tools/qemu-insncount/insncount.c" 2>/dev/null \
+  || gcc -shared -fPIC -O2 -o "$work/libinsncount.so" "$root/firmware/tools/insncount.c"
+elf="$target/kiosk-qemu"
+start=$("$bin_dir/llvm-nm" "$elf" | awk '/ bench_start$/{print "0x"$1}')
+end=$("$bin_dir/llvm-nm" "$elf" | awk '/ bench_end$/{print "0x"$1}')
+(cd "$work/cards" && timeout 600 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+   -semihosting-config enable=on,target=native \
+   -plugin "$work/libinsncount.so,addr0=$start,addr1=$end" -d plugin -kernel "$elf" \
+   > "$work/defmt.bin" 2> "$work/marks.txt")
+echo "--- kiosk log (defmt, decoded with defmt-print) ---"
+defmt-print -e "$elf" < "$work/defmt.bin"
+
+echo "--- verdicts ---"
+fail=0
+while read -r name want; do
+  got=$(awk -v n="$name" '$1 == n {print $2}' "$work/cards/results.txt")
+  if [ "$got" = "$want" ]; then echo "ok    $name: $got"; else echo "FAIL  $name: got '${got:-nothing}', want $want"; fail=1; fi
+done < "$work/cards/expected.txt"
+
+echo "--- measured costs (Cortex-M4, QEMU mps2-an386, profile firmware: opt-level z, LTO) ---"
+{ echo status-list; cat "$work/cards/cards.txt"; } > "$work/measured.txt"
+grep '^MARK' "$work/marks.txt" | awk '{split($3, a, "="); print a[2]}' | paste - - \
+  | paste "$work/measured.txt" - \
+  | while read -r name s e; do
+      stack=$(awk -v n="$name" '$1 == n {print $4}' "$work/cards/results.txt")
+      [ "$name" = status-list ] && name="status list (65,536 serials)"
+      printf '%-26s %9d instructions  %5d bytes of stack\n' "$name" $((e - s)) "$stack"
+    done
+for f in kiosk-qemu kiosk-nrf52840; do
+  "$bin_dir/llvm-size" -A "$target/$f" | awk -v f="$f" '
+    $1 == ".vector_table" || $1 == ".text" || $1 == ".rodata" {flash += $2}
+    $1 == ".data" {flash += $2; ram += $2} $1 == ".bss" || $1 == ".uninit" {ram += $2}
+    END {printf "%-15s flash %6d bytes (vectors + text + rodata + data), static RAM %6d bytes\n", f, flash, ram}'
+done
+"$bin_dir/llvm-nm" --size-sort -S -C --radix=d "$target/kiosk-nrf52840" | awk '
+  $3 ~ /[tTrR]/ && ($4 ~ /tessera_core|ed25519_compact|minicbor/ || $0 ~ /tessera_core|ed25519_compact|minicbor/) {s += $2}
+  END {printf "verifier code in the nRF52840 image (tessera_core + ed25519_compact + minicbor symbols): %d bytes\n", s}'
+exit $fail
