@@ -56,4 +56,21 @@ done
 "$bin_dir/llvm-nm" --size-sort -S -C --radix=d "$target/kiosk-nrf52840" | awk '
   $3 ~ /[tTrR]/ && ($4 ~ /tessera_core|ed25519_compact|minicbor/ || $0 ~ /tessera_core|ed25519_compact|minicbor/) {s += $2}
   END {printf "verifier code in the nRF52840 image (tessera_core + ed25519_compact + minicbor symbols): %d bytes\n", s}'
+
+echo "--- alternative: salty (firmware feature salty, opt-level 3) on the same signed bytes ---"
+cargo build --profile firmware --features salty --bin kiosk-qemu
+start=$("$bin_dir/llvm-nm" "$elf" | awk '/ salty_start$/{print "0x"$1}')
+end=$("$bin_dir/llvm-nm" "$elf" | awk '/ salty_end$/{print "0x"$1}')
+(cd "$work/cards" && timeout 600 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+   -semihosting-config enable=on,target=native \
+   -plugin "$work/libinsncount.so,addr0=$start,addr1=$end" -d plugin -kernel "$elf" \
+   > /dev/null 2> "$work/salty-marks.txt")
+grep '^salty-' "$work/cards/results.txt" > "$work/salty.txt"
+grep '^MARK' "$work/salty-marks.txt" | awk '{split($3, a, "="); print a[2]}' | paste - - | paste "$work/salty.txt" - \
+  | while read -r _ verdict bytes stack s e; do
+      printf 'salty verify of %3d signed bytes: %s, %9d instructions  %5d bytes of stack\n' "$bytes" "$verdict" $((e - s)) "$stack"
+    done
+grep -q '^salty-[0-9]* forged' "$work/salty.txt" && { echo "FAIL  salty rejected a valid badge"; fail=1; }
+# Leave the default kiosk built.
+cargo build --profile firmware --bin kiosk-qemu
 exit $fail

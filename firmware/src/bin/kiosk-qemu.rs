@@ -80,6 +80,27 @@ mod measure {
         }
     }
 
+    /// Marker before the `salty` comparison verify.
+    #[cfg(feature = "salty")]
+    #[inline(never)]
+    #[unsafe(no_mangle)]
+    pub extern "C" fn salty_start() {
+        cortex_m::asm::nop();
+        cortex_m::asm::nop();
+        cortex_m::asm::nop();
+    }
+
+    /// Marker after the `salty` comparison verify.
+    #[cfg(feature = "salty")]
+    #[inline(never)]
+    #[unsafe(no_mangle)]
+    pub extern "C" fn salty_end() {
+        cortex_m::asm::nop();
+        cortex_m::asm::nop();
+        cortex_m::asm::nop();
+        cortex_m::asm::nop();
+    }
+
     /// Bytes of stack in use now (from the top to the stack pointer).
     pub fn depth_now() -> usize {
         let (_, start) = bounds();
@@ -176,6 +197,49 @@ impl CardReader for HostCards<'_> {
             memory: memory.get(..mem_n).unwrap_or_default(),
         }))
     }
+}
+
+/// Verify the same badge's signed bytes with `salty`, between the salty
+/// markers, and record its verdict and stack use.
+#[cfg(feature = "salty")]
+fn salty_compare(
+    memory: &[u8],
+    badge: &tessera_core::VerifiedBadge<'_>,
+    results: &mut heapless::String<4096>,
+) {
+    let Ok(bytes) = tessera_core::ndef::parse_card_image(memory) else {
+        return;
+    };
+    let Ok(message) = tessera_core::CoseSign1::from_slice(bytes) else {
+        return;
+    };
+    let mut tbs = [0u8; 512];
+    let Ok(n) = message.to_be_signed(&mut tbs) else {
+        return;
+    };
+    let tbs = tbs.get(..n).unwrap_or_default();
+    measure::repaint();
+    let base = measure::depth_now();
+    measure::salty_start();
+    let ok = salty::PublicKey::try_from(badge.issuer_key.as_bytes())
+        .and_then(|pk| pk.verify(tbs, &salty::Signature::from(message.signature.as_bytes())))
+        .is_ok();
+    measure::salty_end();
+    let stack = measure::high_water().saturating_sub(base);
+    defmt::info!(
+        "salty verify of the same {} signed bytes: {}, stack {} bytes",
+        n,
+        ok,
+        stack
+    );
+    let _ = writeln!(
+        results,
+        "salty-{} {} {} {}",
+        badge.claims.serial,
+        if ok { "valid" } else { "forged" },
+        n,
+        stack
+    );
 }
 
 /// Verify the status list between the first pair of measurement markers.
@@ -286,6 +350,10 @@ fn run() -> Result<(), &'static str> {
                 e,
                 stack
             ),
+        }
+        #[cfg(feature = "salty")]
+        if let Ok(b) = &result {
+            salty_compare(card.memory, b, &mut results);
         }
         let serial = result.as_ref().map_or(0, |b| b.claims.serial);
         writeln!(
