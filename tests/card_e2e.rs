@@ -388,3 +388,48 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
     );
     b.take_off(card);
 }
+
+#[test]
+fn card_pulled_at_every_page_of_a_write_is_reported_and_never_marked_written() {
+    use tessera_tui::app::{Effect, Message, Runtime};
+    use tessera_tui::desk::{Desk, IssueRequest};
+    use tessera_tui::ledger::BadgeState;
+
+    let b = bench();
+    let home = tempfile::TempDir::new().unwrap();
+    let mut desk = Desk::open_or_demo(home.path()).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let req = IssueRequest {
+        recipient: "ada@example.org".into(),
+        achievement: "RS-1".into(),
+        profile: Some(Profile::Mini),
+        ..Default::default()
+    };
+    let badge = desk.issue(&key, &req).unwrap();
+    let pages = card_image(&badge.cose).len().div_ceil(4);
+    let mut rt = Runtime::new(desk, None);
+    let ledger = tessera_tui::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+    for pulled_after in 0..pages {
+        let mut config = Config::new(CardType::Ntag213, UID_A);
+        config.vanish_after_writes = Some(pulled_after);
+        let card = VirtualCard::insert(config).unwrap();
+        assert_eq!(rt.execute(Effect::WriteCard(badge.serial)), None);
+        let Message::Written(Err(e)) = next_result(&rt) else {
+            panic!("pulled after {pulled_after} pages: write succeeded")
+        };
+        assert!(
+            e.contains(&format!("after {pulled_after} of {pages} pages")),
+            "{e}"
+        );
+        assert_eq!(
+            ledger.badge(badge.serial).unwrap().state,
+            BadgeState::Issued,
+            "after {pulled_after} pages"
+        );
+        assert!(card.vanished());
+        b.take_off(card);
+    }
+    eprintln!(
+        "card pulled at each of the {pages} page writes: reported every time, never marked written"
+    );
+}

@@ -11,6 +11,17 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
+                LedgerError::WriteFailed
+            }
+            _ => LedgerError::Sql(e),
+        }
+    }
+}
+
 /// Lifecycle of a badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BadgeState {
@@ -93,9 +104,15 @@ pub enum LedgerError {
     /// Every serial is used.
     #[error("this issuer has used every serial number; rotate to a new issuer key")]
     SerialsExhausted,
+    /// Writing the ledger failed: the disk (or the file size limit) is full,
+    /// or the disk is failing. The transaction was rolled back.
+    #[error(
+        "the ledger could not be written (the disk may be full or failing): nothing was recorded; free some space or check the disk, then try again"
+    )]
+    WriteFailed,
     /// Any other database failure.
     #[error("ledger error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
 }
 
 /// One badge as recorded.

@@ -210,3 +210,58 @@ fn killing_revocation_leaves_a_consistent_ledger_and_status_list() {
     assert_eq!(list.revoked_count(), 20);
     eprintln!("revocation: {kills} kills of 20 runs, ledger and status list sound after each");
 }
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_loses_nothing() {
+    let home = TempDir::new().unwrap();
+    let csv = home.path().join("rows.csv");
+    write_csv(&csv);
+    // Two badges first, so there is something to lose.
+    for r in ["a@example.org", "b@example.org"] {
+        let ok = bin()
+            .env("TESSERA_HOME", home.path())
+            .args([
+                "issue",
+                "--recipient",
+                r,
+                "--achievement",
+                "RS-1",
+                "--profile",
+                "mini",
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+    let size_kb = std::fs::metadata(home.path().join("ledger.sqlite"))
+        .unwrap()
+        .len()
+        / 1024;
+    // RLIMIT_FSIZE makes every write past the limit fail like a full disk.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f {}; exec {} issue-bulk --csv {}",
+        size_kb + 64,
+        env!("CARGO_BIN_EXE_tessera"),
+        csv.display()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("TESSERA_HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "could not be written (the disk may be full or failing): nothing was recorded"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        check_ledger(home.path()),
+        2,
+        "the two earlier badges are intact, none of the bulk"
+    );
+}

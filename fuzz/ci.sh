@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Run every fuzz target for a bounded time (FUZZ_SECONDS, default 60) from
+# the committed seeds; fail on any crash. Prints executions per target and
+# in total. Needs the nightly toolchain and cargo-fuzz.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds="${FUZZ_SECONDS:-60}"
+cargo +nightly fuzz build -O
+total=0
+for t in badge_verify claims_decode status_list ndef_parse qr_text csv_import; do
+  mkdir -p "corpus/$t"
+  log="$(mktemp)"
+  if ! cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
+       -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1; then
+    tail -40 "$log"
+    echo "FUZZ CRASH in $t: the input is in fuzz/artifacts/$t; add it as a regression test" >&2
+    exit 1
+  fi
+  runs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
+  printf 'fuzz %-14s %10d executions in %ss, no crash\n' "$t" "$runs" "$seconds"
+  total=$((total + runs))
+done
+echo "fuzz total: $total executions, 0 crashes"
