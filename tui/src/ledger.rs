@@ -83,6 +83,17 @@ pub enum LedgerError {
         /// What SQLite said.
         detail: String,
     },
+    /// The ledger file or its folder cannot be written (permissions, a
+    /// read-only disk).
+    #[error(
+        "the ledger {path} cannot be written ({detail}): check that the data directory is writable by you (or set TESSERA_HOME to one that is); nothing was changed"
+    )]
+    ReadOnly {
+        /// The file.
+        path: String,
+        /// What SQLite said.
+        detail: String,
+    },
     /// No badge with that serial.
     #[error(
         "there is no badge with serial {0} in the ledger; check the number (`tessera ledger list`)"
@@ -304,9 +315,16 @@ fn row_to_badge(row: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
 impl Ledger {
     /// Open (creating if needed) the ledger at `path`, and check it.
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
-        let corrupt = |e: rusqlite::Error| LedgerError::Corrupt {
-            path: path.display().to_string(),
-            detail: e.to_string(),
+        let corrupt = |e: rusqlite::Error| {
+            let (path, detail) = (path.display().to_string(), e.to_string());
+            match e.sqlite_error_code() {
+                Some(
+                    rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::PermissionDenied,
+                ) => LedgerError::ReadOnly { path, detail },
+                _ => LedgerError::Corrupt { path, detail },
+            }
         };
         let conn = Connection::open(path).map_err(corrupt)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))

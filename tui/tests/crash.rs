@@ -265,3 +265,74 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
         "the two earlier badges are intact, none of the bulk"
     );
 }
+
+#[test]
+fn a_read_only_data_directory_is_a_clear_error_and_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = TempDir::new().unwrap();
+    let ok = bin()
+        .env("TESSERA_HOME", home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "a@example.org",
+            "--achievement",
+            "RS-1",
+            "--profile",
+            "mini",
+        ])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let ledger = home.path().join("ledger.sqlite");
+    let before = std::fs::read(&ledger).unwrap();
+    // Read-only for the app: root ignores permissions, so the app then runs
+    // as `nobody` (setpriv, util-linux) on a directory it cannot write.
+    for p in [home.path().to_path_buf(), ledger.clone()] {
+        std::fs::set_permissions(
+            &p,
+            std::fs::Permissions::from_mode(if p.is_dir() { 0o555 } else { 0o444 }),
+        )
+        .unwrap();
+    }
+    let as_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let exe = env!("CARGO_BIN_EXE_tessera");
+    let mut cmd = if as_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", exe]);
+        c
+    } else {
+        Command::new(exe)
+    };
+    let out = cmd
+        .env("TESSERA_HOME", home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "b@example.org",
+            "--achievement",
+            "RS-1",
+            "--profile",
+            "mini",
+        ])
+        .output()
+        .unwrap();
+    for p in [home.path().to_path_buf(), ledger.clone()] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("read-only data directory: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains("cannot be written") && stderr.contains("writable"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&ledger).unwrap(),
+        before,
+        "the ledger is unchanged"
+    );
+    assert_eq!(check_ledger(home.path()), 1);
+}
