@@ -145,15 +145,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn i64(&mut self, wrong: Error) -> Result<i64, Error> {
         let offset = self.offset();
         match self.datatype()? {
-            Type::U8
-            | Type::U16
-            | Type::U32
-            | Type::U64
-            | Type::I8
-            | Type::I16
-            | Type::I32
-            | Type::I64
-            | Type::Int => {
+            t if is_int(t) => {
                 let v = self.dec.int().map_err(|_| Self::malformed_at(offset))?;
                 i64::try_from(v).map_err(|_| wrong)
             }
@@ -165,15 +157,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn key(&mut self) -> Result<Key<'a>, Error> {
         let offset = self.offset();
         match self.datatype()? {
-            Type::U8
-            | Type::U16
-            | Type::U32
-            | Type::U64
-            | Type::I8
-            | Type::I16
-            | Type::I32
-            | Type::I64
-            | Type::Int => {
+            t if is_int(t) => {
                 let v = self.dec.int().map_err(|_| Self::malformed_at(offset))?;
                 Ok(Key::Int(i128::from(v)))
             }
@@ -243,6 +227,22 @@ impl<'a> Reader<'a> {
             _ => Err(wrong),
         }
     }
+}
+
+/// Is `t` an integer (major type 0 or 1, any width)?
+fn is_int(t: Type) -> bool {
+    matches!(
+        t,
+        Type::U8
+            | Type::U16
+            | Type::U32
+            | Type::U64
+            | Type::I8
+            | Type::I16
+            | Type::I32
+            | Type::I64
+            | Type::Int
+    )
 }
 
 /// Remembers the keys of one map to reject duplicates, without allocating.

@@ -450,6 +450,15 @@ pub fn read_bulk_csv(desk: &Desk, bytes: &[u8]) -> Result<BulkRows, DeskError> {
     Ok((out, problems))
 }
 
+/// `on`/`yes` or `off`/`no`.
+fn on_off(value: &str) -> Result<bool, DeskError> {
+    match value {
+        "on" | "yes" => Ok(true),
+        "off" | "no" => Ok(false),
+        other => Err(DeskError::Input(format!("{other:?}: say on or off"))),
+    }
+}
+
 fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
     if input == "-" {
         let mut buf = Vec::new();
@@ -717,11 +726,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Trust(TrustCommand::Demo { value }) => {
             let desk = Desk::open_or_demo(&home)?;
-            let on = match value.as_str() {
-                "on" | "yes" => true,
-                "off" | "no" => false,
-                other => return Err(DeskError::Input(format!("{other:?}: say on or off"))),
-            };
+            let on = on_off(&value)?;
             desk.ledger()
                 .set_meta("trust_demo", if on { "yes" } else { "no" })?;
             println!(
@@ -799,11 +804,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Ledger(LedgerCommand::Private { serial, value }) => {
             let desk = Desk::open_or_demo(&home)?;
-            let on = match value.as_str() {
-                "on" | "yes" => true,
-                "off" | "no" => false,
-                other => return Err(DeskError::Input(format!("{other:?}: say on or off"))),
-            };
+            let on = on_off(&value)?;
             desk.ledger().set_private(serial, on)?;
             println!(
                 "badge {serial} is now {}",
