@@ -14,7 +14,7 @@
 
 use std::hint::black_box;
 
-use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ed25519_dalek::{Signer, SigningKey as DalekSigningKey, VerifyingKey};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
