@@ -132,6 +132,12 @@ fn long_badges_use_the_three_byte_tlv_length() {
     let img = image(&badge);
     assert_eq!(&img[..2], &[0x03, 0xff]);
     assert_eq!(img[4] & 0x10, 0, "long record: SR clear");
+    assert_eq!(tessera_core::ndef::image_len_hint(&img), Some(img.len()));
+    assert_eq!(
+        tessera_core::ndef::image_len_hint(&image(b"ab")),
+        Some(image(b"ab").len())
+    );
+    assert_eq!(tessera_core::ndef::image_len_hint(&[0x00, 0x03]), None);
     let mem = memory(CardType::Ntag216, &img);
     assert_eq!(parse_card_image(&mem).unwrap(), badge.as_slice());
     assert_eq!(CardType::smallest_for(img.len()), Some(CardType::Ntag216));

@@ -122,6 +122,15 @@ impl CardType {
             .ok_or(Error::UnknownCardType)
     }
 
+    /// Recognise a card from a READ of its capability-container page: the
+    /// first four bytes of `page3` are the container.
+    pub fn from_cc_page(page3: &[u8]) -> Result<Self, Error> {
+        match page3 {
+            [a, b, c, d, ..] => Self::from_capability_container([*a, *b, *c, *d]),
+            _ => Err(Error::UnknownCardType),
+        }
+    }
+
     /// The smallest card a card image of `len` bytes fits.
     pub fn smallest_for(len: usize) -> Option<Self> {
         Self::ALL.into_iter().find(|t| len <= t.ndef_capacity())
@@ -157,6 +166,18 @@ pub const fn card_image_len(badge_len: usize) -> usize {
     let record = record_len(badge_len);
     let tlv_head = if record < 0xff { 2 } else { 4 };
     tlv_head + record + 1
+}
+
+/// The length of the card image that starts `start` (user memory from page
+/// 4), read from its NDEF TLV header as Tessera writes it, so a reader can
+/// stop after the pages it needs; `None` when the memory does not start with
+/// an NDEF TLV and must be read whole.
+pub fn image_len_hint(start: &[u8]) -> Option<usize> {
+    match start {
+        [TLV_NDEF, 0xff, hi, lo, ..] => Some(4 + usize::from(u16::from_be_bytes([*hi, *lo])) + 1),
+        [TLV_NDEF, len, ..] => Some(2 + usize::from(*len) + 1),
+        _ => None,
+    }
 }
 
 /// Write the card image (NDEF TLV, one record, terminator) of `badge` into

@@ -654,7 +654,7 @@ impl Runtime {
                 Ok(Some(Message::Info("cancelled".into())))
             }
             Effect::WriteCard(serial) => {
-                let (image, _) = self.desk.card_image(serial)?;
+                let image = self.desk.card_image(serial)?;
                 self.cancel_card.store(false, Ordering::SeqCst);
                 let (tx, cancel, home) =
                     (self.tx.clone(), self.cancel_card.clone(), self.home.clone());

@@ -124,12 +124,11 @@ impl CardContents {
 pub fn read_card(tag: &mut dyn Tag) -> Result<CardContents, CardError> {
     let uid = tag.uid()?;
     let first = tag.read(CC_PAGE)?;
-    let cc = [first[0], first[1], first[2], first[3]];
-    let card_type = CardType::from_capability_container(cc)?;
+    let card_type = CardType::from_cc_page(&first)?;
     // The READ of page 3 also returned pages 4 to 6: the start of the image.
     let mut memory: Vec<u8> = first[PAGE_LEN..].to_vec();
-    let wanted =
-        image_len_hint(&memory).map_or(card_type.user_bytes(), |n| n.min(card_type.user_bytes()));
+    let wanted = ndef::image_len_hint(&memory)
+        .map_or(card_type.user_bytes(), |n| n.min(card_type.user_bytes()));
     let mut page = FIRST_USER_PAGE + (memory.len() / PAGE_LEN) as u8;
     while memory.len() < wanted {
         let chunk = tag.read(page)?;
@@ -142,16 +141,6 @@ pub fn read_card(tag: &mut dyn Tag) -> Result<CardContents, CardError> {
         card_type,
         memory,
     })
-}
-
-/// The card image's length from its first bytes, when it starts with the
-/// NDEF TLV (as Tessera writes it); `None` when the memory must be read whole.
-fn image_len_hint(start: &[u8]) -> Option<usize> {
-    match start {
-        [0x03, 0xff, hi, lo, ..] => Some(4 + usize::from(u16::from_be_bytes([*hi, *lo])) + 1),
-        [0x03, len, ..] => Some(2 + usize::from(*len) + 1),
-        _ => None,
-    }
 }
 
 /// The outcome of a verified write.
@@ -181,8 +170,7 @@ pub fn write_card(
     let start = Instant::now();
     let uid = tag.uid()?;
     let cc_read = tag.read(CC_PAGE)?;
-    let card_type =
-        CardType::from_capability_container([cc_read[0], cc_read[1], cc_read[2], cc_read[3]])?;
+    let card_type = CardType::from_cc_page(&cc_read)?;
     // Fails before any write when the image does not fit the card.
     let pages: Vec<(u8, [u8; PAGE_LEN])> = ndef::pages(card_type, image)?.collect();
     let total = pages.len();

@@ -8,7 +8,7 @@ use tessera_core::ndef::{card_image_len, encode_card_image};
 use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_STATUS_SERIALS};
 use tessera_core::status::{bits_len, set_revoked};
 use tessera_core::{
-    BadgeBuilder, BadgeClaims, CardType, Error as CoreError, Profile, PublicKey, Salt, SigningKey,
+    BadgeBuilder, BadgeClaims, Error as CoreError, Profile, PublicKey, Salt, SigningKey,
     StatusListBuilder, Subject, TrustStore,
 };
 use zeroize::Zeroizing;
@@ -534,13 +534,12 @@ impl Desk {
         Ok(t)
     }
 
-    /// The card image for a badge.
-    pub fn card_image(&self, serial: u32) -> Result<(Vec<u8>, Option<CardType>), DeskError> {
+    /// The card image (NDEF TLV, record, terminator) of a ledger badge.
+    pub fn card_image(&self, serial: u32) -> Result<Vec<u8>, DeskError> {
         let b = self.ledger.badge(serial)?;
         let mut out = vec![0u8; card_image_len(b.cose.len())];
         encode_card_image(&b.cose, &mut out)?;
-        let fits = CardType::smallest_for(out.len());
-        Ok((out, fits))
+        Ok(out)
     }
 }
 

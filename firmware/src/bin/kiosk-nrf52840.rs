@@ -106,8 +106,7 @@ impl CardReader for Pn532Reader {
             }
         };
         let first = self.read(CC_PAGE)?;
-        let cc = [first[0], first[1], first[2], first[3]];
-        let card = CardType::from_capability_container(cc).map_err(|_| ReadError::NotNtag)?;
+        let card = CardType::from_cc_page(&first).map_err(|_| ReadError::NotNtag)?;
         let user = card.user_bytes().min(MAX_CARD_MEMORY);
         let mut have = 12;
         memory
@@ -115,12 +114,9 @@ impl CardReader for Pn532Reader {
             .ok_or(ReadError::Card)?
             .copy_from_slice(&first[4..]);
         // Read only as far as the NDEF TLV says, like the desk app does.
-        let wanted = match memory.get(..4) {
-            Some([0x03, 0xff, hi, lo]) => 4 + usize::from(u16::from_be_bytes([*hi, *lo])) + 1,
-            Some([0x03, len, ..]) => 2 + usize::from(*len) + 1,
-            _ => user,
-        }
-        .min(user);
+        let wanted = tessera_core::ndef::image_len_hint(memory.get(..12).unwrap_or_default())
+            .unwrap_or(user)
+            .min(user);
         let mut page = CC_PAGE + 4;
         while have < wanted {
             let chunk = self.read(page)?;
