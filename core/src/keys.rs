@@ -51,23 +51,21 @@ impl PublicKey {
         Kid::derive(self)
     }
 
-    /// Verify a signature over a raw message (no COSE framing). This is the
-    /// same signature check the badge verifier runs.
+    /// Verify a signature over a raw message (no COSE framing) with the
+    /// default [`Backend`](crate::Backend). This is the same signature check
+    /// the badge verifier runs.
     pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), Error> {
-        let mut state = self.verifier(signature)?;
-        state.absorb(message);
-        state.verify().map_err(|_| Error::SignatureInvalid)
+        self.verify_with(crate::Backend::DEFAULT, message, signature)
     }
 
-    /// Start a streaming verification: the caller absorbs the signed bytes
-    /// in pieces (the COSE Sig_structure never needs to exist in memory).
-    pub(crate) fn verifier(
+    /// [`PublicKey::verify`] with a chosen backend.
+    pub fn verify_with(
         &self,
+        backend: crate::Backend,
+        message: &[u8],
         signature: &Signature,
-    ) -> Result<ed25519_compact::VerifyingState, Error> {
-        ed25519_compact::PublicKey::new(self.0)
-            .verify_incremental(&ed25519_compact::Signature::new(signature.0))
-            .map_err(|_| Error::SignatureInvalid)
+    ) -> Result<(), Error> {
+        backend.verify_parts(self, signature, &|f| f(message))
     }
 
     /// Encode this key as a COSE_Key (RFC 9052 §7, OKP/Ed25519, with `kid`

@@ -39,9 +39,14 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+// Only the `dalek` feature (std hosts) allocates, for batch verification.
+#[cfg(feature = "dalek")]
+extern crate alloc;
+
 #[macro_use]
 mod fmt;
 
+pub mod backend;
 mod builder;
 mod cbor;
 pub mod claims;
@@ -55,6 +60,7 @@ pub mod status;
 mod trust;
 mod verify;
 
+pub use backend::Backend;
 pub use builder::{BadgeBuilder, PROTECTED_LEN, Profile, UNPROTECTED, protected_header};
 pub use claims::BadgeClaims;
 pub use cose::CoseSign1;
@@ -64,4 +70,6 @@ pub use ndef::CardType;
 pub use recipient::{Salt, Subject};
 pub use status::{StatusList, StatusListBuilder};
 pub use trust::{TrustStore, TrustedIssuer};
-pub use verify::{VerifiedBadge, verify, verify_card, verify_card_image};
+#[cfg(feature = "dalek")]
+pub use verify::{BATCH_SIZE, verify_batch};
+pub use verify::{VerifiedBadge, verify, verify_card, verify_card_image, verify_with};

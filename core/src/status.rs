@@ -70,7 +70,7 @@ impl<'a> StatusList<'a> {
         if message.typ != Some(STATUS_LIST_TYP) {
             return Err(Error::NotAStatusList);
         }
-        let signer = trust.signer_of(&message)?;
+        let signer = trust.signer_of(crate::Backend::DEFAULT, &message)?;
         let list = decode_payload(message.payload, message.payload_offset, signer.key)?;
         list.check_current(now)?;
         Ok(list)

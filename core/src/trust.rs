@@ -13,6 +13,38 @@ pub struct TrustedIssuer {
     pub kid: Kid,
     /// The issuer's public key.
     pub key: PublicKey,
+    /// The key decoded once for the `dalek` backend.
+    #[cfg(feature = "dalek")]
+    #[cfg_attr(feature = "defmt", defmt(Debug2Format))]
+    pub(crate) point: crate::backend::dalek::NegatedKey,
+}
+
+impl TrustedIssuer {
+    fn new(key: PublicKey) -> Result<Self, Error> {
+        Ok(Self {
+            kid: key.kid(),
+            key,
+            #[cfg(feature = "dalek")]
+            point: crate::backend::dalek::NegatedKey::new(&key)?,
+        })
+    }
+
+    /// Check `message`'s signature with this issuer's key.
+    pub(crate) fn check(
+        &self,
+        backend: crate::Backend,
+        message: &crate::CoseSign1<'_>,
+    ) -> Result<(), Error> {
+        match backend {
+            #[cfg(feature = "dalek")]
+            crate::Backend::Dalek => {
+                crate::backend::dalek::verify(&self.point, &message.signature, &|f| {
+                    message.feed_to_be_signed(f)
+                })
+            }
+            _ => message.verify_signature_with(backend, &self.key),
+        }
+    }
 }
 
 /// Issuer public keys a verifier accepts, at most `N` (no allocation).
@@ -34,13 +66,13 @@ impl<const N: usize> TrustStore<N> {
 
     /// Trust `key`; returns its key id. Adding a key twice is a no-op.
     pub fn add(&mut self, key: PublicKey) -> Result<Kid, Error> {
-        let kid = key.kid();
+        let issuer = TrustedIssuer::new(key)?;
         if !self.issuers.iter().any(|i| i.key == key) {
             self.issuers
-                .push(TrustedIssuer { kid, key })
+                .push(issuer)
                 .map_err(|_| Error::TrustStoreFull)?;
         }
-        Ok(kid)
+        Ok(issuer.kid)
     }
 
     /// Stop trusting `key`; returns whether it was trusted.
@@ -86,11 +118,15 @@ impl<const N: usize> TrustStore<N> {
     }
 
     /// Find the trusted key that signed `message` (a decoded COSE_Sign1).
-    pub(crate) fn signer_of(&self, message: &crate::CoseSign1<'_>) -> Result<TrustedIssuer, Error> {
+    pub(crate) fn signer_of(
+        &self,
+        backend: crate::Backend,
+        message: &crate::CoseSign1<'_>,
+    ) -> Result<TrustedIssuer, Error> {
         let mut any = false;
         for issuer in self.candidates(message.kid) {
             any = true;
-            if message.verify_signature(&issuer.key).is_ok() {
+            if issuer.check(backend, message).is_ok() {
                 return Ok(*issuer);
             }
         }
