@@ -219,6 +219,13 @@ pub enum LedgerCommand {
         /// accepted or declined.
         state: String,
     },
+    /// Re-verify every badge in the ledger (batch signature checks) and
+    /// compare it with its ledger row; exit code 1 if any fails.
+    Audit {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Mark a badge private (on) or shareable (off).
     Private {
         /// The badge serial.
@@ -786,6 +793,26 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 println!("{} badges", rows.len());
             }
             Ok(0)
+        }
+        Command::Ledger(LedgerCommand::Audit { json }) => {
+            let desk = Desk::open_or_demo(&home)?;
+            let report = desk.audit()?;
+            if json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                println!(
+                    "{} badges checked: {} genuine ({} expired, {} revoked), {} failed",
+                    report.checked,
+                    report.genuine,
+                    report.expired,
+                    report.revoked,
+                    report.problems.len()
+                );
+                for (serial, problem) in &report.problems {
+                    println!("  serial {serial}: FAILED: {problem}");
+                }
+            }
+            Ok(i32::from(!report.problems.is_empty()))
         }
         Command::Ledger(LedgerCommand::Mark { serial, state }) => {
             let desk = Desk::open_or_demo(&home)?;

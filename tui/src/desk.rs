@@ -14,7 +14,9 @@ use tessera_core::{
 use zeroize::Zeroizing;
 
 use crate::keystore::{self, KeyError};
-use crate::ledger::{BadgeRecord, IssuerRecord, Ledger, LedgerError, NewBadge, TrustedRecord};
+use crate::ledger::{
+    BadgeRecord, BadgeState, Filter, IssuerRecord, Ledger, LedgerError, NewBadge, TrustedRecord,
+};
 use crate::verdict::{self, Verdict};
 
 /// Name of the demo issuer, shown on every verdict of its badges.
@@ -55,6 +57,22 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DeskError + '_ {
         path: path.display().to_string(),
         source,
     }
+}
+
+/// What [`Desk::audit`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AuditReport {
+    /// Badges in the ledger.
+    pub checked: usize,
+    /// Badges whose signature and contents hold (expired and revoked
+    /// included).
+    pub genuine: usize,
+    /// Of those, past their expiry.
+    pub expired: usize,
+    /// Of those, revoked in the ledger.
+    pub revoked: usize,
+    /// Serials that failed, with why.
+    pub problems: Vec<(u32, String)>,
 }
 
 /// The current time, Unix seconds.
@@ -500,6 +518,50 @@ impl Desk {
             }
             Err(e) => Verdict::error(&format!("cannot load the trusted issuers: {e}")),
         }
+    }
+
+    /// Re-verify every badge in the ledger against this desk's own issuer
+    /// keys (current, retired and demo) in signature batches, and compare
+    /// each signed badge with its ledger row. Finds a ledger whose badges
+    /// were altered or damaged after issuing.
+    pub fn audit(&self) -> Result<AuditReport, DeskError> {
+        let mut store: TrustStore<64> = TrustStore::new();
+        for issuer in self.ledger.issuers()? {
+            store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
+        }
+        let rows = self.ledger.list(&Filter::default())?;
+        let inputs: Vec<&[u8]> = rows.iter().map(|r| r.cose.as_slice()).collect();
+        let now = u64::try_from(now()).ok();
+        let results = tessera_core::verify_batch(&inputs, &store, now, None);
+        let mut report = AuditReport {
+            checked: rows.len(),
+            ..AuditReport::default()
+        };
+        for (row, result) in rows.iter().zip(results) {
+            let problem = match result {
+                Ok(b)
+                    if b.claims.serial != row.serial
+                        || b.kid.as_bytes() != row.kid.as_slice()
+                        || b.claims.subject != row.subject
+                        || b.claims.achievement_id != row.achievement_id =>
+                {
+                    Some("the ledger row does not match the badge it signed".to_string())
+                }
+                Ok(_) => None,
+                Err(CoreError::Expired { .. }) => {
+                    report.expired += 1;
+                    None
+                }
+                Err(e) => Some(e.to_string()),
+            };
+            match problem {
+                Some(p) => report.problems.push((row.serial, p)),
+                None if row.state == BadgeState::Revoked => report.revoked += 1,
+                None => {}
+            }
+        }
+        report.genuine = report.checked - report.problems.len();
+        Ok(report)
     }
 
     /// Trust another center's issuer key (COSE_Key or JWK file contents).

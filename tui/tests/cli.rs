@@ -709,3 +709,64 @@ fn corrupt_ledger_is_reported_and_left_untouched() {
         );
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
 }
+
+#[test]
+fn ledger_audit_batch_verifies_every_badge_and_names_an_altered_one() {
+    let home = TempDir::new().unwrap();
+    let csv = home.path().join("rows.csv");
+    let mut rows = String::from("recipient,achievement\n");
+    for i in 0..150 {
+        rows.push_str(&format!("candidate{i}@example.org,RUST-101\n"));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    tessera(home.path())
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap()])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["revoke", "7", "--reason", "exam misconduct"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["ledger", "audit"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "150 badges checked: 150 genuine (0 expired, 1 revoked), 0 failed",
+        ));
+    // Someone edits the ledger file behind the app's back: one badge's
+    // signature byte, and another row's recipient commitment.
+    let db = rusqlite::Connection::open(home.path().join("ledger.sqlite")).unwrap();
+    let cose: Vec<u8> = db
+        .query_row("SELECT cose FROM badges WHERE serial = 42", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut bad = cose.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    db.execute("UPDATE badges SET cose = ?1 WHERE serial = 42", [&bad])
+        .unwrap();
+    db.execute(
+        "UPDATE badges SET subject = 'AAAAAAAAAAAAAAAA' WHERE serial = 99",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let out = tessera(home.path())
+        .args(["ledger", "audit", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["checked"], 150);
+    assert_eq!(report["genuine"], 148);
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0][0], 99);
+    assert!(problems[0][1].as_str().unwrap().contains("does not match"));
+    assert_eq!(problems[1][0], 42);
+    assert!(problems[1][1].as_str().unwrap().contains("signature"));
+}
