@@ -54,7 +54,20 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Check a badge: a card dump, a .cbor file, QR text, or `-` for stdin.
+    /// Export a ledger badge: the card formats, QR, or Open Badges 3.0
+    /// (JSON, VC-JWT, baked PNG). Revoked and private badges are not shared.
+    Export {
+        /// The badge serial.
+        serial: u32,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: crate::desk::ExportFormat,
+        /// Write here (atomically); without it, text goes to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a badge: a card dump, a .cbor file, QR text, a baked badge PNG,
+    /// a VC-JWT or Open Badges 3.0 JSON, or `-` for stdin.
     Verify {
         /// The input file, or `-`.
         input: String,
@@ -647,6 +660,37 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 "badge {serial} revoked; new status list for kiosks: {}",
                 path.display()
             );
+            Ok(0)
+        }
+        Command::Export {
+            serial,
+            format,
+            out,
+        } => {
+            let desk = Desk::open_or_demo(&home)?;
+            if format.is_binary() && out.is_none() && std::io::stdout().is_terminal() {
+                return Err(DeskError::Input(format!(
+                    "a {} is binary: give --out FILE (for example --out badge-{serial}.{})",
+                    format.label(),
+                    format.extension()
+                )));
+            }
+            let key = if format.needs_key() {
+                let record = desk.ledger().badge(serial)?;
+                Some(desk.signing_key_for(&record.kid, &mut pass)?)
+            } else {
+                None
+            };
+            let bytes = desk.export(serial, format, key.as_ref())?;
+            write_out(out.as_deref(), &bytes)?;
+            if let Some(path) = &out {
+                eprintln!(
+                    "badge {serial} exported as {} ({} bytes) to {}",
+                    format.label(),
+                    bytes.len(),
+                    path.display()
+                );
+            }
             Ok(0)
         }
         Command::StatusList { out } => {

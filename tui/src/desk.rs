@@ -59,6 +59,84 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DeskError + '_ {
     }
 }
 
+/// The formats a badge can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// The signed badge, COSE_Sign1 bytes.
+    Cbor,
+    /// The exact card image written to a tag (TLV, record, terminator).
+    Ndef,
+    /// The QR text (`TSR1:` + base45).
+    QrText,
+    /// The QR code as PNG.
+    QrPng,
+    /// The QR code as SVG.
+    QrSvg,
+    /// A baked Open Badges 3.0 image: picture + VC-JWT in `iTXt`.
+    BakedPng,
+    /// The Open Badges 3.0 credential as a VC-JWT (EdDSA).
+    VcJwt,
+    /// The Open Badges 3.0 credential as plain JSON.
+    Ob3Json,
+}
+
+impl ExportFormat {
+    /// Every format, in menu order.
+    pub const ALL: [Self; 8] = [
+        Self::Cbor,
+        Self::Ndef,
+        Self::QrText,
+        Self::QrPng,
+        Self::QrSvg,
+        Self::BakedPng,
+        Self::VcJwt,
+        Self::Ob3Json,
+    ];
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cbor => "badge file (.cbor)",
+            Self::Ndef => "card image (NDEF)",
+            Self::QrText => "QR text",
+            Self::QrPng => "QR code PNG",
+            Self::QrSvg => "QR code SVG",
+            Self::BakedPng => "baked badge image (Open Badges PNG)",
+            Self::VcJwt => "Open Badges VC-JWT",
+            Self::Ob3Json => "Open Badges JSON",
+        }
+    }
+
+    /// File name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Cbor => "cbor",
+            Self::Ndef => "ndef",
+            Self::QrText => "qr.txt",
+            Self::QrPng => "qr.png",
+            Self::QrSvg => "qr.svg",
+            Self::BakedPng => "png",
+            Self::VcJwt => "jwt",
+            Self::Ob3Json => "ob3.json",
+        }
+    }
+
+    /// Binary output (never printed to a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Self::Cbor | Self::Ndef | Self::QrPng | Self::BakedPng)
+    }
+
+    /// Needs the issuer's signing key.
+    pub fn needs_key(self) -> bool {
+        matches!(self, Self::BakedPng | Self::VcJwt)
+    }
+
+    /// Meant for showing to others (refused for revoked or private badges).
+    pub fn is_for_sharing(self) -> bool {
+        !matches!(self, Self::Cbor | Self::Ndef)
+    }
+}
+
 /// What [`Desk::audit`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct AuditReport {
@@ -562,6 +640,113 @@ impl Desk {
         }
         report.genuine = report.checked - report.problems.len();
         Ok(report)
+    }
+
+    /// The signing key with this key id (active or retired).
+    pub fn signing_key_for(
+        &self,
+        kid: &[u8],
+        passphrase: &mut dyn FnMut() -> Option<Zeroizing<String>>,
+    ) -> Result<SigningKey, DeskError> {
+        Ok(keystore::load(
+            &keystore::key_path(&self.keys_dir(), kid),
+            passphrase,
+        )?)
+    }
+
+    /// A ledger badge in a sharing or card format. `signer` is the key that
+    /// signed the badge, needed for the VC-JWT and the baked image
+    /// ([`ExportFormat::needs_key`]).
+    pub fn export(
+        &self,
+        serial: u32,
+        format: ExportFormat,
+        signer: Option<&SigningKey>,
+    ) -> Result<Vec<u8>, DeskError> {
+        let record = self.ledger.badge(serial)?;
+        if format.is_for_sharing() {
+            if record.state == BadgeState::Revoked {
+                return Err(DeskError::Input(format!(
+                    "badge {serial} is revoked; it cannot be shared"
+                )));
+            }
+            if record.private {
+                return Err(DeskError::Input(format!(
+                    "badge {serial} is private (the candidate did not want it shared); `tessera ledger private {serial} off` makes it shareable"
+                )));
+            }
+        }
+        let qr_err = |e: crate::qr::QrError| DeskError::Input(e.to_string());
+        match format {
+            ExportFormat::Cbor => return Ok(record.cose),
+            ExportFormat::Ndef => return self.card_image(serial),
+            ExportFormat::QrText => {
+                return Ok(format!("{}\n", crate::qr::to_text(&record.cose)).into_bytes());
+            }
+            ExportFormat::QrPng => return crate::qr::to_png(&record.cose).map_err(qr_err),
+            ExportFormat::QrSvg => {
+                return crate::qr::to_svg(&record.cose)
+                    .map(String::into_bytes)
+                    .map_err(qr_err);
+            }
+            _ => {}
+        }
+        // The credential formats are built from the verified badge.
+        let issuer = self
+            .ledger
+            .issuers()?
+            .into_iter()
+            .find(|i| i.kid == record.kid)
+            .ok_or_else(|| {
+                DeskError::Input(format!(
+                    "badge {serial} names an issuer key this desk does not have"
+                ))
+            })?;
+        let mut store: TrustStore<1> = TrustStore::new();
+        store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
+        let badge = tessera_core::verify(&record.cose, &store, None, None)?;
+        let code = crate::cli::claim_code(&record.salt);
+        let credential = crate::share::credential(&crate::share::CredentialInput {
+            cose: &record.cose,
+            badge: &badge,
+            issuer_name: &issuer.name,
+            identity: Some((&record.recipient, &code)),
+        });
+        if format == ExportFormat::Ob3Json {
+            let mut text = serde_json::to_string_pretty(&credential).unwrap_or_default();
+            text.push('\n');
+            return Ok(text.into_bytes());
+        }
+        let signer = signer
+            .filter(|k| k.kid().as_bytes().as_slice() == record.kid.as_slice())
+            .ok_or_else(|| {
+                DeskError::Input(format!(
+                    "a {} is signed with the key that signed badge {serial} (key {}); unlock that key",
+                    format.label(),
+                    hex::encode(&record.kid)
+                ))
+            })?;
+        let jwt = crate::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?;
+        if format == ExportFormat::VcJwt {
+            return Ok(format!("{jwt}\n").into_bytes());
+        }
+        let c = &badge.claims;
+        let valid_until = c.expires.map(|e| {
+            format!(
+                "valid until {}",
+                verdict::expiry_date(i64::try_from(e).unwrap_or(i64::MAX))
+            )
+        });
+        let face = crate::picture::BadgeFace {
+            title: c.achievement_name.unwrap_or(c.achievement_id),
+            code: c.achievement_id,
+            issuer: c.issuer.unwrap_or(&issuer.name),
+            issued: &verdict::date(i64::try_from(c.issued_at).unwrap_or(i64::MAX)),
+            valid_until: valid_until.as_deref(),
+            serial,
+            demo: issuer.demo,
+        };
+        crate::share::bake(&face, &jwt).map_err(DeskError::Input)
     }
 
     /// Trust another center's issuer key (COSE_Key or JWK file contents).

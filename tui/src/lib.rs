@@ -8,6 +8,8 @@ pub mod desk;
 pub mod export;
 pub mod keystore;
 pub mod ledger;
+pub mod picture;
 pub mod qr;
 pub mod screens;
+pub mod share;
 pub mod verdict;

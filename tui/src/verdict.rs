@@ -133,7 +133,7 @@ pub fn classify(input: &[u8]) -> Result<Input, String> {
         Some(0x00..=0x03) => Ok(Input::Card(input.to_vec())),
         None => Err("the input is empty: nothing was read".into()),
         Some(_) => Err(
-            "this is not a badge: expected a card dump, a .cbor badge file or QR text starting with TSR1:".into(),
+            "this is not a badge: expected a card dump, a .cbor badge file, QR text starting with TSR1:, a baked badge PNG, a VC-JWT or Open Badges 3.0 JSON".into(),
         ),
     }
 }
@@ -172,6 +172,80 @@ fn details(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Details {
     }
 }
 
+/// Why a check failed: the badge, or the shared file around it.
+enum Failure {
+    Core(CoreError),
+    Share(crate::share::ShareError),
+}
+
+/// The compact badge inside a baked PNG, a VC-JWT or an Open Badges 3.0
+/// JSON credential, with the credential and how it came; `None` for every
+/// other input. A failure is the verdict.
+#[allow(clippy::type_complexity)]
+fn unwrap_shared<const N: usize>(
+    input: &[u8],
+    trust: &TrustStore<N>,
+) -> Result<Option<(Vec<u8>, serde_json::Value, &'static str)>, Box<Verdict>> {
+    use crate::share::{self, ShareError};
+    let refuse = |e: ShareError| {
+        let kind = match e {
+            ShareError::JwtUnknownKey(_) => VerdictKind::UnknownIssuer,
+            ShareError::JwtSignature | ShareError::JwtUnsigned | ShareError::JwtAlgorithm(_) => {
+                VerdictKind::Forged
+            }
+            _ => VerdictKind::Unreadable,
+        };
+        Box::new(Verdict {
+            verdict: kind,
+            reason: e.to_string(),
+            demo: false,
+            badge: None,
+        })
+    };
+    let (text, baked) = if input.starts_with(&share::PNG_SIGNATURE) {
+        (share::unbake(input).map_err(refuse)?, true)
+    } else {
+        match std::str::from_utf8(input) {
+            Ok(t) => (t.to_string(), false),
+            Err(_) => return Ok(None),
+        }
+    };
+    let text = text.trim();
+    let (credential, via) = if share::looks_like_jwt(text) {
+        let vc = share::verify_jwt(text, trust).map_err(refuse)?;
+        (
+            vc,
+            if baked {
+                "baked badge image, VC-JWT signature checked"
+            } else {
+                "VC-JWT signature checked"
+            },
+        )
+    } else if text.starts_with('{') {
+        let vc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            refuse(ShareError::NotCredential(format!(
+                "the JSON does not parse ({e})"
+            )))
+        })?;
+        (
+            vc,
+            if baked {
+                "baked badge image, unsigned JSON: judged on the signed badge inside"
+            } else {
+                "unsigned Open Badges JSON: judged on the signed badge inside"
+            },
+        )
+    } else if baked {
+        return Err(refuse(ShareError::NotCredential(
+            "the PNG's credential chunk holds neither a VC-JWT nor JSON".into(),
+        )));
+    } else {
+        return Ok(None);
+    };
+    let cose = share::compact_badge(&credential).map_err(refuse)?;
+    Ok(Some((cose, credential, via)))
+}
+
 /// Check `input` against `trust`; badges this desk issued are also checked
 /// against its ledger (revocation is immediate here, kiosks learn it from
 /// the published status list).
@@ -183,7 +257,14 @@ pub fn check<const N: usize>(
     ledger: &Ledger,
     now: i64,
 ) -> Verdict {
-    let (bytes, from_card) = match classify(input) {
+    // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
+    // badge: check their own wrapping, then judge the badge inside.
+    let (input, credential, via) = match unwrap_shared(input, trust) {
+        Ok(Some((cose, credential, via))) => (std::borrow::Cow::Owned(cose), Some(credential), via),
+        Ok(None) => (std::borrow::Cow::Borrowed(input), None, ""),
+        Err(v) => return *v,
+    };
+    let (bytes, from_card) = match classify(&input) {
         Ok(Input::Cose(b)) => (b, false),
         Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
             Ok(b) => (b.to_vec(), true),
@@ -197,11 +278,19 @@ pub fn check<const N: usize>(
         m.kid
             .is_some_and(|k| demo_kids.iter().any(|d| d.as_slice() == k))
     });
-    let result = tessera_core::verify(&bytes, trust, now, None).and_then(|b| {
-        if let Some(uid) = card_uid {
-            b.check_card_uid(uid)?;
-        }
-        Ok(b)
+    let result = tessera_core::verify(&bytes, trust, now, None)
+        .and_then(|b| {
+            if let Some(uid) = card_uid {
+                b.check_card_uid(uid)?;
+            }
+            Ok(b)
+        })
+        .map_err(Failure::Core);
+    let result = result.and_then(|b| match &credential {
+        Some(c) => crate::share::check_matches(c, &b)
+            .map(|()| b)
+            .map_err(Failure::Share),
+        None => Ok(b),
     });
     let mut v = match result {
         Ok(badge) => {
@@ -241,14 +330,21 @@ pub fn check<const N: usize>(
             let badge = tessera_core::verify(&bytes, trust, None, None)
                 .ok()
                 .map(|b| details(&b, ledger));
+            let (verdict, reason) = match e {
+                Failure::Core(e) => (kind_of(&e), e.to_string()),
+                Failure::Share(e) => (VerdictKind::Forged, e.to_string()),
+            };
             Verdict {
-                verdict: kind_of(&e),
-                reason: e.to_string(),
+                verdict,
+                reason,
                 demo,
                 badge,
             }
         }
     };
+    if !via.is_empty() && v.verdict == VerdictKind::Valid {
+        v.reason = format!("{} ({via})", v.reason);
+    }
     if v.demo {
         v.reason = format!("DEMO badge, not a real certification. {}", v.reason);
     }

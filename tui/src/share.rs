@@ -1,0 +1,435 @@
+//! Sharing a badge beyond the card: an Open Badges 3.0
+//! `OpenBadgeCredential` (plain JSON, or a VC-JWT signed with the issuer's
+//! Ed25519 key), and a baked PNG that carries the credential in an `iTXt`
+//! chunk with the keyword `openbadgecredential`.
+//!
+//! Every credential also carries the compact signed badge itself, as an
+//! `evidence` entry with a `data:application/cose` URI. So any of these
+//! files verifies offline to the same verdict as the card: the reader
+//! checks the JWT signature (for a VC-JWT), runs the core verifier on the
+//! compact badge, and checks that the JSON says what the signed badge says.
+
+use std::io::Cursor;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tessera_core::{PublicKey, SigningKey, TrustStore, VerifiedBadge};
+
+/// The JSON-LD contexts of an Open Badges 3.0 credential (VC data model 2.0).
+pub const OB3_CONTEXT: [&str; 2] = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+];
+/// The PNG `iTXt` keyword of Open Badges 3.0 baking.
+pub const PNG_KEYWORD: &str = "openbadgecredential";
+/// The start of the data URI that carries the compact badge in `evidence`.
+pub const COMPACT_BADGE_URI: &str = "data:application/cose;cose-type=cose-sign1;base64,";
+/// The 8 bytes every PNG file starts with.
+pub const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+/// The largest PNG `unbake` decodes (a baked badge is about 30 KB).
+const MAX_PNG_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a shared badge file cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ShareError {
+    /// The PNG is damaged.
+    #[error("this PNG cannot be read ({0}); export the badge image again")]
+    PngUnreadable(String),
+    /// A PNG without the credential chunk.
+    #[error(
+        "this PNG has no `openbadgecredential` chunk, so it is a picture, not a baked badge; ask for the badge file or its QR code"
+    )]
+    PngNoCredential,
+    /// The JWT is not three base64url parts with JSON inside.
+    #[error("this VC-JWT is damaged: {0}")]
+    JwtMalformed(String),
+    /// `alg: none`.
+    #[error("this VC-JWT is unsigned (alg \"none\") and proves nothing; refused")]
+    JwtUnsigned,
+    /// Any algorithm but EdDSA.
+    #[error(
+        "this VC-JWT is signed with {0}; Tessera credentials are signed with EdDSA (Ed25519) only, so it is refused"
+    )]
+    JwtAlgorithm(String),
+    /// Signed by a key nobody here trusts.
+    #[error(
+        "this VC-JWT is signed by key {0}, which is not a trusted issuer here; add the issuer's public key with `tessera trust add` if you trust them"
+    )]
+    JwtUnknownKey(String),
+    /// The signature does not hold.
+    #[error("this VC-JWT's signature does not match its contents: it was altered or forged")]
+    JwtSignature,
+    /// JSON that is not an OpenBadgeCredential.
+    #[error("this is not an Open Badges credential: {0}")]
+    NotCredential(String),
+    /// No compact badge inside.
+    #[error(
+        "this credential carries no Tessera compact badge (evidence with a data:application/cose URI), so it cannot be checked offline"
+    )]
+    NoCompactBadge,
+    /// JSON fields that say something else than the signed badge.
+    #[error("the credential's {0} does not match its signed badge: it was altered")]
+    Mismatch(&'static str),
+}
+
+/// What a credential is made from besides the verified badge.
+pub struct CredentialInput<'a> {
+    /// The signed badge bytes (COSE_Sign1).
+    pub cose: &'a [u8],
+    /// The badge, verified.
+    pub badge: &'a VerifiedBadge<'a>,
+    /// Issuer name when the badge has none (mini profile).
+    pub issuer_name: &'a str,
+    /// The recipient's identity (e-mail or candidate id) and claim code,
+    /// for the hashed identity; `None` leaves the identity out.
+    pub identity: Option<(&'a str, &'a str)>,
+}
+
+/// Set `key` in a JSON object.
+fn set(object: &mut Value, key: &str, value: Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_string(), value);
+    }
+}
+
+/// RFC 3339 UTC time of Unix seconds.
+pub fn rfc3339(t: u64) -> String {
+    i64::try_from(t)
+        .ok()
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map_or_else(
+            || t.to_string(),
+            |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )
+}
+
+/// The issuer's `did:key` (Ed25519, multicodec 0xed01, base58btc).
+pub fn did_key(key: &PublicKey) -> String {
+    let mut bytes = vec![0xed, 0x01];
+    bytes.extend_from_slice(key.as_bytes());
+    format!("did:key:z{}", bs58::encode(bytes).into_string())
+}
+
+/// The credential's `id`.
+pub fn credential_id(badge: &VerifiedBadge<'_>) -> String {
+    format!("urn:tessera:badge:{}:{}", badge.kid, badge.claims.serial)
+}
+
+/// The Open Badges `identityHash` of an identity with its claim code as
+/// salt: `sha256$` + hex(SHA-256(normalised identity + salt)). The salt is
+/// left out of the credential (the recipient holds it, as for the card).
+pub fn identity_hash(identity: &str, claim_code: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(identity.trim().to_lowercase().as_bytes());
+    h.update(claim_code.as_bytes());
+    format!("sha256${}", hex::encode(h.finalize()))
+}
+
+/// The `OpenBadgeCredential` of a verified badge.
+pub fn credential(input: &CredentialInput<'_>) -> Value {
+    let b = input.badge;
+    let c = &b.claims;
+    let issuer_name = c.issuer.unwrap_or(input.issuer_name);
+    let title = c.achievement_name.unwrap_or(c.achievement_id);
+    let mut achievement = json!({
+        "id": format!("urn:tessera:achievement:{}:{}", b.kid, c.achievement_id),
+        "type": ["Achievement"],
+        "achievementType": "Certification",
+        "humanCode": c.achievement_id,
+        "name": title,
+        "description": format!("{title} ({}), a certification awarded by {issuer_name}.", c.achievement_id),
+        "criteria": {"narrative": format!("Passed the {} certification exam at {issuer_name}.", c.achievement_id)},
+    });
+    if let Some(level) = c.level {
+        set(&mut achievement, "tag", json!([format!("level {level}")]));
+    }
+    let mut subject = json!({
+        "type": ["AchievementSubject"],
+        "achievement": achievement,
+    });
+    if let Some((identity, code)) = input.identity {
+        set(
+            &mut subject,
+            "identifier",
+            json!([{
+                "type": "IdentityObject",
+                "identityHash": identity_hash(identity, code),
+                "identityType": if identity.contains('@') { "emailAddress" } else { "identifier" },
+                "hashed": true,
+            }]),
+        );
+    }
+    if let Some(name) = c.display_name {
+        set(&mut subject, "name", json!(name));
+    }
+    let mut evidence = vec![json!({
+        "id": format!("{COMPACT_BADGE_URI}{}", STANDARD.encode(input.cose)),
+        "type": ["Evidence"],
+        "name": "Tessera compact badge",
+        "description": "The signed COSE_Sign1 badge this credential was made from; it verifies offline with the issuer's public key.",
+    })];
+    if let Some(url) = c.evidence {
+        evidence.push(json!({"id": url, "type": ["Evidence"], "name": "Exam record"}));
+    }
+    let mut vc = json!({
+        "@context": OB3_CONTEXT,
+        "id": credential_id(b),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": title,
+        "issuer": {
+            "id": did_key(&b.issuer_key),
+            "type": ["Profile"],
+            "name": issuer_name,
+        },
+        "validFrom": rfc3339(c.issued_at),
+        "credentialSubject": subject,
+        "credentialStatus": {
+            "id": format!("urn:tessera:status:{}#{}", b.kid, c.serial),
+            "type": "1EdTechRevocationList",
+        },
+        "evidence": evidence,
+    });
+    if let Some(exp) = c.expires {
+        set(&mut vc, "validUntil", json!(rfc3339(exp)));
+    }
+    vc
+}
+
+/// The credential as a VC-JWT (compact JWS, `alg` EdDSA, `kid` the issuer's
+/// key id as in its exported JWK): the registered claims `iss`, `jti`,
+/// `nbf`, `iat` and `exp` mirror the credential, which is the `vc` claim.
+pub fn vc_jwt(
+    credential: &Value,
+    badge: &VerifiedBadge<'_>,
+    key: &SigningKey,
+) -> Result<String, String> {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(key.kid().to_string());
+    let mut claims = json!({
+        "iss": did_key(&key.public_key()),
+        "jti": credential_id(badge),
+        "nbf": badge.claims.issued_at,
+        "iat": badge.claims.issued_at,
+        "vc": credential,
+    });
+    if let Some(exp) = badge.claims.expires {
+        set(&mut claims, "exp", json!(exp));
+    }
+    // RFC 8410 PrivateKeyInfo for Ed25519: a fixed prefix, then the seed.
+    let mut der = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    der.extend_from_slice(&key.seed());
+    let encoding = EncodingKey::from_ed_der(&der);
+    der.fill(0);
+    jsonwebtoken::encode(&header, &claims, &encoding).map_err(|e| e.to_string())
+}
+
+/// Does `text` look like a compact JWS (three base64url parts)?
+pub fn looks_like_jwt(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("eyJ")
+        && text.split('.').count() == 3
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Check a VC-JWT's header and signature against `trust`; returns the
+/// credential (the `vc` claim).
+pub fn verify_jwt<const N: usize>(token: &str, trust: &TrustStore<N>) -> Result<Value, ShareError> {
+    let token = token.trim();
+    let header_b64 = token.split('.').next().unwrap_or_default();
+    let header: Value = URL_SAFE_NO_PAD
+        .decode(header_b64)
+        .ok()
+        .and_then(|h| serde_json::from_slice(&h).ok())
+        .ok_or_else(|| ShareError::JwtMalformed("its header is not base64url JSON".into()))?;
+    match header.get("alg").and_then(Value::as_str) {
+        Some("EdDSA") => {}
+        Some(alg) if alg.eq_ignore_ascii_case("none") => return Err(ShareError::JwtUnsigned),
+        Some(alg) => return Err(ShareError::JwtAlgorithm(alg.to_string())),
+        None => {
+            return Err(ShareError::JwtMalformed(
+                "its header names no algorithm".into(),
+            ));
+        }
+    }
+    let kid = header
+        .get("kid")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ShareError::JwtMalformed("its header names no key (kid)".into()))?;
+    let issuer = trust
+        .iter()
+        .find(|i| i.kid.to_string() == kid)
+        .ok_or_else(|| ShareError::JwtUnknownKey(kid.to_string()))?;
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    // Time and revocation are judged on the compact badge inside, as for
+    // every other input, so the verdict is the same.
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    let data = jsonwebtoken::decode::<Value>(
+        token,
+        &DecodingKey::from_ed_der(issuer.key.as_bytes()),
+        &validation,
+    )
+    .map_err(|e| match e.kind() {
+        jsonwebtoken::errors::ErrorKind::InvalidSignature => ShareError::JwtSignature,
+        _ => ShareError::JwtMalformed(e.to_string()),
+    })?;
+    data.claims
+        .get("vc")
+        .cloned()
+        .ok_or_else(|| ShareError::NotCredential("the JWT has no `vc` claim".into()))
+}
+
+/// The compact badge inside a credential.
+pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, ShareError> {
+    let types = credential.get("type").and_then(Value::as_array);
+    if !types.is_some_and(|t| t.iter().any(|t| t == "OpenBadgeCredential")) {
+        return Err(ShareError::NotCredential(
+            "its type does not include OpenBadgeCredential".into(),
+        ));
+    }
+    credential
+        .get("evidence")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("id").and_then(Value::as_str))
+        .find_map(|id| id.strip_prefix(COMPACT_BADGE_URI))
+        .ok_or(ShareError::NoCompactBadge)
+        .and_then(|b64| STANDARD.decode(b64).map_err(|_| ShareError::NoCompactBadge))
+}
+
+/// Check that the credential says what its verified compact badge says:
+/// issuer key, serial, achievement, name and validity period.
+pub fn check_matches(credential: &Value, badge: &VerifiedBadge<'_>) -> Result<(), ShareError> {
+    let text = |path: &[&str]| {
+        let mut v = credential;
+        for p in path {
+            v = v.get(p)?;
+        }
+        v.as_str()
+    };
+    let c = &badge.claims;
+    let expect = |ok: bool, what| {
+        if ok {
+            Ok(())
+        } else {
+            Err(ShareError::Mismatch(what))
+        }
+    };
+    expect(
+        text(&["id"]) == Some(credential_id(badge).as_str()),
+        "id (issuer key and serial)",
+    )?;
+    expect(
+        text(&["issuer", "id"]) == Some(did_key(&badge.issuer_key).as_str()),
+        "issuer",
+    )?;
+    if let Some(issuer) = c.issuer {
+        expect(text(&["issuer", "name"]) == Some(issuer), "issuer name")?;
+    }
+    expect(
+        text(&["credentialSubject", "achievement", "humanCode"]) == Some(c.achievement_id),
+        "achievement code",
+    )?;
+    let title = c.achievement_name.unwrap_or(c.achievement_id);
+    expect(
+        text(&["credentialSubject", "achievement", "name"]) == Some(title),
+        "achievement name",
+    )?;
+    expect(
+        text(&["validFrom"]) == Some(rfc3339(c.issued_at).as_str()),
+        "validFrom",
+    )?;
+    expect(
+        text(&["validUntil"]).map(str::to_string) == c.expires.map(rfc3339),
+        "validUntil",
+    )?;
+    expect(
+        text(&["credentialSubject", "name"]) == c.display_name,
+        "recipient name",
+    )?;
+    Ok(())
+}
+
+/// Encode pixels as PNG, with an optional `iTXt` chunk (keyword, text),
+/// uncompressed, before the image data.
+pub fn encode_png(
+    pixels: &[u8],
+    side: u32,
+    color: png::ColorType,
+    itxt: Option<(&str, &str)>,
+) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(color);
+    encoder.set_depth(png::BitDepth::Eight);
+    if let Some((keyword, text)) = itxt {
+        encoder.add_itxt_chunk(keyword.to_string(), text.to_string())?;
+    }
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(pixels)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// The baked badge: the picture with the credential (a VC-JWT or the
+/// credential JSON) in an uncompressed `iTXt` chunk `openbadgecredential`.
+pub fn bake(
+    face: &crate::picture::BadgeFace<'_>,
+    credential_text: &str,
+) -> Result<Vec<u8>, String> {
+    let pixels = crate::picture::render(face);
+    encode_png(
+        &pixels,
+        crate::picture::SIDE,
+        png::ColorType::Rgb,
+        Some((PNG_KEYWORD, credential_text)),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The credential text baked into a PNG (read with the `png` crate,
+/// chunks before and after the image data).
+pub fn unbake(bytes: &[u8]) -> Result<String, ShareError> {
+    let bad = |e: png::DecodingError| ShareError::PngUnreadable(e.to_string());
+    if bytes.len() > MAX_PNG_BYTES {
+        return Err(ShareError::PngUnreadable(format!(
+            "it is {} bytes; a baked badge is far smaller",
+            bytes.len()
+        )));
+    }
+    let decoder = png::Decoder::new_with_limits(
+        Cursor::new(bytes),
+        png::Limits {
+            bytes: 64 * 1024 * 1024,
+        },
+    );
+    let mut reader = decoder.read_info().map_err(bad)?;
+    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    reader.next_frame(&mut buf).map_err(bad)?;
+    reader.finish().map_err(bad)?;
+    let info = reader.info();
+    if let Some(chunk) = info.utf8_text.iter().find(|c| c.keyword == PNG_KEYWORD) {
+        return chunk
+            .get_text()
+            .map_err(|e| ShareError::PngUnreadable(e.to_string()));
+    }
+    // Open Badges 2.0 baking used tEXt with the same keyword family.
+    if let Some(chunk) = info
+        .uncompressed_latin1_text
+        .iter()
+        .find(|c| c.keyword == PNG_KEYWORD)
+    {
+        return Ok(chunk.text.clone());
+    }
+    Err(ShareError::PngNoCredential)
+}
