@@ -1,7 +1,8 @@
-//! Interop both ways with independent implementations (Python `pycose` and
-//! `cwt`, see tests/interop/requirements.txt; `.ci/run` installs them):
-//! badges we sign verify there given our exported COSE_Key, and a badge
-//! pycose signs with our claims layout verifies here.
+//! Interop both ways with independent implementations (Python `pycose`,
+//! `cwt`, `PyJWT` and Pillow, see tests/interop/requirements.txt; `.ci/run`
+//! installs them): badges we sign verify there given our exported COSE_Key
+//! or JWK, a badge pycose signs with our claims layout verifies here, and
+//! the desk's exports (VC-JWT, baked PNG, OB 3.0 JSON, .cbor) check out.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -25,7 +26,7 @@ fn script(name: &str) -> PathBuf {
 
 fn has_modules(python: &Path) -> bool {
     Command::new(python)
-        .args(["-c", "import pycose, cwt, cbor2"])
+        .args(["-c", "import pycose, cwt, cbor2, jwt, cryptography, PIL"])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false)
@@ -174,4 +175,145 @@ fn pycose_badge_verifies_in_tessera_core() {
         verify(&bytes, &trust(&[&other_issuer()]), Some(NOW), None).unwrap_err(),
         Error::UnknownIssuer
     );
+}
+
+/// A desk with one issued badge, exported in every sharing format.
+fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>, Vec<u8>) {
+    use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
+    let home = dir.join("home");
+    let mut desk = Desk::open_or_demo(&home).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let record = desk
+        .issue(
+            &key,
+            &IssueRequest {
+                recipient: "ada@example.org".into(),
+                achievement: "RUST-101".into(),
+                title: Some("Rust Fundamentals".into()),
+                expires: Some("2031-06-30".into()),
+                display_name: Some("Ada Lovelace".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut files = std::collections::HashMap::new();
+    for (name, format) in [
+        ("jwt", ExportFormat::VcJwt),
+        ("png", ExportFormat::BakedPng),
+        ("json", ExportFormat::Ob3Json),
+        ("cbor", ExportFormat::Cbor),
+    ] {
+        let bytes = desk.export(record.serial, format, Some(&key)).unwrap();
+        files.insert(name, write(dir, &format!("badge.{name}"), &bytes));
+    }
+    let public = key.public_key();
+    files.insert(
+        "jwk",
+        write(
+            dir,
+            "issuer.jwk",
+            tessera_tui::export::jwk(&public).as_bytes(),
+        ),
+    );
+    files.insert(
+        "cose_key",
+        write(
+            dir,
+            "issuer.cose_key",
+            &tessera_tui::export::cose_key(&public),
+        ),
+    );
+    (files, record.cose)
+}
+
+#[test]
+fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
+    let dir = temp_dir("shared");
+    let (f, cose) = desk_exports(&dir);
+    let out = python(&[
+        &script("check_shared.py"),
+        &f["jwt"],
+        &f["jwk"],
+        &f["png"],
+        &f["json"],
+    ]);
+    assert!(
+        out.status.success(),
+        "independent check failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The JSON bridge of the core gives the same values as the credential.
+    let mut trust = tessera_core::TrustStore::<1>::new();
+    let message = CoseSign1::from_slice(&cose).unwrap();
+    let issuer_key = tessera_core::PublicKey::try_from(
+        tessera_tui::export::parse_public_key(&std::fs::read(&f["jwk"]).unwrap())
+            .unwrap()
+            .as_bytes()
+            .as_slice(),
+    )
+    .unwrap();
+    trust.add(issuer_key).unwrap();
+    let badge = verify(&cose, &trust, None, None).unwrap();
+    let mut buf = [0u8; 1024];
+    let n = badge.summary_json(&mut buf).unwrap();
+    let core: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
+    for vc in [&seen["jwt"]["vc"], &seen["baked"]["vc"], &seen["json"]] {
+        assert_eq!(
+            vc["id"],
+            format!(
+                "urn:tessera:badge:{}:{}",
+                core["kid"].as_str().unwrap(),
+                core["serial"]
+            )
+        );
+        let a = &vc["credentialSubject"]["achievement"];
+        assert_eq!(a["humanCode"], core["achievement_id"]);
+        assert_eq!(a["name"], core["achievement_name"]);
+        assert_eq!(vc["credentialSubject"]["name"], core["display_name"]);
+        assert_eq!(
+            vc["validFrom"],
+            tessera_tui::share::rfc3339(core["issued_at"].as_u64().unwrap())
+        );
+        assert_eq!(
+            vc["validUntil"],
+            tessera_tui::share::rfc3339(core["expires"].as_u64().unwrap())
+        );
+        assert_eq!(vc["issuer"]["name"], core["issuer"]);
+    }
+    assert_eq!(seen["jwt"]["nbf"], core["issued_at"]);
+    assert_eq!(seen["jwt"]["exp"], core["expires"]);
+    assert_eq!(seen["jwt"], seen["baked"]);
+    assert_eq!(message.kid.unwrap(), badge.kid.as_bytes());
+    // pycose verifies the exported .cbor with the exported COSE_Key.
+    let out = python(&[&script("verify_with_pycose.py"), &f["cbor"], &f["cose_key"]]);
+    assert!(
+        out.status.success(),
+        "pycose: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_tampered_vc_jwt_fails_in_pyjwt_too() {
+    let dir = temp_dir("shared-tampered");
+    let (f, _) = desk_exports(&dir);
+    let token = std::fs::read_to_string(&f["jwt"]).unwrap();
+    let parts: Vec<&str> = token.trim().split('.').collect();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let payload = String::from_utf8(b64.decode(parts[1]).unwrap()).unwrap();
+    let forged = payload.replace("Rust Fundamentals", "Rust Grandmaster");
+    assert_ne!(forged, payload);
+    let token = format!("{}.{}.{}", parts[0], b64.encode(forged), parts[2]);
+    let bad = write(&dir, "forged.jwt", token.as_bytes());
+    let out = python(&[
+        &script("check_shared.py"),
+        &bad,
+        &f["jwk"],
+        &f["png"],
+        &f["json"],
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Signature verification failed"));
 }
