@@ -1,0 +1,296 @@
+//! Sharing (`tessera export` formats) end to end through the desk: every
+//! format round-trips, the same badge gets the same verdict through every
+//! input path, and bad shared files get specific errors.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use tempfile::TempDir;
+use tessera_core::SigningKey;
+use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
+use tessera_tui::share::{self, ShareError};
+use tessera_tui::verdict::{Verdict, VerdictKind};
+
+struct Fixture {
+    _home: TempDir,
+    desk: Desk,
+    key: SigningKey,
+    serial: u32,
+}
+
+fn fixture() -> Fixture {
+    let home = TempDir::new().unwrap();
+    let mut desk = Desk::open_or_demo(home.path()).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let r = desk
+        .issue(
+            &key,
+            &IssueRequest {
+                recipient: "ada@example.org".into(),
+                achievement: "RUST-101".into(),
+                title: Some("Rust Fundamentals".into()),
+                expires: Some("2031-06-30".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    Fixture {
+        _home: home,
+        desk,
+        key,
+        serial: r.serial,
+    }
+}
+
+impl Fixture {
+    fn export(&self, format: ExportFormat) -> Vec<u8> {
+        self.desk
+            .export(self.serial, format, Some(&self.key))
+            .unwrap()
+    }
+    fn check(&self, input: &[u8]) -> Verdict {
+        self.desk.check(input, None)
+    }
+}
+
+/// What a verdict says, without the note on how the input came.
+fn essence(v: &Verdict) -> (VerdictKind, Option<u32>, String) {
+    let reason = v.reason.split(" (").next().unwrap_or_default().to_string();
+    (v.verdict, v.badge.as_ref().map(|b| b.serial), reason)
+}
+
+fn scan_png(png_bytes: &[u8]) -> String {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn every_input_path_gives_the_same_verdict_before_and_after_revocation() {
+    let f = fixture();
+    let paths = [
+        ExportFormat::Cbor,
+        ExportFormat::Ndef,
+        ExportFormat::QrText,
+        ExportFormat::BakedPng,
+        ExportFormat::VcJwt,
+        ExportFormat::Ob3Json,
+    ];
+    let files: Vec<(ExportFormat, Vec<u8>)> = paths.iter().map(|&p| (p, f.export(p))).collect();
+    let qr_scanned = scan_png(&f.export(ExportFormat::QrPng));
+    let first = essence(&f.check(&files[0].1));
+    assert_eq!(first.0, VerdictKind::Valid, "{first:?}");
+    for (format, bytes) in &files {
+        assert_eq!(essence(&f.check(bytes)), first, "{format:?}");
+    }
+    assert_eq!(
+        essence(&f.check(qr_scanned.as_bytes())),
+        first,
+        "scanned QR PNG"
+    );
+    // The SVG is the same code for print.
+    let svg = String::from_utf8(f.export(ExportFormat::QrSvg)).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.contains("<svg"));
+
+    // Revoked later: every file exported before now says REVOKED.
+    let mut desk = Desk::open(f.desk.home()).unwrap();
+    desk.revoke(&f.key, f.serial, "exam misconduct").unwrap();
+    let revoked = essence(&desk.check(&files[0].1, None));
+    assert_eq!(revoked.0, VerdictKind::Revoked);
+    for (format, bytes) in &files {
+        assert_eq!(essence(&desk.check(bytes, None)), revoked, "{format:?}");
+    }
+    // And it is no longer exported for sharing.
+    let err = desk
+        .export(f.serial, ExportFormat::VcJwt, Some(&f.key))
+        .unwrap_err();
+    assert!(err.to_string().contains("revoked"), "{err}");
+}
+
+#[test]
+fn exports_are_the_exact_card_bytes_and_the_baked_png_is_a_picture() {
+    let f = fixture();
+    let cose = f.export(ExportFormat::Cbor);
+    assert_eq!(
+        f.export(ExportFormat::Ndef),
+        f.desk.card_image(f.serial).unwrap()
+    );
+    let text = String::from_utf8(f.export(ExportFormat::QrText)).unwrap();
+    assert_eq!(tessera_tui::qr::from_text(&text).unwrap(), cose);
+    let png_bytes = f.export(ExportFormat::BakedPng);
+    let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
+    let baked = share::unbake(&png_bytes).unwrap();
+    // Same claims (a fresh signature each export is the same: Ed25519 is
+    // deterministic, and the credential does not change).
+    assert_eq!(baked, jwt.trim());
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png_bytes));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (512, 512));
+    let chunk = &info.utf8_text[0];
+    assert_eq!(chunk.keyword, "openbadgecredential");
+    assert!(!chunk.compressed, "OB 3.0 baking is uncompressed");
+    // The compact badge inside the credential is the card's badge.
+    let vc = share::verify_jwt(&jwt, &f.desk.trust_store().unwrap().0).unwrap();
+    assert_eq!(share::compact_badge(&vc).unwrap(), cose);
+}
+
+#[test]
+fn private_badges_are_not_shared_but_still_go_on_cards() {
+    let f = fixture();
+    f.desk.ledger().set_private(f.serial, true).unwrap();
+    for format in ExportFormat::ALL {
+        let r = f.desk.export(f.serial, format, Some(&f.key));
+        if format.is_for_sharing() {
+            let e = r.unwrap_err().to_string();
+            assert!(e.contains("private") && e.contains("ledger private"), "{e}");
+        } else {
+            assert!(r.is_ok(), "{format:?}");
+        }
+    }
+    // A credential needs the key that signed the badge.
+    f.desk.ledger().set_private(f.serial, false).unwrap();
+    let other = SigningKey::from_seed([9; 32]).unwrap();
+    let e = f
+        .desk
+        .export(f.serial, ExportFormat::VcJwt, Some(&other))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unlock that key"), "{e}");
+}
+
+/// Re-sign a JWT's header and payload as given with `key` (EdDSA).
+fn resign(header: &serde_json::Value, payload: &str, key: &SigningKey) -> String {
+    let signing_input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(payload));
+    let sig = key.sign(signing_input.as_bytes());
+    format!("{signing_input}.{}", B64.encode(sig.as_bytes()))
+}
+
+#[test]
+fn bad_shared_files_get_specific_errors() {
+    let f = fixture();
+    let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
+    let jwt = jwt.trim();
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let payload = String::from_utf8(B64.decode(parts[1]).unwrap()).unwrap();
+    let kid = f.key.kid().to_string();
+    let expect = |input: &[u8], kind: VerdictKind, words: &str| {
+        let v = f.check(input);
+        assert_eq!(v.verdict, kind, "{}", v.reason);
+        assert!(v.reason.contains(words), "{:?} lacks {words:?}", v.reason);
+    };
+
+    // alg none, with and without a signature part.
+    let none = format!(
+        "{}.{}.",
+        B64.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        parts[1]
+    );
+    expect(
+        none.as_bytes(),
+        VerdictKind::Forged,
+        "unsigned (alg \"none\")",
+    );
+    // Another algorithm (an HS256 MAC keyed with the public key is the
+    // classic confusion attack).
+    let hs = format!(
+        "{}.{}.{}",
+        B64.encode(format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{kid}"}}"#)),
+        parts[1],
+        parts[2]
+    );
+    expect(hs.as_bytes(), VerdictKind::Forged, "signed with HS256");
+    // Signed by a key nobody trusts.
+    let stranger = SigningKey::from_seed([7; 32]).unwrap();
+    let header =
+        serde_json::json!({"alg": "EdDSA", "typ": "JWT", "kid": stranger.kid().to_string()});
+    let foreign = resign(&header, &payload, &stranger);
+    expect(
+        foreign.as_bytes(),
+        VerdictKind::UnknownIssuer,
+        "not a trusted issuer",
+    );
+    // Payload altered under the real header and signature.
+    let altered = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(payload.replace("Rust Fundamentals", "Rust Grandmaster")),
+        parts[2]
+    );
+    expect(
+        altered.as_bytes(),
+        VerdictKind::Forged,
+        "does not match its contents",
+    );
+    // The issuer's own key signing a JSON that contradicts the compact
+    // badge inside (someone with the key cannot relabel a badge either).
+    let header = serde_json::json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
+    let relabelled = resign(
+        &header,
+        &payload.replace("Rust Fundamentals", "Rust Grandmaster"),
+        &f.key,
+    );
+    expect(
+        relabelled.as_bytes(),
+        VerdictKind::Forged,
+        "achievement name does not match",
+    );
+    // Plain JSON edited.
+    let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();
+    let edited = json.replace("2031-07-01T00:00:00Z", "2099-01-01T00:00:00Z");
+    assert_ne!(edited, json);
+    expect(
+        edited.as_bytes(),
+        VerdictKind::Forged,
+        "validUntil does not match",
+    );
+    // JSON without the compact badge.
+    let mut vc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    vc["evidence"] = serde_json::json!([]);
+    expect(
+        vc.to_string().as_bytes(),
+        VerdictKind::Unreadable,
+        "carries no Tessera compact badge",
+    );
+    // A PNG that is just a picture.
+    let qr_png = f.export(ExportFormat::QrPng);
+    expect(
+        &qr_png,
+        VerdictKind::Unreadable,
+        "no `openbadgecredential` chunk",
+    );
+    assert_eq!(share::unbake(&qr_png), Err(ShareError::PngNoCredential));
+    // A baked PNG cut short.
+    let baked = f.export(ExportFormat::BakedPng);
+    expect(
+        &baked[..baked.len() / 2],
+        VerdictKind::Unreadable,
+        "cannot be read",
+    );
+    // QR text cut short.
+    let qr = String::from_utf8(f.export(ExportFormat::QrText)).unwrap();
+    let qr = qr.trim();
+    expect(
+        qr[..qr.len() - 30].as_bytes(),
+        VerdictKind::Unreadable,
+        "damaged or incomplete",
+    );
+    // A JWT with a broken header.
+    expect(
+        b"eyJhbGciOi.e30.AAAA",
+        VerdictKind::Unreadable,
+        "header is not base64url JSON",
+    );
+}
