@@ -294,3 +294,30 @@ fn bad_shared_files_get_specific_errors() {
         "header is not base64url JSON",
     );
 }
+
+#[test]
+fn the_ledger_screen_exports_every_format_to_the_exports_folder() {
+    use tessera_tui::app::{Effect, Message, Runtime};
+    let f = fixture();
+    let home = f.desk.home().to_path_buf();
+    let mut rt = Runtime::new(Desk::open(&home).unwrap(), None);
+    for format in ExportFormat::ALL {
+        let msg = rt.execute(Effect::Export(f.serial, format));
+        if format == ExportFormat::QrTerminal {
+            let Some(Message::ShowQr(q)) = msg else {
+                panic!("{msg:?}")
+            };
+            assert!(q.contains('█') || q.contains('▀'));
+            continue;
+        }
+        let Some(Message::Info(text)) = msg else {
+            panic!("{format:?}: {msg:?}")
+        };
+        let path = home
+            .join("exports")
+            .join(format!("badge-{}.{}", f.serial, format.extension()));
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes, f.export(format), "{format:?}");
+    }
+}

@@ -140,10 +140,25 @@ pub enum Message {
     RevokeAbout(Option<String>),
     /// The key is needed: ask for the passphrase, then run the effect.
     NeedPassphrase(Box<Effect>),
+    /// A QR code to show over the Ledger screen.
+    ShowQr(String),
     /// Something to tell the user.
     Info(String),
     /// Something went wrong; what to do is in the text.
     Error(String),
+}
+
+/// The passphrase from `--passphrase-file` or `$TESSERA_PASSPHRASE`, never
+/// a prompt (the terminal is in raw mode; the app asks in its own dialog).
+fn env_passphrase(file: Option<std::path::PathBuf>) -> impl FnMut() -> Option<Zeroizing<String>> {
+    move || {
+        if let Some(f) = &file {
+            return std::fs::read_to_string(f)
+                .ok()
+                .map(|s| Zeroizing::new(s.trim_end().to_string()));
+        }
+        std::env::var("TESSERA_PASSPHRASE").ok().map(Zeroizing::new)
+    }
 }
 
 /// IO the runtime performs for `update`.
@@ -163,6 +178,8 @@ pub enum Effect {
     LoadLedger(crate::ledger::Filter),
     /// Write a badge to a card.
     WriteCard(u32),
+    /// Export a badge (shown on screen for the terminal QR code).
+    Export(u32, crate::desk::ExportFormat),
     /// Record the candidate's answer.
     Mark(u32, BadgeState),
     /// Set private.
@@ -328,6 +345,7 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
         }
         Message::RevokeAbout(a) => model.revoke.about = a,
         Message::NeedPassphrase(effect) => model.passphrase = Some((Input::default(), effect)),
+        Message::ShowQr(q) => model.ledger.qr = Some(q),
         Message::Info(t) => info(model, t),
     }
     None
@@ -426,6 +444,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
                 );
                 Some(Effect::WriteCard(s))
             }
+            LedgerAction::Export(s, f) => Some(Effect::Export(s, f)),
             LedgerAction::Mark(s, st) => Some(Effect::Mark(s, st)),
             LedgerAction::TogglePrivate(s, p) => Some(Effect::SetPrivate(s, p)),
             LedgerAction::Revoke(s) => {
@@ -573,16 +592,7 @@ impl Runtime {
         if let Some(k) = &self.key {
             return Ok(k.clone());
         }
-        let file = self.passphrase_file.clone();
-        let from_env = move || -> Option<Zeroizing<String>> {
-            if let Some(f) = &file {
-                return std::fs::read_to_string(f)
-                    .ok()
-                    .map(|s| Zeroizing::new(s.trim_end().to_string()));
-            }
-            std::env::var("TESSERA_PASSPHRASE").ok().map(Zeroizing::new)
-        };
-        let mut asked = from_env;
+        let mut asked = env_passphrase(self.passphrase_file.clone());
         match self.desk.signing_key(&mut asked) {
             Ok(k) => {
                 self.key = Some(k.clone());
@@ -681,6 +691,42 @@ impl Runtime {
             }
             Effect::LoadLedger(filter) => {
                 Ok(Some(Message::LedgerRows(self.desk.ledger().list(&filter)?)))
+            }
+            Effect::Export(serial, format) => {
+                use crate::desk::ExportFormat;
+                let key = if format.needs_key() {
+                    let record = self.desk.ledger().badge(serial)?;
+                    match self.key(effect.clone()) {
+                        Ok(k) if k.kid().as_bytes().as_slice() == record.kid.as_slice() => Some(k),
+                        // Signed with a retired key: load that one.
+                        Ok(_) => Some(self.desk.signing_key_for(
+                            &record.kid,
+                            &mut env_passphrase(self.passphrase_file.clone()),
+                        )?),
+                        Err(m) => return Ok(Some(m)),
+                    }
+                } else {
+                    None
+                };
+                let bytes = self.desk.export(serial, format, key.as_ref())?;
+                if format == ExportFormat::QrTerminal {
+                    return Ok(Some(Message::ShowQr(
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                    )));
+                }
+                let dir = self.home.join("exports");
+                std::fs::create_dir_all(&dir).map_err(|source| DeskError::Io {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+                let path = dir.join(format!("badge-{serial}.{}", format.extension()));
+                crate::desk::write_atomic(&path, &bytes)?;
+                Ok(Some(Message::Info(format!(
+                    "badge {serial} exported as {} ({} bytes): {}",
+                    format.label(),
+                    bytes.len(),
+                    path.display()
+                ))))
             }
             Effect::Mark(serial, state) => {
                 self.desk.ledger().set_state(serial, state, None)?;

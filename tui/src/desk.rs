@@ -72,6 +72,8 @@ pub enum ExportFormat {
     QrPng,
     /// The QR code as SVG.
     QrSvg,
+    /// The QR code drawn with Unicode half blocks, for a terminal.
+    QrTerminal,
     /// A baked Open Badges 3.0 image: picture + VC-JWT in `iTXt`.
     BakedPng,
     /// The Open Badges 3.0 credential as a VC-JWT (EdDSA).
@@ -82,12 +84,13 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// Every format, in menu order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Cbor,
         Self::Ndef,
         Self::QrText,
         Self::QrPng,
         Self::QrSvg,
+        Self::QrTerminal,
         Self::BakedPng,
         Self::VcJwt,
         Self::Ob3Json,
@@ -101,6 +104,7 @@ impl ExportFormat {
             Self::QrText => "QR text",
             Self::QrPng => "QR code PNG",
             Self::QrSvg => "QR code SVG",
+            Self::QrTerminal => "QR code for the terminal",
             Self::BakedPng => "baked badge image (Open Badges PNG)",
             Self::VcJwt => "Open Badges VC-JWT",
             Self::Ob3Json => "Open Badges JSON",
@@ -115,6 +119,7 @@ impl ExportFormat {
             Self::QrText => "qr.txt",
             Self::QrPng => "qr.png",
             Self::QrSvg => "qr.svg",
+            Self::QrTerminal => "qr-terminal.txt",
             Self::BakedPng => "png",
             Self::VcJwt => "jwt",
             Self::Ob3Json => "ob3.json",
@@ -684,6 +689,11 @@ impl Desk {
                 return Ok(format!("{}\n", crate::qr::to_text(&record.cose)).into_bytes());
             }
             ExportFormat::QrPng => return crate::qr::to_png(&record.cose).map_err(qr_err),
+            ExportFormat::QrTerminal => {
+                return crate::qr::to_terminal(&record.cose)
+                    .map(|q| format!("{q}\n").into_bytes())
+                    .map_err(qr_err);
+            }
             ExportFormat::QrSvg => {
                 return crate::qr::to_svg(&record.cose)
                     .map(String::into_bytes)

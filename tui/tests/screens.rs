@@ -305,6 +305,35 @@ fn ledger_actions_and_passphrase_prompt() {
 }
 
 #[test]
+fn ledger_exports_through_a_menu_and_shows_the_qr_code() {
+    use tessera_tui::desk::ExportFormat;
+    let mut m = model();
+    update(&mut m, key(KeyCode::F(5)));
+    update(
+        &mut m,
+        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)]),
+    );
+    // e opens the menu; 'q' there is not quit, and Esc closes it.
+    assert_eq!(update(&mut m, key(KeyCode::Char('e'))), None);
+    assert!(m.ledger.exporting);
+    assert_eq!(update(&mut m, key(KeyCode::Char('q'))), None);
+    assert!(!m.quit && !m.ledger.exporting);
+    for (i, format) in ExportFormat::ALL.iter().enumerate() {
+        update(&mut m, key(KeyCode::Char('e')));
+        let digit = char::from_digit(i as u32 + 1, 10).unwrap();
+        assert_eq!(
+            update(&mut m, key(KeyCode::Char(digit))),
+            Some(Effect::Export(3, *format))
+        );
+    }
+    // The terminal QR code is shown over the screen; any key closes it.
+    update(&mut m, Message::ShowQr("██  ██\n  ██  \n".into()));
+    assert!(m.ledger.qr.is_some());
+    assert_eq!(update(&mut m, key(KeyCode::Char('w'))), None);
+    assert!(m.ledger.qr.is_none());
+}
+
+#[test]
 fn snapshots_issue() {
     let mut m = model();
     snapshot("issue_empty", &m);
@@ -414,6 +443,8 @@ fn snapshots_bulk_revoke_ledger_keys() {
     );
     update(&mut m, key(KeyCode::Down));
     snapshot("ledger", &m);
+    update(&mut m, key(KeyCode::Char('e')));
+    snapshot("ledger_export_menu", &m);
 
     let mut m = model();
     update(&mut m, key(KeyCode::F(6)));

@@ -6,6 +6,7 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::widgets::{Input, field};
+use crate::desk::ExportFormat;
 use crate::ledger::{BadgeRecord, BadgeState, Filter};
 use crate::verdict::date;
 
@@ -24,6 +25,10 @@ pub struct LedgerView {
     pub rows: Vec<BadgeRecord>,
     /// Selected row.
     pub selected: usize,
+    /// The export menu is open.
+    pub exporting: bool,
+    /// A QR code shown over the screen (any key closes it).
+    pub qr: Option<String>,
 }
 
 /// What a key asks for.
@@ -41,6 +46,8 @@ pub enum LedgerAction {
     TogglePrivate(u32, bool),
     /// Go to Revoke with this serial.
     Revoke(u32),
+    /// Export the badge in this format (to the desk's exports folder).
+    Export(u32, ExportFormat),
 }
 
 impl LedgerView {
@@ -61,7 +68,7 @@ impl LedgerView {
 
     /// Is the search box taking keys?
     pub fn typing(&self) -> bool {
-        self.searching
+        self.searching || self.exporting || self.qr.is_some()
     }
 
     /// Handle a key.
@@ -77,8 +84,22 @@ impl LedgerView {
             }
             return LedgerAction::None;
         }
+        if self.qr.take().is_some() {
+            return LedgerAction::None;
+        }
         let serial = self.current().map(|b| b.serial);
+        if self.exporting {
+            self.exporting = false;
+            if let (KeyCode::Char(c @ '1'..='9'), Some(s)) = (key.code, serial) {
+                let index = (c as usize).saturating_sub('1' as usize);
+                if let Some(format) = ExportFormat::ALL.get(index) {
+                    return LedgerAction::Export(s, *format);
+                }
+            }
+            return LedgerAction::None;
+        }
         match (key.code, serial) {
+            (KeyCode::Char('e'), Some(_)) => self.exporting = true,
             (KeyCode::Char('/'), _) => self.searching = true,
             (KeyCode::Down | KeyCode::Char('j'), _) => {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
@@ -183,6 +204,18 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
     let mut state = TableState::default().with_selected((!v.rows.is_empty()).then_some(v.selected));
     frame.render_stateful_widget(table, table_area, &mut state);
     let detail = match v.current() {
+        Some(b) if v.exporting => vec![Line::from(vec![
+            Span::from(format!("Export badge {}: ", b.serial)).bold(),
+            Span::from(
+                ExportFormat::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| format!("{} {}", i + 1, short_label(*f)))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    + "  Esc cancel",
+            ),
+        ])],
         Some(b) => vec![
             Line::from(format!(
                 "Badge {}: {} {} — {} bytes, {}{}",
@@ -197,11 +230,59 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
                     .unwrap_or_default()
             )),
             Line::styled(
-                "w write to card  a accepted  x declined  p private  r revoke  / search  s state  d dates",
+                "w write to card  e export  a accepted  x declined  p private  r revoke  / search  s state  d dates",
                 Style::new().fg(Color::DarkGray),
             ),
         ],
         None => vec![Line::from("No badges match.")],
     };
-    frame.render_widget(Paragraph::new(detail).block(Block::bordered()), detail_area);
+    frame.render_widget(
+        Paragraph::new(detail)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(Block::bordered()),
+        detail_area,
+    );
+    if let Some(qr) = &v.qr {
+        let lines: Vec<&str> = qr.lines().collect();
+        let (w, h) = (
+            lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16,
+            lines.len() as u16,
+        );
+        frame.render_widget(ratatui::widgets::Clear, area);
+        let text = if w <= area.width && h < area.height {
+            let mut t: Vec<Line> = lines.iter().map(|l| Line::from(*l)).collect();
+            t.push(Line::styled(
+                "any key closes",
+                Style::new().fg(Color::DarkGray),
+            ));
+            t
+        } else {
+            vec![Line::from(format!(
+                "The QR code needs a window of at least {} × {} characters; enlarge the window, or export it as a QR PNG (e, then 4). Any key closes.",
+                w,
+                h + 1
+            ))]
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .alignment(Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: false }),
+            area,
+        );
+    }
+}
+
+/// A menu-sized name of an export format.
+fn short_label(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Cbor => ".cbor",
+        ExportFormat::Ndef => "card image",
+        ExportFormat::QrText => "QR text",
+        ExportFormat::QrPng => "QR PNG",
+        ExportFormat::QrSvg => "QR SVG",
+        ExportFormat::QrTerminal => "show QR here",
+        ExportFormat::BakedPng => "baked PNG",
+        ExportFormat::VcJwt => "VC-JWT",
+        ExportFormat::Ob3Json => "OB 3.0 JSON",
+    }
 }
