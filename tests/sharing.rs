@@ -321,3 +321,36 @@ fn the_ledger_screen_exports_every_format_to_the_exports_folder() {
         assert_eq!(bytes, f.export(format), "{format:?}");
     }
 }
+
+#[test]
+fn a_png_claiming_a_huge_picture_is_refused_before_allocating() {
+    // Found by the shared_file fuzz target: a header of 5,308,672 × 512
+    // RGB pixels made the reader allocate 8 GB for the image.
+    let f = fixture();
+    let mut png_bytes = f.export(ExportFormat::BakedPng);
+    // IHDR data starts at byte 16: width, height (big-endian), then the CRC
+    // at 29..33, which must be fixed for the reader to go on.
+    png_bytes[16..20].copy_from_slice(&0x0051_0100u32.to_be_bytes());
+    let crc = crc32(&png_bytes[12..29]);
+    png_bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    let err = share::unbake(&png_bytes).unwrap_err();
+    assert!(
+        err.to_string().contains("far more than a badge image"),
+        "{err}"
+    );
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}

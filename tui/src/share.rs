@@ -31,6 +31,8 @@ pub const COMPACT_BADGE_URI: &str = "data:application/cose;cose-type=cose-sign1;
 pub const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 /// The largest PNG `unbake` decodes (a baked badge is about 30 KB).
 const MAX_PNG_BYTES: usize = 16 * 1024 * 1024;
+/// The most decoded pixel bytes `unbake` accepts (4096 × 4096 RGBA).
+const MAX_PIXEL_BYTES: usize = 64 * 1024 * 1024;
 
 /// Why a shared badge file cannot be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -414,7 +416,16 @@ pub fn unbake(bytes: &[u8]) -> Result<String, ShareError> {
         },
     );
     let mut reader = decoder.read_info().map_err(bad)?;
-    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    // The header's size is the sender's claim: refuse before allocating.
+    let size = reader.output_buffer_size().unwrap_or(usize::MAX);
+    if size > MAX_PIXEL_BYTES {
+        let info = reader.info();
+        return Err(ShareError::PngUnreadable(format!(
+            "its picture claims {} × {} pixels, far more than a badge image",
+            info.width, info.height
+        )));
+    }
+    let mut buf = vec![0; size];
     reader.next_frame(&mut buf).map_err(bad)?;
     reader.finish().map_err(bad)?;
     let info = reader.info();
