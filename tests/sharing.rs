@@ -354,3 +354,42 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn checking_many_files_at_once_gives_each_the_verdict_it_gets_alone() {
+    let f = fixture();
+    let mut desk = Desk::open(f.desk.home()).unwrap();
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    for i in 0..70u32 {
+        let r = desk
+            .issue(
+                &f.key,
+                &IssueRequest {
+                    recipient: format!("c{i}@example.org"),
+                    achievement: "RUST-101".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let format = ExportFormat::ALL[(i % 9) as usize];
+        let mut bytes = desk.export(r.serial, format, Some(&f.key)).unwrap();
+        if i % 11 == 0 && format == ExportFormat::Cbor {
+            let n = bytes.len();
+            bytes[n - 1] ^= 1; // forged
+        }
+        inputs.push(bytes);
+        if i % 13 == 0 {
+            desk.revoke(&f.key, r.serial, "test").unwrap();
+        }
+    }
+    inputs.push(b"not a badge".to_vec());
+    let refs: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
+    let many = desk.check_many(&refs);
+    assert_eq!(many.len(), refs.len());
+    let mut kinds = std::collections::BTreeSet::new();
+    for (i, (input, v)) in refs.iter().zip(&many).enumerate() {
+        assert_eq!(v, &desk.check(input, None), "input {i}");
+        kinds.insert(format!("{:?}", v.verdict));
+    }
+    assert!(kinds.len() >= 4, "{kinds:?}");
+}

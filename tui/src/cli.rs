@@ -69,8 +69,10 @@ pub enum Command {
     /// Check a badge: a card dump, a .cbor file, QR text, a baked badge PNG,
     /// a VC-JWT or Open Badges 3.0 JSON, or `-` for stdin.
     Verify {
-        /// The input file, or `-`.
-        input: String,
+        /// The input file, or `-`; several files or folders check many
+        /// badges at once (batch signature verification), one line each.
+        #[arg(required = true, num_args = 1..)]
+        inputs: Vec<String>,
         /// UID of the card it was read from (hex), to check the card binding.
         #[arg(long)]
         uid: Option<String>,
@@ -479,6 +481,81 @@ fn on_off(value: &str) -> Result<bool, DeskError> {
     }
 }
 
+/// The files named, with folders replaced by the files in them (sorted,
+/// hidden files left out).
+fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, DeskError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let path = Path::new(input);
+        if !path.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let io = |source| DeskError::Io {
+            path: input.clone(),
+            source,
+        };
+        let mut inside: Vec<String> = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path().display().to_string())
+            .collect();
+        inside.sort();
+        files.extend(inside);
+    }
+    Ok(files)
+}
+
+/// `verify` with several inputs: one verdict line each and a summary;
+/// exit code 0 only when every badge is valid.
+fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskError> {
+    let files = expand_inputs(inputs)?;
+    let contents: Vec<Result<Vec<u8>, DeskError>> = files.iter().map(|f| read_input(f)).collect();
+    let readable: Vec<&[u8]> = contents
+        .iter()
+        .filter_map(|c| c.as_ref().ok().map(Vec::as_slice))
+        .collect();
+    let mut checked = desk.check_many(&readable).into_iter();
+    let verdicts: Vec<crate::verdict::Verdict> = contents
+        .iter()
+        .map(|c| match c {
+            Ok(_) => checked
+                .next()
+                .unwrap_or_else(|| crate::verdict::Verdict::error("not checked")),
+            Err(e) => crate::verdict::Verdict::error(&e.to_string()),
+        })
+        .collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for v in &verdicts {
+        *counts.entry(v.verdict.headline()).or_insert(0usize) += 1;
+    }
+    if json {
+        let rows: Vec<serde_json::Value> = files
+            .iter()
+            .zip(&verdicts)
+            .map(|(f, v)| serde_json::json!({"file": f, "result": v}))
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+    } else {
+        for (f, v) in files.iter().zip(&verdicts) {
+            let what = v.badge.as_ref().map_or(String::new(), |b| {
+                format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
+            });
+            println!(
+                "{f}: {}{}{what} {}",
+                v.verdict.headline(),
+                if v.demo { " (DEMO)" } else { "" },
+                v.reason
+            );
+        }
+        let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        println!("{} checked: {}", verdicts.len(), summary.join(", "));
+    }
+    Ok(verdicts.iter().map(|v| v.exit_code()).max().unwrap_or(0))
+}
+
 fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
     if input == "-" {
         let mut buf = Vec::new();
@@ -613,8 +690,21 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             println!("issued {} badges, serials {first} to {last}", records.len());
             Ok(0)
         }
-        Command::Verify { input, uid, json } => {
+        Command::Verify { inputs, uid, json } => {
             let desk = Desk::open_or_demo(&home)?;
+            let single = match inputs.as_slice() {
+                [one] => !Path::new(one).is_dir(),
+                _ => false,
+            };
+            if !single {
+                if uid.is_some() {
+                    return Err(DeskError::Input(
+                        "--uid belongs to one card: give a single input".into(),
+                    ));
+                }
+                return verify_many(&desk, &inputs, json);
+            }
+            let input = inputs.first().cloned().unwrap_or_default();
             let bytes = read_input(&input)?;
             let uid = uid
                 .map(|u| {

@@ -759,6 +759,17 @@ impl Desk {
         crate::share::bake(&face, &jwt).map_err(DeskError::Input)
     }
 
+    /// [`Desk::check`] for many inputs, with batch signature verification.
+    pub fn check_many(&self, inputs: &[&[u8]]) -> Vec<Verdict> {
+        match self.trust_store() {
+            Ok((store, demo)) => verdict::check_many(inputs, &store, &demo, &self.ledger, now()),
+            Err(e) => {
+                let v = Verdict::error(&format!("cannot load the trusted issuers: {e}"));
+                vec![v; inputs.len()]
+            }
+        }
+    }
+
     /// Trust another center's issuer key (COSE_Key or JWK file contents).
     pub fn trust_add(&self, key_file: &[u8], name: &str) -> Result<TrustedRecord, DeskError> {
         let public = crate::export::parse_public_key(key_file)?;

@@ -246,6 +246,54 @@ fn unwrap_shared<const N: usize>(
     Ok(Some((cose, credential, via)))
 }
 
+/// An input made ready for the signature check.
+struct Prepared {
+    /// The COSE_Sign1 bytes.
+    bytes: Vec<u8>,
+    /// Read from a card image.
+    from_card: bool,
+    /// The Open Badges credential it came in, if any.
+    credential: Option<serde_json::Value>,
+    /// How it came, for the reason line ("" for plain badges).
+    via: &'static str,
+    /// Signed by a demo key.
+    demo: bool,
+}
+
+/// Unwrap shared formats, recognise the input, find the COSE bytes.
+fn prepare<const N: usize>(
+    input: &[u8],
+    trust: &TrustStore<N>,
+    demo_kids: &[Vec<u8>],
+) -> Result<Prepared, Box<Verdict>> {
+    // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
+    // badge: check their own wrapping, then judge the badge inside.
+    let (input, credential, via) = match unwrap_shared(input, trust) {
+        Ok(Some((cose, credential, via))) => (std::borrow::Cow::Owned(cose), Some(credential), via),
+        Ok(None) => (std::borrow::Cow::Borrowed(input), None, ""),
+        Err(v) => return Err(v),
+    };
+    let (bytes, from_card) = match classify(&input) {
+        Ok(Input::Cose(b)) => (b, false),
+        Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
+            Ok(b) => (b.to_vec(), true),
+            Err(e) => return Err(Box::new(Verdict::error(&e.to_string()))),
+        },
+        Err(reason) => return Err(Box::new(Verdict::error(&reason))),
+    };
+    let demo = tessera_core::CoseSign1::from_slice(&bytes).is_ok_and(|m| {
+        m.kid
+            .is_some_and(|k| demo_kids.iter().any(|d| d.as_slice() == k))
+    });
+    Ok(Prepared {
+        bytes,
+        from_card,
+        credential,
+        via,
+        demo,
+    })
+}
+
 /// Check `input` against `trust`; badges this desk issued are also checked
 /// against its ledger (revocation is immediate here, kiosks learn it from
 /// the published status list).
@@ -257,28 +305,56 @@ pub fn check<const N: usize>(
     ledger: &Ledger,
     now: i64,
 ) -> Verdict {
-    // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
-    // badge: check their own wrapping, then judge the badge inside.
-    let (input, credential, via) = match unwrap_shared(input, trust) {
-        Ok(Some((cose, credential, via))) => (std::borrow::Cow::Owned(cose), Some(credential), via),
-        Ok(None) => (std::borrow::Cow::Borrowed(input), None, ""),
+    let p = match prepare(input, trust, demo_kids) {
+        Ok(p) => p,
         Err(v) => return *v,
     };
-    let (bytes, from_card) = match classify(&input) {
-        Ok(Input::Cose(b)) => (b, false),
-        Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
-            Ok(b) => (b.to_vec(), true),
-            Err(e) => return Verdict::error(&e.to_string()),
-        },
-        Err(reason) => return Verdict::error(&reason),
-    };
-    let now = u64::try_from(now).ok();
-    let message = tessera_core::CoseSign1::from_slice(&bytes);
-    let demo = message.is_ok_and(|m| {
-        m.kid
-            .is_some_and(|k| demo_kids.iter().any(|d| d.as_slice() == k))
-    });
-    let result = tessera_core::verify(&bytes, trust, now, None)
+    let result = tessera_core::verify(&p.bytes, trust, u64::try_from(now).ok(), None);
+    judge(&p, result, card_uid, trust, ledger)
+}
+
+/// [`check`] for many inputs at once (a folder of badges from an employer,
+/// say), with batch signature verification; one verdict per input, each
+/// what [`check`] gives for it alone.
+pub fn check_many<const N: usize>(
+    inputs: &[&[u8]],
+    trust: &TrustStore<N>,
+    demo_kids: &[Vec<u8>],
+    ledger: &Ledger,
+    now: i64,
+) -> Vec<Verdict> {
+    let prepared: Vec<Result<Prepared, Box<Verdict>>> = inputs
+        .iter()
+        .map(|i| prepare(i, trust, demo_kids))
+        .collect();
+    let badges: Vec<&[u8]> = prepared
+        .iter()
+        .filter_map(|p| p.as_ref().ok().map(|p| p.bytes.as_slice()))
+        .collect();
+    let mut results =
+        tessera_core::verify_batch(&badges, trust, u64::try_from(now).ok(), None).into_iter();
+    prepared
+        .iter()
+        .map(|p| match p {
+            Ok(p) => match results.next() {
+                Some(result) => judge(p, result, None, trust, ledger),
+                None => Verdict::error("internal error: a badge was not checked"),
+            },
+            Err(v) => (**v).clone(),
+        })
+        .collect()
+}
+
+/// The verdict on a prepared input given the core's result.
+fn judge<const N: usize>(
+    p: &Prepared,
+    result: Result<VerifiedBadge<'_>, CoreError>,
+    card_uid: Option<&[u8]>,
+    trust: &TrustStore<N>,
+    ledger: &Ledger,
+) -> Verdict {
+    let (demo, from_card, via) = (p.demo, p.from_card, p.via);
+    let result = result
         .and_then(|b| {
             if let Some(uid) = card_uid {
                 b.check_card_uid(uid)?;
@@ -286,7 +362,7 @@ pub fn check<const N: usize>(
             Ok(b)
         })
         .map_err(Failure::Core);
-    let result = result.and_then(|b| match &credential {
+    let result = result.and_then(|b| match &p.credential {
         Some(c) => crate::share::check_matches(c, &b)
             .map(|()| b)
             .map_err(Failure::Share),
@@ -327,7 +403,7 @@ pub fn check<const N: usize>(
         }
         Err(e) => {
             // Show what the badge says when its signature held.
-            let badge = tessera_core::verify(&bytes, trust, None, None)
+            let badge = tessera_core::verify(&p.bytes, trust, None, None)
                 .ok()
                 .map(|b| details(&b, ledger));
             let (verdict, reason) = match e {

@@ -770,3 +770,73 @@ fn ledger_audit_batch_verifies_every_badge_and_names_an_altered_one() {
     assert_eq!(problems[1][0], 42);
     assert!(problems[1][1].as_str().unwrap().contains("signature"));
 }
+
+#[test]
+fn verify_checks_a_folder_of_badges_one_line_each() {
+    let home = TempDir::new().unwrap();
+    let dir = home.path().join("from-employer");
+    std::fs::create_dir(&dir).unwrap();
+    for (i, who) in ["ada", "bob", "carol"].iter().enumerate() {
+        issue_json(
+            home.path(),
+            &[
+                "--recipient",
+                &format!("{who}@example.org"),
+                "--achievement",
+                "RUST-101",
+            ],
+        );
+        let serial = (i + 1).to_string();
+        for (format, ext) in [("cbor", "cbor"), ("vc-jwt", "jwt"), ("baked-png", "png")] {
+            tessera(home.path())
+                .args(["export", &serial, "--format", format, "--out"])
+                .arg(dir.join(format!("{who}.{ext}")))
+                .assert()
+                .success();
+        }
+    }
+    // All good: exit code 0.
+    tessera(home.path())
+        .arg("verify")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("9 checked: 9 VALID"));
+    // One forged, one not a badge, one revoked.
+    let mut jwt = std::fs::read_to_string(dir.join("bob.jwt")).unwrap();
+    jwt.insert_str(jwt.len() - 10, "A");
+    std::fs::write(dir.join("bob.jwt"), jwt).unwrap();
+    std::fs::write(dir.join("notes.txt"), "hello").unwrap();
+    tessera(home.path())
+        .args(["revoke", "3", "--reason", "exam misconduct"])
+        .assert()
+        .success();
+    let out = tessera(home.path())
+        .arg("verify")
+        .arg(&dir)
+        .arg(dir.join("ada.cbor"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("bob.jwt: FORGED"), "{out}");
+    assert!(out.contains("carol.png: REVOKED"), "{out}");
+    assert!(out.contains("notes.txt: NOT A BADGE"), "{out}");
+    assert!(
+        out.contains("ada.png: VALID (DEMO) serial 1 RUST-101"),
+        "{out}"
+    );
+    assert!(
+        out.contains("11 checked: 1 FORGED, 1 NOT A BADGE, 3 REVOKED, 6 VALID"),
+        "{out}"
+    );
+    // --uid is for one card only.
+    tessera(home.path())
+        .args(["verify", "--uid", "04A1B2C3D4E5F6"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--uid belongs to one card"));
+}
