@@ -283,7 +283,7 @@ fn bad_shared_files_get_specific_errors() {
     let qr = String::from_utf8(f.export(ExportFormat::QrText)).unwrap();
     let qr = qr.trim();
     expect(
-        qr[..qr.len() - 30].as_bytes(),
+        &qr.as_bytes()[..qr.len() - 30],
         VerdictKind::Unreadable,
         "damaged or incomplete",
     );

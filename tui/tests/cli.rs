@@ -804,7 +804,7 @@ fn verify_checks_a_folder_of_badges_one_line_each() {
         .stdout(predicate::str::contains("9 checked: 9 VALID"));
     // One forged, one not a badge, one revoked.
     let mut jwt = std::fs::read_to_string(dir.join("bob.jwt")).unwrap();
-    jwt.insert_str(jwt.len() - 10, "A");
+    jwt.insert(jwt.len() - 10, 'A');
     std::fs::write(dir.join("bob.jwt"), jwt).unwrap();
     std::fs::write(dir.join("notes.txt"), "hello").unwrap();
     tessera(home.path())
