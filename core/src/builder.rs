@@ -66,7 +66,7 @@ impl Profile {
 pub const PROTECTED_LEN: usize = 5 + KID_LEN;
 
 /// The protected header `{1: -8, 4: h'<kid>'}` in deterministic CBOR:
-/// `A2 01 27 44 <kid>`.
+/// `A2 01 27 04 44 <kid>`.
 pub fn protected_header(kid: &Kid) -> [u8; PROTECTED_LEN] {
     let mut out = [0u8; PROTECTED_LEN];
     let head = [

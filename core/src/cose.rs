@@ -4,7 +4,7 @@
 use crate::cbor::{Key, Reader, SeenKeys};
 use crate::error::{Error, Field};
 use crate::keys::{PublicKey, Signature, SigningKey};
-use crate::sizes::{MAX_FOREIGN_KID_LEN, SIGNATURE_LEN};
+use crate::sizes::{KID_LEN, MAX_FOREIGN_KID_LEN, SIGNATURE_LEN};
 
 /// CBOR tag of a COSE_Sign1 message.
 pub const TAG_COSE_SIGN1: u64 = 18;
@@ -67,6 +67,13 @@ impl<'a> CoseSign1<'a> {
     /// protected header that does not name EdDSA, unknown critical headers,
     /// duplicate header labels and indefinite lengths.
     pub fn from_slice(bytes: &'a [u8]) -> Result<Self, Error> {
+        Self::decode(bytes, true)
+    }
+
+    /// [`CoseSign1::from_slice`]; `fast` recognises Tessera's own protected
+    /// header (`A2 01 27 04 44 <kid>`, see [`crate::protected_header`])
+    /// without the general header reader, which would find exactly the same.
+    fn decode(bytes: &'a [u8], fast: bool) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, 0);
         if r.tag(Error::NotCoseSign1)? != TAG_COSE_SIGN1 {
             return Err(Error::NotCoseSign1);
@@ -77,8 +84,16 @@ impl<'a> CoseSign1<'a> {
         let protected = r.bytes(Error::NotCoseSign1)?;
         let mut seen = SeenKeys::new();
         let mut headers = Headers::default();
-        if !protected.is_empty() {
-            let mut p = Reader::new(protected, r.offset() - protected.len());
+        let protected_at = r.offset() - protected.len();
+        if let (true, [0xa2, 0x01, 0x27, 0x04, 0x44, kid @ ..]) = (fast, protected)
+            && kid.len() == KID_LEN
+        {
+            headers.alg = Some(ALG_EDDSA);
+            headers.kid = Some(kid);
+            seen.insert(Key::Int(HEADER_ALG.into()), protected_at + 1)?;
+            seen.insert(Key::Int(HEADER_KID.into()), protected_at + 3)?;
+        } else if !protected.is_empty() {
+            let mut p = Reader::new(protected, protected_at);
             read_headers(&mut p, &mut seen, &mut headers, true)?;
             p.finish()?;
         }
@@ -368,4 +383,50 @@ fn put(out: &mut [u8], at: &mut usize, chunk: &[u8]) -> Result<(), Error> {
     dst.copy_from_slice(chunk);
     *at = end;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CoseSign1;
+    use crate::{BadgeBuilder, BadgeClaims, Profile, SigningKey};
+
+    /// The fast path for Tessera's protected header decodes every input
+    /// exactly as the general header reader does: each byte of real badges
+    /// set to a spread of values, including the header bytes themselves.
+    #[test]
+    fn fast_protected_header_path_agrees_with_the_general_reader() {
+        let Ok(key) = SigningKey::from_seed([3; 32]) else {
+            return;
+        };
+        let mut checked = 0u32;
+        for profile in [Profile::Mini, Profile::Standard] {
+            let mut claims = BadgeClaims::new("AAAAAAAAAAAAAAAA", 9, 1_790_000_000, "RS-1");
+            claims.issuer = (profile == Profile::Standard).then_some("Lyon");
+            let mut buf = [0u8; 512];
+            let Ok(len) = BadgeBuilder::new(profile, claims).sign(&key, &mut buf) else {
+                continue;
+            };
+            let badge = buf.get(..len).unwrap_or_default();
+            assert!(CoseSign1::decode(badge, true).is_ok());
+            for i in 0..len {
+                for value in [
+                    0x00, 0x01, 0x04, 0x20, 0x27, 0x40, 0x44, 0xa0, 0xa2, 0xa3, 0xff,
+                ] {
+                    let mut m = [0u8; 512];
+                    m.get_mut(..len).unwrap_or_default().copy_from_slice(badge);
+                    if let Some(b) = m.get_mut(i) {
+                        *b = value;
+                    }
+                    let m = m.get(..len).unwrap_or_default();
+                    assert_eq!(
+                        CoseSign1::decode(m, true),
+                        CoseSign1::decode(m, false),
+                        "byte {i} = {value:#04x}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1500, "{checked}");
+    }
 }
