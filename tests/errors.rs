@@ -641,7 +641,7 @@ fn invalid_keys_and_signatures_are_rejected() {
     assert_eq!(PublicKey::try_from(&[0u8; 31][..]), Err(Error::InvalidKey));
     assert_eq!(
         Signature::try_from(&[0u8; 63][..]).unwrap_err(),
-        Error::InvalidKey
+        Error::SignatureInvalid
     );
     // y = 2 is not the y-coordinate of any curve point.
     let mut not_on_curve = [0u8; 32];

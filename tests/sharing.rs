@@ -144,7 +144,7 @@ fn exports_are_the_exact_card_bytes_and_the_baked_png_is_a_picture() {
     assert!(!chunk.compressed, "OB 3.0 baking is uncompressed");
     // The compact badge inside the credential is the card's badge.
     let vc = share::verify_jwt(&jwt, &f.desk.trust_store().unwrap().0).unwrap();
-    assert_eq!(share::compact_badge(&vc).unwrap(), cose);
+    assert_eq!(share::compact_badge(&vc.0).unwrap(), cose);
 }
 
 #[test]
@@ -245,7 +245,7 @@ fn bad_shared_files_get_specific_errors() {
     expect(
         relabelled.as_bytes(),
         VerdictKind::Forged,
-        "achievement name does not match",
+        "credentialSubject.achievement.description does not match its signed badge",
     );
     // Plain JSON edited.
     let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();
@@ -392,4 +392,109 @@ fn checking_many_files_at_once_gives_each_the_verdict_it_gets_alone() {
         kinds.insert(format!("{:?}", v.verdict));
     }
     assert!(kinds.len() >= 4, "{kinds:?}");
+}
+
+#[test]
+fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() {
+    let f = fixture();
+    let expect = |desk: &Desk, input: &[u8], kind: VerdictKind, words: &str| {
+        let v = desk.check(input, None);
+        assert_eq!(v.verdict, kind, "{}", v.reason);
+        assert!(v.reason.contains(words), "{:?} lacks {words:?}", v.reason);
+    };
+    let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();
+    let vc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // Unsigned JSON as exported: valid, and says the identifier is unsigned.
+    expect(
+        &f.desk,
+        json.as_bytes(),
+        VerdictKind::Valid,
+        "recipient identifier is not signed",
+    );
+    // An added field, a field of the wrong type, a changed evidence entry.
+    let mut added = vc.clone();
+    added["credentialSubject"]["achievement"]["tag"] = serde_json::json!(["level 5"]);
+    expect(
+        &f.desk,
+        added.to_string().as_bytes(),
+        VerdictKind::Forged,
+        "credentialSubject.achievement.tag does not match",
+    );
+    let mut typed = vc.clone();
+    typed["validUntil"] = serde_json::json!(1_999_999_999);
+    expect(
+        &f.desk,
+        typed.to_string().as_bytes(),
+        VerdictKind::Forged,
+        "validUntil does not match",
+    );
+    let mut missing = vc.clone();
+    missing.as_object_mut().unwrap().remove("validUntil");
+    expect(
+        &f.desk,
+        missing.to_string().as_bytes(),
+        VerdictKind::Forged,
+        "validUntil does not match",
+    );
+    let mut evidence = vc.clone();
+    evidence["evidence"][0]["name"] = serde_json::json!("Signed by the dean");
+    expect(
+        &f.desk,
+        evidence.to_string().as_bytes(),
+        VerdictKind::Forged,
+        "evidence[0].name does not match",
+    );
+
+    // Another trusted issuer re-wraps this badge in a VC-JWT of its own.
+    let other = SigningKey::from_seed([5; 32]).unwrap();
+    f.desk
+        .trust_add(
+            tessera_tui::export::jwk(&other.public_key()).as_bytes(),
+            "Other center",
+        )
+        .unwrap();
+    let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
+    let payload = jwt.trim().split('.').nth(1).unwrap();
+    let payload = String::from_utf8(B64.decode(payload).unwrap()).unwrap();
+    let header = serde_json::json!({"alg": "EdDSA", "typ": "JWT", "kid": other.kid().to_string()});
+    let rewrapped = resign(&header, &payload, &other);
+    expect(
+        &f.desk,
+        rewrapped.as_bytes(),
+        VerdictKind::Forged,
+        "not by the issuer of the badge inside",
+    );
+    // The right signer, but registered claims of another badge.
+    let header = serde_json::json!({"alg": "EdDSA", "typ": "JWT", "kid": f.key.kid().to_string()});
+    let mut claims: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    claims["jti"] = serde_json::json!("urn:tessera:badge:00000000:999");
+    let wrong_jti = resign(&header, &claims.to_string(), &f.key);
+    expect(
+        &f.desk,
+        wrong_jti.as_bytes(),
+        VerdictKind::Forged,
+        "JWT claim jti does not match",
+    );
+}
+
+#[test]
+fn a_demo_badge_without_a_kid_is_still_labelled_demo() {
+    let f = fixture();
+    let sub = tessera_core::Subject::commit(&tessera_core::Salt::from([1; 10]), "ada@example.org");
+    let claims = tessera_core::BadgeClaims::new(sub.as_str(), 4242, 1_790_000_000, "RS-1");
+    let mut payload = [0u8; 256];
+    let n = claims.encode(&mut payload).unwrap();
+    let mut out = [0u8; 512];
+    // Protected header {1: -8}: EdDSA, no kid.
+    let len = tessera_core::cose::sign1(
+        &[0xa1, 0x01, 0x27],
+        &[0xa0],
+        &payload[..n],
+        &f.key,
+        &mut out,
+    )
+    .unwrap();
+    let v = f.check(&out[..len]);
+    assert_eq!(v.verdict, VerdictKind::Valid, "{}", v.reason);
+    assert!(v.demo && v.reason.starts_with("DEMO badge"), "{v:?}");
 }

@@ -132,7 +132,7 @@ impl From<[u8; SIGNATURE_LEN]> for Signature {
 impl TryFrom<&[u8]> for Signature {
     type Error = Error;
     fn try_from(bytes: &[u8]) -> Result<Self, Error> {
-        let bytes: [u8; SIGNATURE_LEN] = bytes.try_into().map_err(|_| Error::InvalidKey)?;
+        let bytes: [u8; SIGNATURE_LEN] = bytes.try_into().map_err(|_| Error::SignatureInvalid)?;
         Ok(Self(bytes))
     }
 }

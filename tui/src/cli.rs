@@ -512,6 +512,10 @@ fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, DeskError> {
 /// exit code 0 only when every badge is valid.
 fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskError> {
     let files = expand_inputs(inputs)?;
+    if files.is_empty() {
+        eprintln!("no files to check in {}", inputs.join(", "));
+        return Ok(2);
+    }
     let contents: Vec<Result<Vec<u8>, DeskError>> = files.iter().map(|f| read_input(f)).collect();
     let readable: Vec<&[u8]> = contents
         .iter()
@@ -556,10 +560,14 @@ fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskEr
     Ok(verdicts.iter().map(|v| v.exit_code()).max().unwrap_or(0))
 }
 
+/// The largest file `verify` reads.
+const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
 fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
     if input == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
+            .take(MAX_INPUT_BYTES)
             .read_to_end(&mut buf)
             .map_err(|source| DeskError::Io {
                 path: "standard input".into(),
@@ -567,10 +575,17 @@ fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
             })?;
         Ok(buf)
     } else {
-        std::fs::read(input).map_err(|source| DeskError::Io {
+        let io = |source| DeskError::Io {
             path: input.to_string(),
             source,
-        })
+        };
+        let size = std::fs::metadata(input).map_err(io)?.len();
+        if size > MAX_INPUT_BYTES {
+            return Err(DeskError::Input(format!(
+                "{input} is {size} bytes; no badge file is that large (baked images are under 100 KB)"
+            )));
+        }
+        std::fs::read(input).map_err(io)
     }
 }
 
@@ -765,8 +780,9 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                     format.extension()
                 )));
             }
+            // Refuse revoked or private badges before asking for a passphrase.
+            let record = desk.exportable(serial, format)?;
             let key = if format.needs_key() {
-                let record = desk.ledger().badge(serial)?;
                 Some(desk.signing_key_for(&record.kid, &mut pass)?)
             } else {
                 None

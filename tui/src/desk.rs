@@ -614,8 +614,9 @@ impl Desk {
         }
         let rows = self.ledger.list(&Filter::default())?;
         let inputs: Vec<&[u8]> = rows.iter().map(|r| r.cose.as_slice()).collect();
-        let now = u64::try_from(now()).ok();
-        let results = tessera_core::verify_batch(&inputs, &store, now, None);
+        let now = u64::try_from(now()).unwrap_or(0);
+        // No time: an expired badge must still have its row compared.
+        let results = tessera_core::verify_batch(&inputs, &store, None, None);
         let mut report = AuditReport {
             checked: rows.len(),
             ..AuditReport::default()
@@ -630,9 +631,10 @@ impl Desk {
                 {
                     Some("the ledger row does not match the badge it signed".to_string())
                 }
-                Ok(_) => None,
-                Err(CoreError::Expired { .. }) => {
-                    report.expired += 1;
+                Ok(b) => {
+                    if b.claims.expires.is_some_and(|exp| now >= exp) {
+                        report.expired += 1;
+                    }
                     None
                 }
                 Err(e) => Some(e.to_string()),
@@ -659,15 +661,9 @@ impl Desk {
         )?)
     }
 
-    /// A ledger badge in a sharing or card format. `signer` is the key that
-    /// signed the badge, needed for the VC-JWT and the baked image
-    /// ([`ExportFormat::needs_key`]).
-    pub fn export(
-        &self,
-        serial: u32,
-        format: ExportFormat,
-        signer: Option<&SigningKey>,
-    ) -> Result<Vec<u8>, DeskError> {
+    /// The ledger record of a badge that may be exported in `format`:
+    /// revoked and private badges are not shared (card formats are fine).
+    pub fn exportable(&self, serial: u32, format: ExportFormat) -> Result<BadgeRecord, DeskError> {
         let record = self.ledger.badge(serial)?;
         if format.is_for_sharing() {
             if record.state == BadgeState::Revoked {
@@ -681,6 +677,19 @@ impl Desk {
                 )));
             }
         }
+        Ok(record)
+    }
+
+    /// A ledger badge in a sharing or card format. `signer` is the key that
+    /// signed the badge, needed for the VC-JWT and the baked image
+    /// ([`ExportFormat::needs_key`]).
+    pub fn export(
+        &self,
+        serial: u32,
+        format: ExportFormat,
+        signer: Option<&SigningKey>,
+    ) -> Result<Vec<u8>, DeskError> {
+        let record = self.exportable(serial, format)?;
         let qr_err = |e: crate::qr::QrError| DeskError::Input(e.to_string());
         match format {
             ExportFormat::Cbor => return Ok(record.cose),
@@ -728,7 +737,7 @@ impl Desk {
             return Ok(text.into_bytes());
         }
         let signer = signer
-            .filter(|k| k.kid().as_bytes().as_slice() == record.kid.as_slice())
+            .filter(|k| k.public_key() == badge.issuer_key)
             .ok_or_else(|| {
                 DeskError::Input(format!(
                     "a {} is signed with the key that signed badge {serial} (key {}); unlock that key",

@@ -185,7 +185,7 @@ enum Failure {
 fn unwrap_shared<const N: usize>(
     input: &[u8],
     trust: &TrustStore<N>,
-) -> Result<Option<(Vec<u8>, serde_json::Value, &'static str)>, Box<Verdict>> {
+) -> Result<Option<Shared>, Box<Verdict>> {
     use crate::share::{self, ShareError};
     let refuse = |e: ShareError| {
         let kind = match e {
@@ -211,10 +211,11 @@ fn unwrap_shared<const N: usize>(
         }
     };
     let text = text.trim();
-    let (credential, via) = if share::looks_like_jwt(text) {
-        let vc = share::verify_jwt(text, trust).map_err(refuse)?;
+    let (credential, jwt, via) = if share::looks_like_jwt(text) {
+        let (vc, claims, signer) = share::verify_jwt(text, trust).map_err(refuse)?;
         (
             vc,
+            Some((claims, signer)),
             if baked {
                 "baked badge image, VC-JWT signature checked"
             } else {
@@ -229,10 +230,11 @@ fn unwrap_shared<const N: usize>(
         })?;
         (
             vc,
+            None,
             if baked {
-                "baked badge image, unsigned JSON: judged on the signed badge inside"
+                "baked badge image, unsigned JSON: judged on the signed badge inside; its recipient identifier is not signed"
             } else {
-                "unsigned Open Badges JSON: judged on the signed badge inside"
+                "unsigned Open Badges JSON: judged on the signed badge inside; its recipient identifier is not signed"
             },
         )
     } else if baked {
@@ -243,7 +245,24 @@ fn unwrap_shared<const N: usize>(
         return Ok(None);
     };
     let cose = share::compact_badge(&credential).map_err(refuse)?;
-    Ok(Some((cose, credential, via)))
+    Ok(Some(Shared {
+        cose,
+        credential,
+        jwt,
+        via,
+    }))
+}
+
+/// What a shared file held.
+struct Shared {
+    /// The compact badge from the credential's evidence.
+    cose: Vec<u8>,
+    /// The credential.
+    credential: serde_json::Value,
+    /// For a VC-JWT: its claims and the key that signed it.
+    jwt: Option<(serde_json::Value, tessera_core::PublicKey)>,
+    /// How it came, for the reason line.
+    via: &'static str,
 }
 
 /// An input made ready for the signature check.
@@ -254,6 +273,8 @@ struct Prepared {
     from_card: bool,
     /// The Open Badges credential it came in, if any.
     credential: Option<serde_json::Value>,
+    /// For a VC-JWT: its claims and signer.
+    jwt: Option<(serde_json::Value, tessera_core::PublicKey)>,
     /// How it came, for the reason line ("" for plain badges).
     via: &'static str,
     /// Signed by a demo key.
@@ -268,15 +289,20 @@ fn prepare<const N: usize>(
 ) -> Result<Prepared, Box<Verdict>> {
     // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
     // badge: check their own wrapping, then judge the badge inside.
-    let (input, credential, via) = match unwrap_shared(input, trust) {
-        Ok(Some((cose, credential, via))) => (std::borrow::Cow::Owned(cose), Some(credential), via),
-        Ok(None) => (std::borrow::Cow::Borrowed(input), None, ""),
+    let (input, shared) = match unwrap_shared(input, trust) {
+        Ok(Some(s)) => (std::borrow::Cow::Owned(s.cose.clone()), Some(s)),
+        Ok(None) => (std::borrow::Cow::Borrowed(input), None),
         Err(v) => return Err(v),
+    };
+    let (credential, jwt, via) = match shared {
+        Some(s) => (Some(s.credential), s.jwt, s.via),
+        None => (None, None, ""),
     };
     let (bytes, from_card) = match classify(&input) {
         Ok(Input::Cose(b)) => (b, false),
         Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
-            Ok(b) => (b.to_vec(), true),
+            // A card image inside a shared file was not read from a card.
+            Ok(b) => (b.to_vec(), credential.is_none()),
             Err(e) => return Err(Box::new(Verdict::error(&e.to_string()))),
         },
         Err(reason) => return Err(Box::new(Verdict::error(&reason))),
@@ -289,6 +315,7 @@ fn prepare<const N: usize>(
         bytes,
         from_card,
         credential,
+        jwt,
         via,
         demo,
     })
@@ -310,7 +337,7 @@ pub fn check<const N: usize>(
         Err(v) => return *v,
     };
     let result = tessera_core::verify(&p.bytes, trust, u64::try_from(now).ok(), None);
-    judge(&p, result, card_uid, trust, ledger)
+    judge(&p, result, card_uid, trust, demo_kids, ledger)
 }
 
 /// [`check`] for many inputs at once (a folder of badges from an employer,
@@ -337,7 +364,7 @@ pub fn check_many<const N: usize>(
         .iter()
         .map(|p| match p {
             Ok(p) => match results.next() {
-                Some(result) => judge(p, result, None, trust, ledger),
+                Some(result) => judge(p, result, None, trust, demo_kids, ledger),
                 None => Verdict::error("internal error: a badge was not checked"),
             },
             Err(v) => (**v).clone(),
@@ -351,9 +378,16 @@ fn judge<const N: usize>(
     result: Result<VerifiedBadge<'_>, CoreError>,
     card_uid: Option<&[u8]>,
     trust: &TrustStore<N>,
+    demo_kids: &[Vec<u8>],
     ledger: &Ledger,
 ) -> Verdict {
-    let (demo, from_card, via) = (p.demo, p.from_card, p.via);
+    let (from_card, via) = (p.from_card, p.via);
+    // Demo by the key that actually signed, when the signature held (a
+    // badge without a kid is matched against every key).
+    let demo = match &result {
+        Ok(b) => demo_kids.iter().any(|d| d.as_slice() == b.kid.as_bytes()),
+        Err(_) => p.demo,
+    };
     let result = result
         .and_then(|b| {
             if let Some(uid) = card_uid {
@@ -362,11 +396,16 @@ fn judge<const N: usize>(
             Ok(b)
         })
         .map_err(Failure::Core);
-    let result = result.and_then(|b| match &p.credential {
-        Some(c) => crate::share::check_matches(c, &b)
-            .map(|()| b)
-            .map_err(Failure::Share),
-        None => Ok(b),
+    let result = result.and_then(|b| {
+        if let Some((claims, signer)) = &p.jwt {
+            crate::share::check_jwt_binding(claims, signer, &b).map_err(Failure::Share)?;
+        }
+        match &p.credential {
+            Some(c) => crate::share::check_matches(c, &b, &p.bytes)
+                .map(|()| b)
+                .map_err(Failure::Share),
+            None => Ok(b),
+        }
     });
     let mut v = match result {
         Ok(badge) => {
