@@ -137,10 +137,12 @@ fn check_claims<'a>(
     })
 }
 
-/// How many signatures one batch equation covers. Larger batches cost
-/// less per signature but more to re-check one by one when a batch fails.
+/// How many signatures one batch equation covers at most. Larger batches
+/// cost less per signature (above about 190 points the multi-scalar
+/// multiplication switches to Pippenger's method); a failed batch is split
+/// in halves to find its bad signatures.
 #[cfg(feature = "dalek")]
-pub const BATCH_SIZE: usize = 64;
+pub const BATCH_SIZE: usize = 256;
 
 /// Verify many badges at once (a ledger audit, a folder of badges, an
 /// employer's list) with batch signature verification; feature `dalek`,
@@ -148,9 +150,9 @@ pub const BATCH_SIZE: usize = 64;
 ///
 /// Returns one result per input, in order, each exactly what [`verify`]
 /// returns for that input. Signatures are checked [`BATCH_SIZE`] at a time
-/// with one multi-scalar equation; when a batch fails, its badges are
-/// checked one by one so the bad ones are named and the good ones still
-/// pass.
+/// with one multi-scalar equation; when a batch fails it is split in
+/// halves, down to single checks, so the bad ones are named and the good
+/// ones still pass.
 #[cfg(feature = "dalek")]
 pub fn verify_batch<'a, const N: usize>(
     badges: &[&'a [u8]],
@@ -158,7 +160,6 @@ pub fn verify_batch<'a, const N: usize>(
     now: Option<u64>,
     status: Option<&StatusList<'_>>,
 ) -> alloc::vec::Vec<Result<VerifiedBadge<'a>, Error>> {
-    use crate::backend::dalek;
     use alloc::vec::Vec;
 
     // Badges whose signature goes into a batch: (index, message, signer).
@@ -185,17 +186,8 @@ pub fn verify_batch<'a, const N: usize>(
         })
         .collect();
     for chunk in pending.chunks(BATCH_SIZE) {
-        let items: Vec<_> = chunk
-            .iter()
-            .map(|(_, message, signer)| dalek::Item {
-                key: &signer.point,
-                signature: message.signature,
-                feed: |f: &mut dyn FnMut(&[u8])| message.feed_to_be_signed(f),
-            })
-            .collect();
-        let all_good = dalek::verify_batch(&items);
-        for (index, message, signer) in chunk {
-            let signature_ok = all_good || signer.check(Backend::Dalek, message).is_ok();
+        let good = good_signatures(chunk);
+        for ((index, message, signer), signature_ok) in chunk.iter().zip(good) {
             if let Some(slot) = results.get_mut(*index) {
                 *slot = if signature_ok {
                     check_claims(message, *signer, now, status)
@@ -207,6 +199,41 @@ pub fn verify_batch<'a, const N: usize>(
     }
     results
 }
+
+/// Which signatures in `chunk` hold: one batch equation for all of them;
+/// when it fails, each half again, down to single checks for a few, so a
+/// few bad badges among many cost a few small batches, not one check each.
+#[cfg(feature = "dalek")]
+fn good_signatures(chunk: &[(usize, CoseSign1<'_>, TrustedIssuer)]) -> alloc::vec::Vec<bool> {
+    use crate::backend::dalek;
+    use alloc::vec::Vec;
+    if chunk.len() <= SINGLE_CHECK_BELOW {
+        return chunk
+            .iter()
+            .map(|(_, message, signer)| signer.check(Backend::Dalek, message).is_ok())
+            .collect();
+    }
+    let items: Vec<_> = chunk
+        .iter()
+        .map(|(_, message, signer)| dalek::Item {
+            key: &signer.point,
+            signature: message.signature,
+            feed: |f: &mut dyn FnMut(&[u8])| message.feed_to_be_signed(f),
+        })
+        .collect();
+    if dalek::verify_batch(&items) {
+        return alloc::vec![true; chunk.len()];
+    }
+    let (first, second) = chunk.split_at(chunk.len() / 2);
+    let mut good = good_signatures(first);
+    good.extend(good_signatures(second));
+    good
+}
+
+/// Batches this small are checked one signature at a time (a batch
+/// equation of a few points costs about as much as the single checks).
+#[cfg(feature = "dalek")]
+const SINGLE_CHECK_BELOW: usize = 4;
 
 /// Verify a badge read from a card whose UID the reader reported: as
 /// [`verify`], then [`VerifiedBadge::check_card_uid`].
