@@ -44,6 +44,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next byte, if any.
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.dec.input().get(self.dec.position()).copied()
+    }
+
+    /// Step over `n` bytes the caller has already recognised.
+    pub(crate) fn advance(&mut self, n: usize) {
+        let to = self
+            .dec
+            .position()
+            .saturating_add(n)
+            .min(self.dec.input().len());
+        self.dec.set_position(to);
+    }
+
     /// Offset of the next item in the enclosing message.
     pub(crate) fn offset(&self) -> usize {
         self.base.saturating_add(self.dec.position())

@@ -70,16 +70,23 @@ impl<'a> CoseSign1<'a> {
         Self::decode(bytes, true)
     }
 
-    /// [`CoseSign1::from_slice`]; `fast` recognises Tessera's own protected
-    /// header (`A2 01 27 04 44 <kid>`, see [`crate::protected_header`])
-    /// without the general header reader, which would find exactly the same.
+    /// [`CoseSign1::from_slice`]; `fast` recognises the bytes every Tessera
+    /// badge has (`D2 84` for tag and array, the protected header `A2 01 27
+    /// 04 44 <kid>` of [`crate::protected_header`], the empty unprotected
+    /// header `A0`) without the general reader, which would find exactly the
+    /// same; anything else takes the general path.
     fn decode(bytes: &'a [u8], fast: bool) -> Result<Self, Error> {
         let mut r = Reader::new(bytes, 0);
-        if r.tag(Error::NotCoseSign1)? != TAG_COSE_SIGN1 {
-            return Err(Error::NotCoseSign1);
-        }
-        if r.array(Error::NotCoseSign1)? != 4 {
-            return Err(Error::NotCoseSign1);
+        // `D2 84`: tag 18, array of 4, as every Tessera badge starts.
+        if fast && bytes.starts_with(&[0xd2, 0x84]) {
+            r.advance(2);
+        } else {
+            if r.tag(Error::NotCoseSign1)? != TAG_COSE_SIGN1 {
+                return Err(Error::NotCoseSign1);
+            }
+            if r.array(Error::NotCoseSign1)? != 4 {
+                return Err(Error::NotCoseSign1);
+            }
         }
         let protected = r.bytes(Error::NotCoseSign1)?;
         let mut seen = SeenKeys::new();
@@ -101,7 +108,12 @@ impl<'a> CoseSign1<'a> {
         if alg != ALG_EDDSA && alg != ALG_ED25519 {
             return Err(Error::UnsupportedAlgorithm);
         }
-        read_headers(&mut r, &mut seen, &mut headers, false)?;
+        // `A0`: the empty unprotected header Tessera writes.
+        if fast && r.peek() == Some(0xa0) {
+            r.advance(1);
+        } else {
+            read_headers(&mut r, &mut seen, &mut headers, false)?;
+        }
         let payload = r.bytes(Error::NotCoseSign1)?;
         let payload_offset = r.offset() - payload.len();
         let signature = r.bytes(Error::NotCoseSign1)?;
