@@ -821,12 +821,15 @@ impl Runtime {
                     path: file.clone(),
                     source,
                 })?;
-                let t = self.desk.trust_add(&bytes, &name)?;
+                let added = self.desk.trust_add(&bytes, &name)?;
                 self.execute(Effect::LoadKeys);
+                let names: Vec<String> = added
+                    .iter()
+                    .map(|t| format!("{} ({})", t.name, hex::encode(&t.kid)))
+                    .collect();
                 Ok(Some(Message::Info(format!(
-                    "now trusting {} ({})",
-                    t.name,
-                    hex::encode(&t.kid)
+                    "now trusting {}",
+                    names.join(", ")
                 ))))
             }
             Effect::RemoveTrust(kid) => {

@@ -180,16 +180,39 @@ pub enum KeyFormat {
     Jwk,
 }
 
+/// Trust file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrustFormat {
+    /// JWK Set (JSON), for other centers and JWT tools.
+    Jwks,
+    /// COSE_KeySet (CBOR array of COSE_Keys), for other centers.
+    CoseKeySet,
+    /// 32 raw bytes per key: the kiosk firmware's `trust.bin`.
+    Kiosk,
+}
+
 /// `trust` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum TrustCommand {
-    /// Trust an issuer key (COSE_Key or JWK file from `tessera key export-public`).
+    /// Trust issuer keys: a COSE_Key or JWK from `tessera key
+    /// export-public`, or a JWK Set / COSE_KeySet from `tessera trust export`.
     Add {
         /// The key file.
         file: PathBuf,
         /// A name for this issuer.
         #[arg(long)]
         name: String,
+    },
+    /// Write the keys this desk trusts (its own and other centers') as a
+    /// trust file: a JWK Set or COSE_KeySet for other centers, or the
+    /// kiosk's raw `trust.bin`.
+    Export {
+        /// jwks, cose-key-set or kiosk.
+        #[arg(long, value_enum)]
+        format: TrustFormat,
+        /// Write here (atomically); without it, to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// List trusted issuers.
     List,
@@ -859,8 +882,32 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 path: file.display().to_string(),
                 source,
             })?;
-            let t = desk.trust_add(&bytes, &name)?;
-            println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
+            for t in desk.trust_add(&bytes, &name)? {
+                println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
+            }
+            Ok(0)
+        }
+        Command::Trust(TrustCommand::Export { format, out }) => {
+            let desk = Desk::open_or_demo(&home)?;
+            let keys = desk.trusted_keys()?;
+            let bytes = match format {
+                TrustFormat::Jwks => crate::export::jwks(&keys).into_bytes(),
+                TrustFormat::CoseKeySet => crate::export::cose_key_set(&keys),
+                TrustFormat::Kiosk => crate::export::kiosk_trust(&keys),
+            };
+            if format != TrustFormat::Jwks && out.is_none() && std::io::stdout().is_terminal() {
+                return Err(DeskError::Input(
+                    "this trust file is binary: give --out FILE".into(),
+                ));
+            }
+            write_out(out.as_deref(), &bytes)?;
+            eprintln!(
+                "{} trusted keys written{}",
+                keys.len(),
+                out.as_ref()
+                    .map(|p| format!(" to {}", p.display()))
+                    .unwrap_or_default()
+            );
             Ok(0)
         }
         Command::Trust(TrustCommand::List) => {

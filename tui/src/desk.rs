@@ -779,22 +779,61 @@ impl Desk {
         }
     }
 
-    /// Trust another center's issuer key (COSE_Key or JWK file contents).
-    pub fn trust_add(&self, key_file: &[u8], name: &str) -> Result<TrustedRecord, DeskError> {
-        let public = crate::export::parse_public_key(key_file)?;
-        let record = TrustedRecord {
-            kid: public.kid().as_bytes().to_vec(),
-            public_key: public.as_bytes().to_vec(),
-            name: name.trim().to_string(),
-            added_at: now(),
-        };
-        if !self.ledger.trust(&record)? {
-            return Err(DeskError::Input(format!(
-                "the key {} is already trusted",
-                hex::encode(&record.kid)
-            )));
+    /// Trust another center's issuer keys (a COSE_Key, JWK, JWK Set or
+    /// COSE_KeySet file): returns the keys added; keys already trusted are
+    /// left as they are. With several keys each is named `name (kid)`.
+    pub fn trust_add(&self, key_file: &[u8], name: &str) -> Result<Vec<TrustedRecord>, DeskError> {
+        let keys = crate::export::parse_public_keys(key_file)?;
+        let several = keys.len() > 1;
+        let mut added = Vec::new();
+        for public in keys {
+            let kid = public.kid();
+            let record = TrustedRecord {
+                kid: kid.as_bytes().to_vec(),
+                public_key: public.as_bytes().to_vec(),
+                name: if several {
+                    format!("{} ({kid})", name.trim())
+                } else {
+                    name.trim().to_string()
+                },
+                added_at: now(),
+            };
+            if self.ledger.trust(&record)? {
+                added.push(record);
+            }
         }
-        Ok(record)
+        if added.is_empty() {
+            return Err(DeskError::Input(
+                "every key in that file is already trusted".into(),
+            ));
+        }
+        Ok(added)
+    }
+
+    /// The keys this desk trusts (what [`Desk::trust_store`] holds), with
+    /// names, for a trust file other centers and kiosks import.
+    pub fn trusted_keys(&self) -> Result<Vec<(PublicKey, String)>, DeskError> {
+        let (store, _) = self.trust_store()?;
+        let issuers = self.ledger.issuers()?;
+        let trusted = self.ledger.trusted()?;
+        Ok(store
+            .iter()
+            .map(|i| {
+                let bytes = i.key.as_bytes().as_slice();
+                let name = issuers
+                    .iter()
+                    .find(|r| r.public_key == bytes)
+                    .map(|r| r.name.clone())
+                    .or_else(|| {
+                        trusted
+                            .iter()
+                            .find(|t| t.public_key == bytes)
+                            .map(|t| t.name.clone())
+                    })
+                    .unwrap_or_default();
+                (i.key, name)
+            })
+            .collect())
     }
 
     /// Stop trusting the key with this hex kid.

@@ -1,5 +1,6 @@
 //! Public-key export and import: COSE_Key (CBOR, RFC 9052 §7) and JWK
-//! (RFC 8037 OKP).
+//! (RFC 8037 OKP), one key or a set (a JWK Set, RFC 7517 §5, or a
+//! COSE_KeySet, a CBOR array of COSE_Keys), and the kiosk's raw trust file.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -25,6 +26,95 @@ pub fn jwk(key: &PublicKey) -> String {
         "x": URL_SAFE_NO_PAD.encode(key.as_bytes()),
     })
     .to_string()
+}
+
+/// A JWK Set of keys, each JWK with a `name` member.
+pub fn jwks(keys: &[(PublicKey, String)]) -> String {
+    let keys: Vec<serde_json::Value> = keys
+        .iter()
+        .map(|(key, name)| {
+            let mut jwk: serde_json::Value =
+                serde_json::from_str(&jwk(key)).unwrap_or(serde_json::Value::Null);
+            if let Some(map) = jwk.as_object_mut() {
+                map.insert("name".into(), name.clone().into());
+            }
+            jwk
+        })
+        .collect();
+    let mut text =
+        serde_json::to_string_pretty(&serde_json::json!({ "keys": keys })).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A COSE_KeySet: a CBOR array of COSE_Keys.
+pub fn cose_key_set(keys: &[(PublicKey, String)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut out);
+    let _ = e.array(keys.len() as u64);
+    for (key, _) in keys {
+        out.extend_from_slice(&cose_key(key));
+    }
+    out
+}
+
+/// The kiosk trust file: each key's 32 raw bytes, one after another (what
+/// the firmware reads as `trust.bin`).
+pub fn kiosk_trust(keys: &[(PublicKey, String)]) -> Vec<u8> {
+    keys.iter().flat_map(|(k, _)| *k.as_bytes()).collect()
+}
+
+/// Every public key in a key file: a JWK, a JWK Set, a COSE_Key or a
+/// COSE_KeySet.
+pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(keys) = v.get("keys").and_then(serde_json::Value::as_array)
+    {
+        if keys.is_empty() {
+            return Err(DeskError::Input("the JWK Set holds no keys".into()));
+        }
+        return keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                parse_public_key(k.to_string().as_bytes())
+                    .map_err(|e| DeskError::Input(format!("key {} of the JWK Set: {e}", i + 1)))
+            })
+            .collect();
+    }
+    if bytes.first().is_some_and(|b| b >> 5 == 4) {
+        // A CBOR array: a COSE_KeySet.
+        let mut d = minicbor::Decoder::new(bytes);
+        let n =
+            d.array().ok().flatten().ok_or_else(|| {
+                DeskError::Input("the COSE_KeySet is not a definite array".into())
+            })?;
+        if n == 0 || n > 64 {
+            return Err(DeskError::Input(format!(
+                "the COSE_KeySet holds {n} keys; expected 1 to 64"
+            )));
+        }
+        let mut keys = Vec::new();
+        for i in 0..n {
+            let start = d.position();
+            d.skip().map_err(|_| {
+                DeskError::Input(format!("key {} of the COSE_KeySet is damaged", i + 1))
+            })?;
+            let item = bytes.get(start..d.position()).unwrap_or_default();
+            keys.push(
+                parse_public_key(item).map_err(|e| {
+                    DeskError::Input(format!("key {} of the COSE_KeySet: {e}", i + 1))
+                })?,
+            );
+        }
+        if d.position() != bytes.len() {
+            return Err(DeskError::Input(
+                "the COSE_KeySet has bytes after its keys".into(),
+            ));
+        }
+        return Ok(keys);
+    }
+    parse_public_key(bytes).map(|k| vec![k])
 }
 
 /// Read a public key from the bytes of a COSE_Key (CBOR) or JWK (JSON) file.

@@ -840,3 +840,103 @@ fn verify_checks_a_folder_of_badges_one_line_each() {
         .code(1)
         .stderr(predicate::str::contains("--uid belongs to one card"));
 }
+
+#[test]
+fn trust_files_carry_every_trusted_key_to_other_centers_and_kiosks() {
+    let ours = TempDir::new().unwrap();
+    let partner = TempDir::new().unwrap();
+    let theirs = TempDir::new().unwrap();
+    // Our desk trusts a partner center besides its own (demo) issuer.
+    let partner_key = partner.path().join("partner.jwk");
+    tessera(partner.path())
+        .args(["key", "export-public", "--format", "jwk", "--out"])
+        .arg(&partner_key)
+        .assert()
+        .success();
+    tessera(ours.path())
+        .args(["trust", "add"])
+        .arg(&partner_key)
+        .args(["--name", "Partner"])
+        .assert()
+        .success();
+    let ours_badge = ours.path().join("ours.cbor");
+    let partner_badge = partner.path().join("partner.cbor");
+    for (home, out) in [(ours.path(), &ours_badge), (partner.path(), &partner_badge)] {
+        issue_json(
+            home,
+            &[
+                "--recipient",
+                "ada@example.org",
+                "--achievement",
+                "RUST-101",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+    }
+    let jwks = ours.path().join("trust.jwks");
+    let set = ours.path().join("trust.cose");
+    let kiosk = ours.path().join("trust.bin");
+    for (format, file) in [("jwks", &jwks), ("cose-key-set", &set), ("kiosk", &kiosk)] {
+        tessera(ours.path())
+            .args(["trust", "export", "--format", format, "--out"])
+            .arg(file)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("2 trusted keys written"));
+    }
+    // The kiosk file: 32 raw bytes a key.
+    assert_eq!(std::fs::read(&kiosk).unwrap().len(), 64);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&jwks).unwrap()).unwrap();
+    assert_eq!(v["keys"].as_array().unwrap().len(), 2);
+    assert!(
+        v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["name"] == "Partner")
+    );
+    // Another center imports either set and then accepts both issuers'
+    // badges; importing again changes nothing and says so.
+    for file in [&jwks, &set] {
+        let home = TempDir::new().unwrap();
+        tessera(home.path())
+            .args(["verify"])
+            .arg(&ours_badge)
+            .assert()
+            .code(1);
+        tessera(home.path())
+            .args(["trust", "add"])
+            .arg(file)
+            .args(["--name", "Lyon"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("now trusting Lyon (").count(2));
+        for badge in [&ours_badge, &partner_badge] {
+            tessera(home.path())
+                .arg("verify")
+                .arg(badge)
+                .assert()
+                .code(0);
+        }
+        tessera(home.path())
+            .args(["trust", "add"])
+            .arg(file)
+            .args(["--name", "Lyon"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("already trusted"));
+    }
+    // A damaged set names the key at fault.
+    let mut v = v;
+    v["keys"][1]["x"] = serde_json::json!("AAAA");
+    let bad = theirs.path().join("bad.jwks");
+    std::fs::write(&bad, v.to_string()).unwrap();
+    tessera(theirs.path())
+        .args(["trust", "add"])
+        .arg(&bad)
+        .args(["--name", "X"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("key 2 of the JWK Set"));
+}
