@@ -26,7 +26,10 @@ fn script(name: &str) -> PathBuf {
 
 fn has_modules(python: &Path) -> bool {
     Command::new(python)
-        .args(["-c", "import pycose, cwt, cbor2, jwt, cryptography, PIL"])
+        .args([
+            "-c",
+            "import pycose, cwt, cbor2, jwt, cryptography, PIL, ndef",
+        ])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false)
@@ -202,6 +205,8 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         ("png", ExportFormat::BakedPng),
         ("json", ExportFormat::Ob3Json),
         ("cbor", ExportFormat::Cbor),
+        ("ndef", ExportFormat::Ndef),
+        ("svg", ExportFormat::QrSvg),
     ] {
         let bytes = desk.export(record.serial, format, Some(&key)).unwrap();
         files.insert(name, write(dir, &format!("badge.{name}"), &bytes));
@@ -213,6 +218,14 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
             dir,
             "issuer.jwk",
             tessera_tui::export::jwk(&public).as_bytes(),
+        ),
+    );
+    files.insert(
+        "jwks",
+        write(
+            dir,
+            "trust.jwks",
+            tessera_tui::export::jwks(&desk.trusted_keys().unwrap()).as_bytes(),
         ),
     );
     files.insert(
@@ -316,4 +329,24 @@ fn a_tampered_vc_jwt_fails_in_pyjwt_too() {
     ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Signature verification failed"));
+}
+
+#[test]
+fn card_image_svg_and_trust_file_check_out_with_ndeflib_xml_and_pyjwt() {
+    let dir = temp_dir("card-formats");
+    let (f, _) = desk_exports(&dir);
+    let out = python(&[
+        &script("check_card_formats.py"),
+        &f["ndef"],
+        &f["cbor"],
+        &f["svg"],
+        &f["jwks"],
+        &f["jwt"],
+    ]);
+    assert!(
+        out.status.success(),
+        "independent check failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
 }
