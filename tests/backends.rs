@@ -12,11 +12,9 @@
 use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
 use curve25519_dalek::scalar::Scalar;
 use ed25519_compact::sha512;
-use tessera_core::sizes::MAX_STATUS_LIST_LEN;
-use tessera_core::status::{bits_len, set_revoked};
 use tessera_core::{
-    Backend, BadgeClaims, CoseSign1, Error, Profile, SigningKey, StatusList, StatusListBuilder,
-    verify, verify_batch, verify_with,
+    Backend, BadgeClaims, CoseSign1, Error, Profile, SigningKey, StatusList, verify, verify_batch,
+    verify_with,
 };
 use tessera_tests::*;
 
@@ -146,26 +144,6 @@ fn small_order_and_non_canonical_parts_are_refused_by_every_backend() {
     }
 }
 
-/// A status list of serials 1..=400 by `key` revoking `revoked`.
-fn status_list(key: &SigningKey, revoked: &[u32]) -> Vec<u8> {
-    let mut bits = vec![0u8; bits_len(400)];
-    for serial in revoked {
-        set_revoked(&mut bits, serial - 1).unwrap();
-    }
-    let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
-    let n = StatusListBuilder {
-        issued_at: NOW - 60,
-        expires: Some(NOW + 86_400),
-        first: 1,
-        count: 400,
-        bits: &bits,
-    }
-    .sign(key, &mut out)
-    .unwrap();
-    out.truncate(n);
-    out
-}
-
 #[test]
 fn a_batch_gives_each_badge_the_verdict_verify_gives() {
     let key = issuer();
@@ -174,7 +152,7 @@ fn a_batch_gives_each_badge_the_verdict_verify_gives() {
     let second = SigningKey::from_seed([4; 32]).unwrap();
     let sub = subject();
     let trust = trust(&[&key, &second]);
-    let list_bytes = status_list(&key, &[13, 250]);
+    let list_bytes = signed_list(1, 400, &[13, 250], NOW - 60, &key);
     let list = StatusList::verify(&list_bytes, &trust, Some(NOW)).unwrap();
     let mut badges: Vec<Vec<u8>> = Vec::new();
     for serial in 1..=300u32 {

@@ -182,23 +182,8 @@ fn pycose_badge_verifies_in_tessera_core() {
 
 /// A desk with one issued badge, exported in every sharing format.
 fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>, Vec<u8>) {
-    use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
-    let home = dir.join("home");
-    let mut desk = Desk::open_or_demo(&home).unwrap();
-    let key = desk.signing_key(&mut || None).unwrap();
-    let record = desk
-        .issue(
-            &key,
-            &IssueRequest {
-                recipient: "ada@example.org".into(),
-                achievement: "RUST-101".into(),
-                title: Some("Rust Fundamentals".into()),
-                expires: Some("2031-06-30".into()),
-                display_name: Some("Ada Lovelace".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    use tessera_tui::desk::ExportFormat;
+    let (desk, key, record) = desk_with_badge(&dir.join("home"));
     let mut files = std::collections::HashMap::new();
     for (name, format) in [
         ("jwt", ExportFormat::VcJwt),

@@ -26,25 +26,12 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let home = TempDir::new().unwrap();
-    let mut desk = Desk::open_or_demo(home.path()).unwrap();
-    let key = desk.signing_key(&mut || None).unwrap();
-    let r = desk
-        .issue(
-            &key,
-            &IssueRequest {
-                recipient: "ada@example.org".into(),
-                achievement: "RUST-101".into(),
-                title: Some("Rust Fundamentals".into()),
-                expires: Some("2031-06-30".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let (desk, key, record) = tessera_tests::desk_with_badge(home.path());
     Fixture {
         _home: home,
         desk,
         key,
-        serial: r.serial,
+        serial: record.serial,
     }
 }
 

@@ -9,35 +9,8 @@
 
 use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_STATUS_SERIALS};
 use tessera_core::status::{bits_len, set_revoked};
-use tessera_core::{
-    BadgeClaims, Error, Field, Profile, SigningKey, StatusList, StatusListBuilder, verify,
-};
+use tessera_core::{BadgeClaims, Error, Field, Profile, StatusList, StatusListBuilder, verify};
 use tessera_tests::*;
-
-fn signed_list(
-    first: u32,
-    count: u32,
-    revoked: &[u32],
-    issued_at: u64,
-    key: &SigningKey,
-) -> Vec<u8> {
-    let mut bits = vec![0u8; bits_len(count)];
-    for serial in revoked {
-        set_revoked(&mut bits, serial - first).unwrap();
-    }
-    let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
-    let n = StatusListBuilder {
-        issued_at,
-        expires: Some(issued_at + 7 * 86_400),
-        first,
-        count,
-        bits: &bits,
-    }
-    .sign(key, &mut out)
-    .unwrap();
-    out.truncate(n);
-    out
-}
 
 #[test]
 fn full_list_of_65536_serials_works() {

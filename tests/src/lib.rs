@@ -13,8 +13,11 @@ use std::path::PathBuf;
 
 pub mod vcard;
 
+use tessera_core::sizes::MAX_STATUS_LIST_LEN;
+use tessera_core::status::{bits_len, set_revoked};
 use tessera_core::{
-    BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, Subject, TrustStore, cose,
+    BadgeBuilder, BadgeClaims, Profile, Salt, SigningKey, StatusListBuilder, Subject, TrustStore,
+    cose,
 };
 
 /// The folder with the test vectors (`tests/vectors`).
@@ -221,4 +224,58 @@ pub fn is_deterministic_cbor(bytes: &[u8]) -> Result<(), String> {
     } else {
         Err(format!("trailing bytes at {i}"))
     }
+}
+
+/// A status list by `key` of `count` serials from `first`, revoking
+/// `revoked`, made at `issued_at` and valid for 7 days.
+pub fn signed_list(
+    first: u32,
+    count: u32,
+    revoked: &[u32],
+    issued_at: u64,
+    key: &SigningKey,
+) -> Vec<u8> {
+    let mut bits = vec![0u8; bits_len(count)];
+    for serial in revoked {
+        set_revoked(&mut bits, serial - first).unwrap();
+    }
+    let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
+    let n = StatusListBuilder {
+        issued_at,
+        expires: Some(issued_at + 7 * 86_400),
+        first,
+        count,
+        bits: &bits,
+    }
+    .sign(key, &mut out)
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+/// A desk at `home` on its demo issuer with one standard badge issued
+/// (Ada Lovelace, RUST-101 "Rust Fundamentals", expiring 2031-06-30).
+pub fn desk_with_badge(
+    home: &std::path::Path,
+) -> (
+    tessera_tui::desk::Desk,
+    SigningKey,
+    tessera_tui::ledger::BadgeRecord,
+) {
+    let mut desk = tessera_tui::desk::Desk::open_or_demo(home).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let record = desk
+        .issue(
+            &key,
+            &tessera_tui::desk::IssueRequest {
+                recipient: "ada@example.org".into(),
+                achievement: "RUST-101".into(),
+                title: Some("Rust Fundamentals".into()),
+                expires: Some("2031-06-30".into()),
+                display_name: Some("Ada Lovelace".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    (desk, key, record)
 }
