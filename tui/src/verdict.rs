@@ -181,7 +181,6 @@ enum Failure {
 /// The compact badge inside a baked PNG, a VC-JWT or an Open Badges 3.0
 /// JSON credential, with the credential and how it came; `None` for every
 /// other input. A failure is the verdict.
-#[allow(clippy::type_complexity)]
 fn unwrap_shared<const N: usize>(
     input: &[u8],
     trust: &TrustStore<N>,
@@ -289,16 +288,12 @@ fn prepare<const N: usize>(
 ) -> Result<Prepared, Box<Verdict>> {
     // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
     // badge: check their own wrapping, then judge the badge inside.
-    let (input, shared) = match unwrap_shared(input, trust) {
-        Ok(Some(s)) => (std::borrow::Cow::Owned(s.cose.clone()), Some(s)),
-        Ok(None) => (std::borrow::Cow::Borrowed(input), None),
-        Err(v) => return Err(v),
+    let (inner, credential, jwt, via) = match unwrap_shared(input, trust)? {
+        Some(s) => (Some(s.cose), Some(s.credential), s.jwt, s.via),
+        None => (None, None, None, ""),
     };
-    let (credential, jwt, via) = match shared {
-        Some(s) => (Some(s.credential), s.jwt, s.via),
-        None => (None, None, ""),
-    };
-    let (bytes, from_card) = match classify(&input) {
+    let input = inner.as_deref().unwrap_or(input);
+    let (bytes, from_card) = match classify(input) {
         Ok(Input::Cose(b)) => (b, false),
         Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
             // A card image inside a shared file was not read from a card.
