@@ -413,11 +413,7 @@ impl Desk {
         &self,
         passphrase: &mut dyn FnMut() -> Option<Zeroizing<String>>,
     ) -> Result<SigningKey, DeskError> {
-        let issuer = self.issuer()?;
-        Ok(keystore::load(
-            &keystore::key_path(&self.keys_dir(), &issuer.kid),
-            passphrase,
-        )?)
+        self.signing_key_for(&self.issuer()?.kid, passphrase)
     }
 
     /// Does the active issuer's key need a passphrase?
