@@ -485,3 +485,30 @@ fn a_demo_badge_without_a_kid_is_still_labelled_demo() {
     assert_eq!(v.verdict, VerdictKind::Valid, "{}", v.reason);
     assert!(v.demo && v.reason.starts_with("DEMO badge"), "{v:?}");
 }
+
+#[test]
+fn the_keys_screen_gets_fresh_lists_after_a_trust_change() {
+    use tessera_tui::app::{Effect, Message, Runtime};
+    let f = fixture();
+    let file = f.desk.home().join("partner.jwk");
+    let partner = SigningKey::from_seed([6; 32]).unwrap();
+    std::fs::write(&file, tessera_tui::export::jwk(&partner.public_key())).unwrap();
+    let mut rt = Runtime::new(Desk::open(f.desk.home()).unwrap(), None);
+    let msg = rt.execute(Effect::AddTrust(
+        file.display().to_string(),
+        "Partner".into(),
+    ));
+    assert!(
+        matches!(msg, Some(Message::Info(ref t)) if t.contains("now trusting Partner")),
+        "{msg:?}"
+    );
+    let Ok(Message::KeysLoaded(_, trusted, _, _)) = rt.rx.try_recv() else {
+        panic!("no fresh key lists")
+    };
+    assert_eq!(trusted.len(), 1);
+    rt.execute(Effect::RemoveTrust(partner.kid().to_string()));
+    let Ok(Message::KeysLoaded(_, trusted, _, _)) = rt.rx.try_recv() else {
+        panic!("no fresh key lists")
+    };
+    assert!(trusted.is_empty());
+}

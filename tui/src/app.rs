@@ -605,6 +605,14 @@ impl Runtime {
         }
     }
 
+    /// Queue the Keys screen's fresh lists after a change to them (the
+    /// effect's own message is the confirmation).
+    fn refresh_keys(&mut self) {
+        if let Some(m) = self.execute(Effect::LoadKeys) {
+            let _ = self.tx.send(m);
+        }
+    }
+
     /// Perform one effect; a result that is ready now comes back as a message.
     pub fn execute(&mut self, effect: Effect) -> Option<Message> {
         let result: Result<Option<Message>, DeskError> = (|| match effect.clone() {
@@ -822,7 +830,7 @@ impl Runtime {
                     source,
                 })?;
                 let added = self.desk.trust_add(&bytes, &name)?;
-                self.execute(Effect::LoadKeys);
+                self.refresh_keys();
                 let names: Vec<String> = added
                     .iter()
                     .map(|t| format!("{} ({})", t.name, hex::encode(&t.kid)))
@@ -834,6 +842,7 @@ impl Runtime {
             }
             Effect::RemoveTrust(kid) => {
                 let t = self.desk.trust_remove(&kid)?;
+                self.refresh_keys();
                 Ok(Some(Message::Info(format!(
                     "no longer trusting {}",
                     t.name
@@ -848,6 +857,7 @@ impl Runtime {
                 };
                 let r = self.desk.init(Some(&pass), &name)?;
                 self.key = None;
+                self.refresh_keys();
                 Ok(Some(Message::Info(format!(
                     "new issuer key {} is active; the old key still verifies its badges",
                     hex::encode(&r.kid)
