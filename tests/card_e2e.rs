@@ -313,13 +313,13 @@ fn waiting_for_a_card_can_be_cancelled_and_times_out() {
 }
 
 /// Wait for the runtime's next message that is not a progress note.
-fn next_result(rt: &tessera_tui::app::Runtime) -> tessera_tui::app::Message {
+fn next_result(rt: &tessera_tui::ui::Runtime) -> tessera_tui::ui::Message {
     loop {
         let m = rt
             .rx
             .recv_timeout(Duration::from_secs(20))
             .expect("a result from the card worker");
-        if !matches!(m, tessera_tui::app::Message::CardWaiting(_)) {
+        if !matches!(m, tessera_tui::ui::Message::CardWaiting(_)) {
             return m;
         }
     }
@@ -327,9 +327,10 @@ fn next_result(rt: &tessera_tui::app::Runtime) -> tessera_tui::app::Message {
 
 #[test]
 fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
-    use tessera_tui::app::{Effect, Message, Runtime};
+    use tessera_tui::card::watch::ReaderEvent;
     use tessera_tui::desk::{Desk, IssueRequest};
-    use tessera_tui::ledger::BadgeState;
+    use tessera_tui::store::ledger::BadgeState;
+    use tessera_tui::ui::{Effect, Message, Runtime};
 
     let b = bench();
     let home = tempfile::TempDir::new().unwrap();
@@ -359,19 +360,35 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
         panic!("write failed")
     };
     assert!(text.contains("verified"), "{text}");
-    let ledger = tessera_tui::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+    let ledger =
+        tessera_tui::store::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
     let rec = ledger.badge(first.serial).unwrap();
     assert_eq!(
         (rec.state, rec.card_uid.as_deref()),
         (BadgeState::Written, Some(&UID_A[..]))
     );
-    // Checking the card from the app: tap, read, verdict.
-    assert_eq!(rt.execute(Effect::TapCard), None);
-    let Message::CardRead(Ok(contents)) = next_result(&rt) else {
-        panic!("read failed")
+    // Checking the card from the app: the watched reader reads the card on
+    // it by itself, and the desk gives its verdict.
+    rt.set_watching(true);
+    let contents = loop {
+        match next_result(&rt) {
+            Message::Reader(ReaderEvent::Card(Ok(c))) => break c,
+            Message::Reader(ReaderEvent::Ready(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
     };
     assert_eq!(contents.uid, UID_A);
+    let Some(Message::Checked(v, source)) = rt.execute(Effect::CheckCard(contents)) else {
+        panic!("no verdict")
+    };
+    assert_eq!(v.verdict, tessera_core::Verdict::Valid, "{}", v.reason);
+    assert!(source.contains("04112233445566"), "{source}");
     b.take_off(card);
+    assert!(matches!(
+        next_result(&rt),
+        Message::Reader(ReaderEvent::Removed)
+    ));
+    rt.set_watching(false);
 
     // The card is pulled mid-write: reported, and the ledger does not say written.
     let mut config = Config::new(CardType::Ntag215, UID_B);
@@ -391,9 +408,9 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
 
 #[test]
 fn card_pulled_at_every_page_of_a_write_is_reported_and_never_marked_written() {
-    use tessera_tui::app::{Effect, Message, Runtime};
     use tessera_tui::desk::{Desk, IssueRequest};
-    use tessera_tui::ledger::BadgeState;
+    use tessera_tui::store::ledger::BadgeState;
+    use tessera_tui::ui::{Effect, Message, Runtime};
 
     let b = bench();
     let home = tempfile::TempDir::new().unwrap();
@@ -408,7 +425,8 @@ fn card_pulled_at_every_page_of_a_write_is_reported_and_never_marked_written() {
     let badge = desk.issue(&key, &req).unwrap();
     let pages = card_image(&badge.cose).len().div_ceil(4);
     let mut rt = Runtime::new(desk, None);
-    let ledger = tessera_tui::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+    let ledger =
+        tessera_tui::store::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
     for pulled_after in 0..pages {
         let mut config = Config::new(CardType::Ntag213, UID_A);
         config.vanish_after_writes = Some(pulled_after);

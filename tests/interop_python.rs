@@ -202,7 +202,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "issuer.jwk",
-            tessera_tui::export::jwk(&public).as_bytes(),
+            tessera_tui::desk::keyfile::jwk(&public).as_bytes(),
         ),
     );
     files.insert(
@@ -210,7 +210,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "trust.jwks",
-            tessera_tui::export::jwks(&desk.trusted_keys().unwrap()).as_bytes(),
+            tessera_tui::desk::keyfile::jwks(&desk.trusted_keys().unwrap()).as_bytes(),
         ),
     );
     files.insert(
@@ -218,7 +218,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "issuer.cose_key",
-            &tessera_tui::export::cose_key(&public),
+            &tessera_tui::desk::keyfile::cose_key(&public),
         ),
     );
     (files, record.cose)
@@ -245,7 +245,7 @@ fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
     let mut trust = tessera_core::TrustStore::<1>::new();
     let message = CoseSign1::from_slice(&cose).unwrap();
     let issuer_key = tessera_core::PublicKey::try_from(
-        tessera_tui::export::parse_public_key(&std::fs::read(&f["jwk"]).unwrap())
+        tessera_tui::desk::keyfile::parse_public_key(&std::fs::read(&f["jwk"]).unwrap())
             .unwrap()
             .as_bytes()
             .as_slice(),
@@ -271,11 +271,11 @@ fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
         assert_eq!(vc["credentialSubject"]["name"], core["display_name"]);
         assert_eq!(
             vc["validFrom"],
-            tessera_tui::share::rfc3339(core["issued_at"].as_u64().unwrap())
+            tessera_tui::desk::share::rfc3339(core["issued_at"].as_u64().unwrap())
         );
         assert_eq!(
             vc["validUntil"],
-            tessera_tui::share::rfc3339(core["expires"].as_u64().unwrap())
+            tessera_tui::desk::share::rfc3339(core["expires"].as_u64().unwrap())
         );
         assert_eq!(vc["issuer"]["name"], core["issuer"]);
     }

@@ -13,9 +13,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use tempfile::TempDir;
 use tessera_core::SigningKey;
+use tessera_tui::desk::FORMATS;
+use tessera_tui::desk::check::{CheckReport, Verdict};
+use tessera_tui::desk::share::{self, ShareError};
 use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
-use tessera_tui::share::{self, ShareError};
-use tessera_tui::verdict::{Verdict, VerdictKind};
 
 struct Fixture {
     _home: TempDir,
@@ -41,13 +42,13 @@ impl Fixture {
             .export(self.serial, format, Some(&self.key))
             .unwrap()
     }
-    fn check(&self, input: &[u8]) -> Verdict {
-        self.desk.check(input, None)
+    fn check(&self, input: &[u8]) -> CheckReport {
+        self.desk.check(input, None, None).unwrap()
     }
 }
 
 /// What a verdict says, without the note on how the input came.
-fn essence(v: &Verdict) -> (VerdictKind, Option<u32>, String) {
+fn essence(v: &CheckReport) -> (Verdict, Option<u32>, String) {
     let reason = v.reason.split(" (").next().unwrap_or_default().to_string();
     (v.verdict, v.badge.as_ref().map(|b| b.serial), reason)
 }
@@ -78,7 +79,7 @@ fn every_input_path_gives_the_same_verdict_before_and_after_revocation() {
     let files: Vec<(ExportFormat, Vec<u8>)> = paths.iter().map(|&p| (p, f.export(p))).collect();
     let qr_scanned = scan_png(&f.export(ExportFormat::QrPng));
     let first = essence(&f.check(&files[0].1));
-    assert_eq!(first.0, VerdictKind::Valid, "{first:?}");
+    assert_eq!(first.0, Verdict::Valid, "{first:?}");
     for (format, bytes) in &files {
         assert_eq!(essence(&f.check(bytes)), first, "{format:?}");
     }
@@ -94,10 +95,14 @@ fn every_input_path_gives_the_same_verdict_before_and_after_revocation() {
     // Revoked later: every file exported before now says REVOKED.
     let mut desk = Desk::open(f.desk.home()).unwrap();
     desk.revoke(&f.key, f.serial, "exam misconduct").unwrap();
-    let revoked = essence(&desk.check(&files[0].1, None));
-    assert_eq!(revoked.0, VerdictKind::Revoked);
+    let revoked = essence(&desk.check(&files[0].1, None, None).unwrap());
+    assert_eq!(revoked.0, Verdict::Revoked);
     for (format, bytes) in &files {
-        assert_eq!(essence(&desk.check(bytes, None)), revoked, "{format:?}");
+        assert_eq!(
+            essence(&desk.check(bytes, None, None).unwrap()),
+            revoked,
+            "{format:?}"
+        );
     }
     // And it is no longer exported for sharing.
     let err = desk
@@ -115,7 +120,7 @@ fn exports_are_the_exact_card_bytes_and_the_baked_png_is_a_picture() {
         f.desk.card_image(f.serial).unwrap()
     );
     let text = String::from_utf8(f.export(ExportFormat::QrText)).unwrap();
-    assert_eq!(tessera_tui::qr::from_text(&text).unwrap(), cose);
+    assert_eq!(tessera_tui::desk::qr::from_text(&text).unwrap(), cose);
     let png_bytes = f.export(ExportFormat::BakedPng);
     let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
     let baked = share::unbake(&png_bytes).unwrap();
@@ -137,8 +142,8 @@ fn exports_are_the_exact_card_bytes_and_the_baked_png_is_a_picture() {
 #[test]
 fn private_badges_are_not_shared_but_still_go_on_cards() {
     let f = fixture();
-    f.desk.ledger().set_private(f.serial, true).unwrap();
-    for format in ExportFormat::ALL {
+    f.desk.set_private(f.serial, true).unwrap();
+    for format in FORMATS.map(|i| i.format) {
         let r = f.desk.export(f.serial, format, Some(&f.key));
         if format.is_for_sharing() {
             let e = r.unwrap_err().to_string();
@@ -148,7 +153,7 @@ fn private_badges_are_not_shared_but_still_go_on_cards() {
         }
     }
     // A credential needs the key that signed the badge.
-    f.desk.ledger().set_private(f.serial, false).unwrap();
+    f.desk.set_private(f.serial, false).unwrap();
     let other = SigningKey::from_seed([9; 32]).unwrap();
     let e = f
         .desk
@@ -173,7 +178,7 @@ fn bad_shared_files_get_specific_errors() {
     let parts: Vec<&str> = jwt.split('.').collect();
     let payload = String::from_utf8(B64.decode(parts[1]).unwrap()).unwrap();
     let kid = f.key.kid().to_string();
-    let expect = |input: &[u8], kind: VerdictKind, words: &str| {
+    let expect = |input: &[u8], kind: Verdict, words: &str| {
         let v = f.check(input);
         assert_eq!(v.verdict, kind, "{}", v.reason);
         assert!(v.reason.contains(words), "{:?} lacks {words:?}", v.reason);
@@ -185,11 +190,7 @@ fn bad_shared_files_get_specific_errors() {
         B64.encode(r#"{"alg":"none","typ":"JWT"}"#),
         parts[1]
     );
-    expect(
-        none.as_bytes(),
-        VerdictKind::Forged,
-        "unsigned (alg \"none\")",
-    );
+    expect(none.as_bytes(), Verdict::Forged, "unsigned (alg \"none\")");
     // Another algorithm (an HS256 MAC keyed with the public key is the
     // classic confusion attack).
     let hs = format!(
@@ -198,7 +199,7 @@ fn bad_shared_files_get_specific_errors() {
         parts[1],
         parts[2]
     );
-    expect(hs.as_bytes(), VerdictKind::Forged, "signed with HS256");
+    expect(hs.as_bytes(), Verdict::Forged, "signed with HS256");
     // Signed by a key nobody trusts.
     let stranger = SigningKey::from_seed([7; 32]).unwrap();
     let header =
@@ -206,7 +207,7 @@ fn bad_shared_files_get_specific_errors() {
     let foreign = resign(&header, &payload, &stranger);
     expect(
         foreign.as_bytes(),
-        VerdictKind::UnknownIssuer,
+        Verdict::UnknownIssuer,
         "not a trusted issuer",
     );
     // Payload altered under the real header and signature.
@@ -218,7 +219,7 @@ fn bad_shared_files_get_specific_errors() {
     );
     expect(
         altered.as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "does not match its contents",
     );
     // The issuer's own key signing a JSON that contradicts the compact
@@ -231,7 +232,7 @@ fn bad_shared_files_get_specific_errors() {
     );
     expect(
         relabelled.as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "credentialSubject.achievement.description does not match its signed badge",
     );
     // Plain JSON edited.
@@ -240,7 +241,7 @@ fn bad_shared_files_get_specific_errors() {
     assert_ne!(edited, json);
     expect(
         edited.as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "validUntil does not match",
     );
     // JSON without the compact badge.
@@ -248,14 +249,14 @@ fn bad_shared_files_get_specific_errors() {
     vc["evidence"] = serde_json::json!([]);
     expect(
         vc.to_string().as_bytes(),
-        VerdictKind::Unreadable,
+        Verdict::Unreadable,
         "carries no Tessera compact badge",
     );
     // A PNG that is just a picture.
     let qr_png = f.export(ExportFormat::QrPng);
     expect(
         &qr_png,
-        VerdictKind::Unreadable,
+        Verdict::Unreadable,
         "no `openbadgecredential` chunk",
     );
     assert_eq!(share::unbake(&qr_png), Err(ShareError::PngNoCredential));
@@ -263,7 +264,7 @@ fn bad_shared_files_get_specific_errors() {
     let baked = f.export(ExportFormat::BakedPng);
     expect(
         &baked[..baked.len() / 2],
-        VerdictKind::Unreadable,
+        Verdict::Unreadable,
         "cannot be read",
     );
     // QR text cut short.
@@ -271,24 +272,24 @@ fn bad_shared_files_get_specific_errors() {
     let qr = qr.trim();
     expect(
         &qr.as_bytes()[..qr.len() - 30],
-        VerdictKind::Unreadable,
+        Verdict::Unreadable,
         "damaged or incomplete",
     );
     // A JWT with a broken header.
     expect(
         b"eyJhbGciOi.e30.AAAA",
-        VerdictKind::Unreadable,
+        Verdict::Unreadable,
         "header is not base64url JSON",
     );
 }
 
 #[test]
 fn the_ledger_screen_exports_every_format_to_the_exports_folder() {
-    use tessera_tui::app::{Effect, Message, Runtime};
+    use tessera_tui::ui::{Effect, Message, Runtime};
     let f = fixture();
     let home = f.desk.home().to_path_buf();
     let mut rt = Runtime::new(Desk::open(&home).unwrap(), None);
-    for format in ExportFormat::ALL {
+    for format in FORMATS.map(|i| i.format) {
         let msg = rt.execute(Effect::Export(f.serial, format));
         if format == ExportFormat::QrTerminal {
             let Some(Message::ShowQr(q)) = msg else {
@@ -358,7 +359,7 @@ fn checking_many_files_at_once_gives_each_the_verdict_it_gets_alone() {
                 },
             )
             .unwrap();
-        let format = ExportFormat::ALL[(i % 9) as usize];
+        let format = FORMATS[(i % 9) as usize].format;
         let mut bytes = desk.export(r.serial, format, Some(&f.key)).unwrap();
         if i % 11 == 0 && format == ExportFormat::Cbor {
             let n = bytes.len();
@@ -371,11 +372,11 @@ fn checking_many_files_at_once_gives_each_the_verdict_it_gets_alone() {
     }
     inputs.push(b"not a badge".to_vec());
     let refs: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
-    let many = desk.check_many(&refs);
+    let many = desk.check_many(&refs).unwrap();
     assert_eq!(many.len(), refs.len());
     let mut kinds = std::collections::BTreeSet::new();
     for (i, (input, v)) in refs.iter().zip(&many).enumerate() {
-        assert_eq!(v, &desk.check(input, None), "input {i}");
+        assert_eq!(v, &desk.check(input, None, None).unwrap(), "input {i}");
         kinds.insert(format!("{:?}", v.verdict));
     }
     assert!(kinds.len() >= 4, "{kinds:?}");
@@ -384,8 +385,8 @@ fn checking_many_files_at_once_gives_each_the_verdict_it_gets_alone() {
 #[test]
 fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() {
     let f = fixture();
-    let expect = |desk: &Desk, input: &[u8], kind: VerdictKind, words: &str| {
-        let v = desk.check(input, None);
+    let expect = |desk: &Desk, input: &[u8], kind: Verdict, words: &str| {
+        let v = desk.check(input, None, None).unwrap();
         assert_eq!(v.verdict, kind, "{}", v.reason);
         assert!(v.reason.contains(words), "{:?} lacks {words:?}", v.reason);
     };
@@ -395,7 +396,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         json.as_bytes(),
-        VerdictKind::Valid,
+        Verdict::Valid,
         "recipient identifier is not signed",
     );
     // An added field, a field of the wrong type, a changed evidence entry.
@@ -404,7 +405,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         added.to_string().as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "credentialSubject.achievement.tag does not match",
     );
     let mut typed = vc.clone();
@@ -412,7 +413,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         typed.to_string().as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "validUntil does not match",
     );
     let mut missing = vc.clone();
@@ -420,7 +421,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         missing.to_string().as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "validUntil does not match",
     );
     let mut evidence = vc.clone();
@@ -428,7 +429,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         evidence.to_string().as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "evidence[0].name does not match",
     );
 
@@ -436,7 +437,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     let other = SigningKey::from_seed([5; 32]).unwrap();
     f.desk
         .trust_add(
-            tessera_tui::export::jwk(&other.public_key()).as_bytes(),
+            tessera_tui::desk::keyfile::jwk(&other.public_key()).as_bytes(),
             "Other center",
         )
         .unwrap();
@@ -448,7 +449,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         rewrapped.as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "not by the issuer of the badge inside",
     );
     // The right signer, but registered claims of another badge.
@@ -459,7 +460,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     expect(
         &f.desk,
         wrong_jti.as_bytes(),
-        VerdictKind::Forged,
+        Verdict::Forged,
         "JWT claim jti does not match",
     );
 }
@@ -482,17 +483,21 @@ fn a_demo_badge_without_a_kid_is_still_labelled_demo() {
     )
     .unwrap();
     let v = f.check(&out[..len]);
-    assert_eq!(v.verdict, VerdictKind::Valid, "{}", v.reason);
+    assert_eq!(v.verdict, Verdict::Valid, "{}", v.reason);
     assert!(v.demo && v.reason.starts_with("DEMO badge"), "{v:?}");
 }
 
 #[test]
 fn the_keys_screen_gets_fresh_lists_after_a_trust_change() {
-    use tessera_tui::app::{Effect, Message, Runtime};
+    use tessera_tui::ui::{Effect, Message, Runtime};
     let f = fixture();
     let file = f.desk.home().join("partner.jwk");
     let partner = SigningKey::from_seed([6; 32]).unwrap();
-    std::fs::write(&file, tessera_tui::export::jwk(&partner.public_key())).unwrap();
+    std::fs::write(
+        &file,
+        tessera_tui::desk::keyfile::jwk(&partner.public_key()),
+    )
+    .unwrap();
     let mut rt = Runtime::new(Desk::open(f.desk.home()).unwrap(), None);
     let msg = rt.execute(Effect::AddTrust(
         file.display().to_string(),

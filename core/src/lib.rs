@@ -58,6 +58,7 @@ mod recipient;
 pub mod sizes;
 pub mod status;
 mod trust;
+mod verdict;
 mod verify;
 
 pub use backend::Backend;
@@ -70,6 +71,7 @@ pub use ndef::CardType;
 pub use recipient::{Salt, Subject};
 pub use status::{StatusList, StatusListBuilder};
 pub use trust::{TrustStore, TrustedIssuer};
+pub use verdict::Verdict;
 #[cfg(feature = "dalek")]
 pub use verify::{BATCH_SIZE, verify_batch};
 pub use verify::{VerifiedBadge, verify, verify_card, verify_card_image, verify_with};

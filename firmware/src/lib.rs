@@ -34,50 +34,9 @@ pub trait CardReader {
     ) -> Result<Option<CardRead<'b>>, Self::Error>;
 }
 
-/// The verdict on the kiosk's display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
-pub enum Verdict {
-    /// Genuine, current, not revoked.
-    Valid,
-    /// Revoked by its issuer.
-    Revoked,
-    /// Expired (or not valid yet, or the kiosk's revocation list is stale).
-    Expired,
-    /// Signed by an issuer the kiosk does not trust.
-    UnknownIssuer,
-    /// Altered, forged, or copied to another card.
-    Forged,
-    /// Not a readable badge.
-    Unreadable,
-}
-
-impl Verdict {
-    /// The word on the display (and in the QEMU results file).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Revoked => "revoked",
-            Verdict::Expired => "expired",
-            Verdict::UnknownIssuer => "unknown-issuer",
-            Verdict::Forged => "forged",
-            Verdict::Unreadable => "unreadable",
-        }
-    }
-
-    /// The verdict for a verification result.
-    pub fn of(result: &Result<VerifiedBadge<'_>, Error>) -> Self {
-        match result {
-            Ok(_) => Verdict::Valid,
-            Err(Error::Revoked { .. }) => Verdict::Revoked,
-            Err(
-                Error::Expired { .. } | Error::NotYetValid { .. } | Error::StatusListStale { .. },
-            ) => Verdict::Expired,
-            Err(Error::UnknownIssuer) => Verdict::UnknownIssuer,
-            Err(Error::SignatureInvalid | Error::CardMismatch) => Verdict::Forged,
-            Err(_) => Verdict::Unreadable,
-        }
-    }
-}
+/// The verdict on the kiosk's display: the core's one classification, so
+/// the kiosk and the desk can never disagree about a badge.
+pub use tessera_core::Verdict;
 
 /// A kiosk: its trusted issuers and the newest signed status list.
 pub struct Kiosk<'s, const N: usize> {

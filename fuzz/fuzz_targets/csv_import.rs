@@ -16,5 +16,5 @@ fn desk() -> &'static std::sync::Mutex<Desk> {
 
 fuzz_target!(|data: &[u8]| {
     let desk = desk().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let _ = tessera_tui::cli::read_bulk_csv(&desk, data);
+    let _ = desk.check_bulk_csv(data);
 });

@@ -260,7 +260,7 @@ pub fn desk_with_badge(
 ) -> (
     tessera_tui::desk::Desk,
     SigningKey,
-    tessera_tui::ledger::BadgeRecord,
+    tessera_tui::store::ledger::BadgeRecord,
 ) {
     let mut desk = tessera_tui::desk::Desk::open_or_demo(home).unwrap();
     let key = desk.signing_key(&mut || None).unwrap();

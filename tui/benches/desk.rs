@@ -15,8 +15,8 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
-use tessera_tui::app::{Message, Model, update, view};
 use tessera_tui::desk::{Desk, IssueRequest};
+use tessera_tui::ui::{Message, Model, update, view};
 
 fn csv(rows: usize) -> String {
     let mut s = String::from("recipient,achievement,title,expires\n");
@@ -89,7 +89,7 @@ fn bench_check(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let mut model = Model::new("Lyon", false, 0);
-                let v = desk.check(&badge.cose, None);
+                let v = desk.check(&badge.cose, None, None).unwrap();
                 update(&mut model, Message::Checked(Box::new(v), "bench".into()));
                 terminal.draw(|f| view(&model, f)).unwrap();
             })

@@ -7,7 +7,9 @@
 //! before the first page is written, every page is read back and compared,
 //! and only then is the write reported as done.
 
+pub mod dump;
 pub mod pcsc;
+pub mod watch;
 
 use std::time::{Duration, Instant};
 
@@ -18,7 +20,7 @@ use tessera_core::ndef::{self, CC_PAGE, FIRST_USER_PAGE, PAGE_LEN};
 pub const READ_LEN: usize = 16;
 
 /// What can go wrong talking to a card, each with what to do about it.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum CardError {
     /// No PC/SC reader is connected.
     #[error("no NFC reader found: plug in the USB reader (ACR122U or similar) and try again")]
@@ -141,6 +143,35 @@ pub fn read_card(tag: &mut dyn Tag) -> Result<CardContents, CardError> {
         card_type,
         memory,
     })
+}
+
+/// Pages of an NTAG21x: the user memory and the four pages before it, and
+/// the five configuration pages after it (dynamic lock bytes, CFG0, CFG1,
+/// PWD, PACK).
+pub fn total_pages(card: CardType) -> usize {
+    usize::from(card.last_user_page()) + 1 + 5
+}
+
+/// Read a tag's whole memory from page 0, as `nfc-mfultralight r` dumps
+/// it: UID and lock bytes, the capability container, the user memory and
+/// the configuration pages (a reader returns zeros for PWD and PACK).
+/// Returns the card type and the bytes.
+pub fn read_whole_tag(tag: &mut dyn Tag) -> Result<(CardType, Vec<u8>), CardError> {
+    let head = tag.read(0)?;
+    let cc = head
+        .get(usize::from(CC_PAGE) * PAGE_LEN..)
+        .unwrap_or_default();
+    let card_type = CardType::from_cc_page(cc)?;
+    let len = total_pages(card_type) * PAGE_LEN;
+    let mut memory = head.to_vec();
+    let mut page: u8 = (READ_LEN / PAGE_LEN) as u8;
+    while memory.len() < len {
+        memory.extend_from_slice(&tag.read(page)?);
+        page = page.saturating_add((READ_LEN / PAGE_LEN) as u8);
+    }
+    // The last READ rolls over to page 0 past the end: keep the tag's pages.
+    memory.truncate(len);
+    Ok((card_type, memory))
 }
 
 /// The outcome of a verified write.

@@ -3,16 +3,20 @@
 //! words with the fix; the exit code is 0 on success, 1 for a refusal (an
 //! invalid badge, bad input), 2 for an unreadable input.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tessera_core::{Profile, PublicKey};
-use zeroize::Zeroizing;
 
-use crate::desk::{Desk, DeskError, IssueRequest, default_home};
-use crate::ledger::{BadgeRecord, BadgeState, Filter};
-use crate::verdict::date;
+use crate::card::watch::{ReaderEvent, WatchControl, watch};
+use crate::desk::check::{CheckReport, Holder, date};
+use crate::desk::issue::parse_claim_code;
+use crate::desk::{Desk, DeskError, ExportFormat, IssueRequest, claim_code, default_home};
+use crate::store::files;
+use crate::store::ledger::{BadgeRecord, BadgeState, Filter};
+use crate::store::secret::Secret;
 
 /// Tessera: offline, tamper-proof certification badges on NFC cards.
 ///
@@ -59,9 +63,10 @@ pub enum Command {
     Export {
         /// The badge serial.
         serial: u32,
-        /// The format.
-        #[arg(long, value_enum)]
-        format: crate::desk::ExportFormat,
+        /// The format: cbor, ndef, qr-text, qr-png, qr-svg, qr-terminal,
+        /// baked-png, vc-jwt or ob3-json.
+        #[arg(long, value_parser = parse_format)]
+        format: ExportFormat,
         /// Write here (atomically); without it, text goes to standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -76,10 +81,20 @@ pub enum Command {
         /// UID of the card it was read from (hex), to check the card binding.
         #[arg(long)]
         uid: Option<String>,
+        /// Check that the badge belongs to this e-mail address or candidate
+        /// id (with --claim-code, the code the candidate gave you).
+        #[arg(long, requires = "claim_code")]
+        recipient: Option<String>,
+        /// The candidate's claim code (with --recipient).
+        #[arg(long, requires = "recipient")]
+        claim_code: Option<String>,
         /// Print the verdict as JSON.
         #[arg(long)]
         json: bool,
     },
+    /// NFC cards on the reader: write a badge, check a card, dump a tag.
+    #[command(subcommand)]
+    Card(CardCommand),
     /// Revoke a badge and publish a new status list.
     Revoke {
         /// The badge serial.
@@ -105,6 +120,48 @@ pub enum Command {
     Ledger(LedgerCommand),
 }
 
+/// `card` subcommands. They use the first PC/SC reader (or the one whose
+/// name contains --reader).
+#[derive(Debug, Subcommand)]
+pub enum CardCommand {
+    /// Write a ledger badge to the card on the reader: capacity check, write,
+    /// read back every page; the ledger marks it written only after that.
+    Write {
+        /// The badge serial.
+        serial: u32,
+        /// Use the reader whose name contains this.
+        #[arg(long)]
+        reader: Option<String>,
+    },
+    /// Check the card on the reader (its UID binding included) and print the
+    /// verdict as `tessera verify` does, with the same exit codes.
+    Check {
+        /// Keep watching: one line per card placed, until interrupted.
+        #[arg(long)]
+        watch: bool,
+        /// Use the reader whose name contains this.
+        #[arg(long)]
+        reader: Option<String>,
+        /// Print the verdict as JSON (one object per line with --watch).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save the whole tag memory from page 0 (as `nfc-mfultralight r` does);
+    /// `tessera verify` reads the file.
+    Dump {
+        /// Where to write it (atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Use the reader whose name contains this.
+        #[arg(long)]
+        reader: Option<String>,
+    },
+}
+
+fn parse_format(s: &str) -> Result<ExportFormat, String> {
+    s.parse()
+}
+
 /// Arguments of `issue`.
 #[derive(Debug, Args)]
 pub struct IssueArgs {
@@ -126,9 +183,12 @@ pub struct IssueArgs {
     /// Expiry date, YYYY-MM-DD.
     #[arg(long)]
     pub expires: Option<String>,
-    /// Evidence URL.
+    /// Evidence URL (signed in the badge; Open Badges `evidence`).
     #[arg(long)]
     pub evidence: Option<String>,
+    /// Level, 0 to 255 (signed in the badge).
+    #[arg(long)]
+    pub level: Option<u8>,
     /// Keep the badge out of sharing listings and exports.
     #[arg(long)]
     pub private: bool,
@@ -273,26 +333,29 @@ pub enum LedgerCommand {
     },
 }
 
-/// Where the passphrase comes from.
-pub fn passphrase_source(
-    file: Option<PathBuf>,
-    confirm: bool,
-) -> impl FnMut() -> Option<Zeroizing<String>> {
+/// Where the passphrase comes from: `--passphrase-file` (read by the one
+/// rule in [`files::read_passphrase_file`]), `$TESSERA_PASSPHRASE`, or a
+/// prompt when standard input is a terminal.
+pub fn passphrase_source(file: Option<PathBuf>, confirm: bool) -> impl FnMut() -> Option<Secret> {
     move || {
         if let Some(f) = &file {
-            return std::fs::read_to_string(f)
-                .ok()
-                .map(|s| Zeroizing::new(s.trim_end_matches(['\n', '\r']).to_string()));
+            return match files::read_passphrase_file(f) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    None
+                }
+            };
         }
         if let Ok(p) = std::env::var("TESSERA_PASSPHRASE") {
-            return Some(Zeroizing::new(p));
+            return Some(Secret::new(p));
         }
         if !std::io::stdin().is_terminal() {
             return None;
         }
-        let first = Zeroizing::new(rpassword::prompt_password("Issuer key passphrase: ").ok()?);
+        let first = Secret::new(rpassword::prompt_password("Issuer key passphrase: ").ok()?);
         if confirm {
-            let again = Zeroizing::new(rpassword::prompt_password("Repeat the passphrase: ").ok()?);
+            let again = Secret::new(rpassword::prompt_password("Repeat the passphrase: ").ok()?);
             if again != first {
                 eprintln!("the passphrases differ");
                 return None;
@@ -300,16 +363,6 @@ pub fn passphrase_source(
         }
         Some(first)
     }
-}
-
-/// Format the claim code (recipient salt) for people: base32 in groups of 4.
-pub fn claim_code(salt: &[u8]) -> String {
-    let text = data_encoding::BASE32_NOPAD.encode(salt);
-    text.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 fn request(a: &IssueArgs) -> IssueRequest {
@@ -324,7 +377,7 @@ fn request(a: &IssueArgs) -> IssueRequest {
         display_name: a.display_name.clone(),
         expires: a.expires.clone(),
         evidence: a.evidence.clone(),
-        level: None,
+        level: a.level,
         private: a.private,
     }
 }
@@ -339,160 +392,15 @@ fn badge_json(b: &BadgeRecord) -> serde_json::Value {
         "achievement": b.achievement_id,
         "title": b.achievement_name,
         "issued": date(b.issued_at),
-        "expires": b.expires_at.map(crate::verdict::expiry_date),
+        "expires": b.expires_at.map(crate::desk::check::expiry_date),
         "private": b.private,
+        "evidence": b.evidence,
+        "level": b.level,
         "claim_code": claim_code(&b.salt),
         "kid": hex::encode(&b.kid),
         "card_image_size": tessera_core::ndef::card_image_len(b.cose.len()),
         "fits": tessera_core::CardType::smallest_for(tessera_core::ndef::card_image_len(b.cose.len())).map(|c| c.name()),
     })
-}
-
-/// A CSV row problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// Line in the file (the header is line 1).
-    pub line: usize,
-    /// What is wrong.
-    pub reason: String,
-}
-
-/// A checked bulk CSV: the rows ready to issue (line, request) and every
-/// problem found.
-pub type BulkRows = (Vec<(usize, IssueRequest)>, Vec<RowProblem>);
-
-/// Read a bulk CSV: the requests and every problem, by line.
-pub fn read_bulk_csv(desk: &Desk, bytes: &[u8]) -> Result<BulkRows, DeskError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| DeskError::Input(format!("cannot read the CSV header: {e}")))?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(rc), Some(ac)) = (col("recipient"), col("achievement")) else {
-        let missing: Vec<&str> = ["recipient", "achievement"]
-            .into_iter()
-            .filter(|c| col(c).is_none())
-            .collect();
-        return Err(DeskError::Input(format!(
-            "the CSV is missing the column(s) {}; the first line must name the columns, e.g. recipient,achievement,title,expires",
-            missing.join(", ")
-        )));
-    };
-    let known = [
-        "recipient",
-        "achievement",
-        "title",
-        "profile",
-        "display_name",
-        "expires",
-        "evidence",
-        "level",
-        "private",
-    ];
-    if let Some(unknown) = headers
-        .iter()
-        .find(|h| !known.iter().any(|k| k.eq_ignore_ascii_case(h)))
-    {
-        return Err(DeskError::Input(format!(
-            "unknown CSV column {unknown:?}; known columns: {}",
-            known.join(", ")
-        )));
-    }
-    let opt = |rec: &csv::StringRecord, name: &str| {
-        col(name)
-            .and_then(|i| rec.get(i))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let now = crate::desk::now();
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(RowProblem {
-                    line,
-                    reason: format!("cannot read the row: {e}"),
-                });
-                continue;
-            }
-        };
-        let profile = match opt(&rec, "profile").as_deref() {
-            None | Some("standard") => Some(Profile::Standard),
-            Some("mini") => Some(Profile::Mini),
-            Some(other) => {
-                problems.push(RowProblem {
-                    line,
-                    reason: format!("profile {other:?} is not mini or standard"),
-                });
-                continue;
-            }
-        };
-        let level = match opt(&rec, "level").map(|l| l.parse::<u8>()) {
-            Some(Err(_)) => {
-                problems.push(RowProblem {
-                    line,
-                    reason: "level must be a whole number from 0 to 255".into(),
-                });
-                continue;
-            }
-            Some(Ok(l)) => Some(l),
-            None => None,
-        };
-        let private = matches!(opt(&rec, "private").as_deref(), Some("yes" | "true" | "1"));
-        let req = IssueRequest {
-            recipient: rec.get(rc).unwrap_or_default().to_string(),
-            achievement: rec.get(ac).unwrap_or_default().to_string(),
-            title: opt(&rec, "title"),
-            profile,
-            display_name: opt(&rec, "display_name"),
-            expires: opt(&rec, "expires"),
-            evidence: opt(&rec, "evidence"),
-            level,
-            private,
-        };
-        let row_problems = req.problems(now);
-        if !row_problems.is_empty() {
-            for p in row_problems {
-                problems.push(RowProblem {
-                    line,
-                    reason: format!("{}: {}", p.field, p.message),
-                });
-            }
-            continue;
-        }
-        let key = (
-            req.recipient.trim().to_lowercase(),
-            req.achievement.trim().to_string(),
-        );
-        if let Some(first) = seen.insert(key.clone(), line) {
-            problems.push(RowProblem {
-                line,
-                reason: format!("duplicate of line {first} (same recipient and achievement)"),
-            });
-            continue;
-        }
-        let existing = desk.ledger().duplicates(&key.0, &key.1)?;
-        if !existing.is_empty() {
-            problems.push(RowProblem {
-                line,
-                reason: format!(
-                    "{} already holds {} (serial {:?}); remove the row or revoke the old badge",
-                    key.0, key.1, existing
-                ),
-            });
-            continue;
-        }
-        out.push((line, req));
-    }
-    Ok((out, problems))
 }
 
 /// `on`/`yes` or `off`/`no`.
@@ -514,9 +422,11 @@ fn expand_inputs(inputs: &[String]) -> Result<Vec<String>, DeskError> {
             files.push(input.clone());
             continue;
         }
-        let io = |source| DeskError::Io {
-            path: input.clone(),
-            source,
+        let io = |source| {
+            DeskError::File(files::FileError {
+                path: input.clone(),
+                source,
+            })
         };
         let mut inside: Vec<String> = std::fs::read_dir(path)
             .map_err(io)?
@@ -544,14 +454,15 @@ fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskEr
         .iter()
         .filter_map(|c| c.as_ref().ok().map(Vec::as_slice))
         .collect();
-    let mut checked = desk.check_many(&readable).into_iter();
-    let verdicts: Vec<crate::verdict::Verdict> = contents
+    let mut checked = desk.check_many(&readable)?.into_iter();
+    let verdicts: Vec<CheckReport> = contents
         .iter()
         .map(|c| match c {
+            // check_many gives one report per readable input.
             Ok(_) => checked
                 .next()
-                .unwrap_or_else(|| crate::verdict::Verdict::error("not checked")),
-            Err(e) => crate::verdict::Verdict::error(&e.to_string()),
+                .unwrap_or_else(|| CheckReport::unreadable("internal error: not checked")),
+            Err(e) => CheckReport::unreadable(&e.to_string()),
         })
         .collect();
     let mut counts = std::collections::BTreeMap::new();
@@ -583,44 +494,180 @@ fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskEr
     Ok(verdicts.iter().map(|v| v.exit_code()).max().unwrap_or(0))
 }
 
-/// The largest file `verify` reads.
-const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-
 fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
-    if input == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .take(MAX_INPUT_BYTES)
-            .read_to_end(&mut buf)
-            .map_err(|source| DeskError::Io {
-                path: "standard input".into(),
-                source,
-            })?;
-        Ok(buf)
-    } else {
-        let io = |source| DeskError::Io {
-            path: input.to_string(),
-            source,
-        };
-        let size = std::fs::metadata(input).map_err(io)?.len();
-        if size > MAX_INPUT_BYTES {
-            return Err(DeskError::Input(format!(
-                "{input} is {size} bytes; no badge file is that large (baked images are under 100 KB)"
-            )));
+    files::read_input(input)?.map_err(|size| {
+        DeskError::Input(format!(
+            "{input} is {size} bytes; no badge file is that large (baked images are under 100 KB)"
+        ))
+    })
+}
+
+/// Print a verdict the way `verify` and `card check` do.
+fn print_report(v: &CheckReport, json: bool) {
+    if json {
+        match serde_json::to_string(v) {
+            Ok(line) => println!("{line}"),
+            Err(e) => eprintln!("error: the verdict cannot be written as JSON: {e}"),
         }
-        std::fs::read(input).map_err(io)
+        return;
+    }
+    println!(
+        "{}{}",
+        v.verdict.headline(),
+        if v.demo { " (DEMO)" } else { "" }
+    );
+    println!("{}", v.reason);
+    if let Some(h) = &v.holder {
+        if h.belongs {
+            println!("belongs to {}", h.identity);
+        } else {
+            println!(
+                "does not belong to {} (or the claim code is wrong)",
+                h.identity
+            );
+        }
+    }
+    if let Some(b) = &v.badge {
+        println!(
+            "serial {}: {} — {}",
+            b.serial,
+            b.achievement_id,
+            b.achievement_name.as_deref().unwrap_or("")
+        );
+        println!(
+            "issuer: {}; issued {}{}",
+            b.issuer,
+            b.issued,
+            b.expires
+                .as_ref()
+                .map(|e| format!(", expires {e}"))
+                .unwrap_or_default()
+        );
+        if let Some(l) = b.level {
+            println!("level: {l}");
+        }
+        if let Some(e) = &b.evidence {
+            println!("evidence: {e}");
+        }
+    }
+}
+
+/// `card ...`: the same desk operations as the app's Ledger and Check
+/// screens, on the reader.
+fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
+    let never = AtomicBool::new(false);
+    let waiting = |name: &str| eprintln!("Put the card on {name}…");
+    match command {
+        CardCommand::Write { serial, reader } => {
+            // Refuse a badge that cannot be written before asking for a card.
+            desk.card_image(serial)?;
+            let mut tag = crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| {
+                eprintln!("Put a blank card on {n} to write badge {serial}…")
+            })?;
+            let interactive = std::io::stderr().is_terminal();
+            let report = desk.write_card(serial, &mut tag, &mut |done, total| {
+                if interactive {
+                    eprint!("\rwriting {done}/{total} pages");
+                }
+            })?;
+            if interactive {
+                eprintln!();
+            }
+            println!(
+                "badge {serial} written to the {} with UID {} and verified ({} pages, {} ms)",
+                report.card_type,
+                hex::encode_upper(&report.uid),
+                report.pages,
+                report.elapsed.as_millis()
+            );
+            Ok(0)
+        }
+        CardCommand::Check {
+            watch: false,
+            reader,
+            json,
+        } => {
+            let mut tag =
+                crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
+            let contents = crate::card::read_card(&mut tag)?;
+            let v = desk.check_card(&contents, None)?;
+            if !json {
+                println!("{}", crate::desk::card::card_source(&contents));
+            }
+            print_report(&v, json);
+            Ok(v.exit_code())
+        }
+        CardCommand::Check {
+            watch: true,
+            reader,
+            json,
+        } => {
+            let control = WatchControl::default();
+            let mut failed: Option<DeskError> = None;
+            watch(reader.as_deref(), &control, &mut |event| match event {
+                ReaderEvent::Ready(name) => {
+                    eprintln!("watching {name}: put a card on it (Ctrl-C stops)")
+                }
+                ReaderEvent::Unavailable(e) => {
+                    eprintln!("{e} (waiting for the reader to come back)")
+                }
+                ReaderEvent::Removed => eprintln!("card taken off"),
+                ReaderEvent::Card(Err(e)) => eprintln!("the card could not be read: {e}"),
+                ReaderEvent::Card(Ok(contents)) => match desk.check_card(&contents, None) {
+                    Ok(v) if json => print_report(&v, true),
+                    Ok(v) => {
+                        let what = v.badge.as_ref().map_or(String::new(), |b| {
+                            format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
+                        });
+                        println!(
+                            "{}: {}{}{what} {}",
+                            crate::desk::card::card_source(&contents),
+                            v.verdict.headline(),
+                            if v.demo { " (DEMO)" } else { "" },
+                            v.reason
+                        );
+                        let _ = std::io::stdout().flush();
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        control
+                            .stop
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                },
+            });
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(0),
+            }
+        }
+        CardCommand::Dump { out, reader } => {
+            let mut tag =
+                crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
+            let uid = crate::card::Tag::uid(&mut tag)?;
+            let (card_type, memory) = crate::card::read_whole_tag(&mut tag)?;
+            files::write_atomic(&out, &memory)?;
+            println!(
+                "{card_type} with UID {}: {} bytes ({} pages from page 0) written to {}",
+                hex::encode_upper(&uid),
+                memory.len(),
+                memory.len() / tessera_core::ndef::PAGE_LEN,
+                out.display()
+            );
+            Ok(0)
+        }
     }
 }
 
 fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), DeskError> {
     match path {
-        Some(p) => crate::desk::write_atomic(p, bytes),
-        None => std::io::stdout()
-            .write_all(bytes)
-            .map_err(|source| DeskError::Io {
+        Some(p) => Ok(files::write_atomic(p, bytes)?),
+        None => std::io::stdout().write_all(bytes).map_err(|source| {
+            DeskError::File(files::FileError {
                 path: "standard output".into(),
                 source,
-            }),
+            })
+        }),
     }
 }
 
@@ -631,21 +678,12 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
     match command {
         Command::Init { demo, name } => {
             let desk = Desk::open(&home)?;
-            if let Some(active) = desk.ledger().active_issuer()?
-                && !active.demo
-            {
-                return Err(DeskError::Input(format!(
-                    "this desk already has the issuer key {} ({}); use `tessera key rotate` to replace it",
-                    hex::encode(&active.kid),
-                    active.name
-                )));
-            }
             let record = if demo {
-                desk.init(None, crate::desk::DEMO_NAME)?
+                desk.setup(None, &name)?
             } else {
                 let mut new_pass = passphrase_source(cli.passphrase_file.clone(), true);
-                let p = new_pass().ok_or(crate::keystore::KeyError::NeedsPassphrase)?;
-                desk.init(Some(&p), &name)?
+                let p = new_pass().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
+                desk.setup(Some(&p), &name)?
             };
             println!(
                 "issuer key {} ready: {}{}\ndata directory: {}",
@@ -665,7 +703,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let key = desk.signing_key(&mut pass)?;
             let record = desk.issue(&key, &request(&args))?;
             if let Some(out) = &args.out {
-                crate::desk::write_atomic(out, &record.cose)?;
+                files::write_atomic(out, &record.cose)?;
             }
             if args.json {
                 println!("{}", badge_json(&record));
@@ -687,11 +725,8 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::IssueBulk { csv, dry_run } => {
             let mut desk = Desk::open_or_demo(&home)?;
-            let bytes = std::fs::read(&csv).map_err(|source| DeskError::Io {
-                path: csv.display().to_string(),
-                source,
-            })?;
-            let (rows, problems) = read_bulk_csv(&desk, &bytes)?;
+            let bytes = files::read(&csv)?;
+            let (rows, problems) = desk.check_bulk_csv(&bytes)?;
             for p in &problems {
                 eprintln!("line {}: {}", p.line, p.reason);
             }
@@ -723,26 +758,50 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             if interactive {
                 eprintln!();
             }
-            let first = records.first().map_or(0, |r| r.serial);
-            let last = records.last().map_or(0, |r| r.serial);
-            println!("issued {} badges, serials {first} to {last}", records.len());
+            match (records.first(), records.last()) {
+                (Some(first), Some(last)) => println!(
+                    "issued {} badges, serials {} to {}",
+                    records.len(),
+                    first.serial,
+                    last.serial
+                ),
+                _ => println!("the CSV has no rows: nothing was issued"),
+            }
             Ok(0)
         }
-        Command::Verify { inputs, uid, json } => {
+        Command::Verify {
+            inputs,
+            uid,
+            recipient,
+            claim_code,
+            json,
+        } => {
             let desk = Desk::open_or_demo(&home)?;
-            let single = match inputs.as_slice() {
-                [one] => !Path::new(one).is_dir(),
-                _ => false,
+            let holder = match (recipient, claim_code) {
+                (Some(identity), Some(code)) => Some(Holder {
+                    salt: parse_claim_code(&code)?,
+                    identity,
+                }),
+                _ => None,
             };
-            if !single {
+            let single = match inputs.as_slice() {
+                [one] if !Path::new(one).is_dir() => Some(one.clone()),
+                _ => None,
+            };
+            let Some(input) = single else {
                 if uid.is_some() {
                     return Err(DeskError::Input(
                         "--uid belongs to one card: give a single input".into(),
                     ));
                 }
+                if holder.is_some() {
+                    return Err(DeskError::Input(
+                        "--recipient and --claim-code belong to one badge: give a single input"
+                            .into(),
+                    ));
+                }
                 return verify_many(&desk, &inputs, json);
-            }
-            let input = inputs.first().cloned().unwrap_or_default();
+            };
             let bytes = read_input(&input)?;
             let uid = uid
                 .map(|u| {
@@ -750,35 +809,13 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                         .map_err(|_| DeskError::Input(format!("{u:?} is not a card UID in hex")))
                 })
                 .transpose()?;
-            let v = desk.check(&bytes, uid.as_deref());
-            if json {
-                println!("{}", serde_json::to_string(&v).unwrap_or_default());
-            } else {
-                println!(
-                    "{}{}",
-                    v.verdict.headline(),
-                    if v.demo { " (DEMO)" } else { "" }
-                );
-                println!("{}", v.reason);
-                if let Some(b) = &v.badge {
-                    println!(
-                        "serial {}: {} — {}",
-                        b.serial,
-                        b.achievement_id,
-                        b.achievement_name.as_deref().unwrap_or("")
-                    );
-                    println!(
-                        "issuer: {}; issued {}{}",
-                        b.issuer,
-                        b.issued,
-                        b.expires
-                            .as_ref()
-                            .map(|e| format!(", expires {e}"))
-                            .unwrap_or_default()
-                    );
-                }
-            }
+            let v = desk.check(&bytes, uid.as_deref(), holder.as_ref())?;
+            print_report(&v, json);
             Ok(v.exit_code())
+        }
+        Command::Card(command) => {
+            let desk = Desk::open_or_demo(&home)?;
+            run_card(&desk, command)
         }
         Command::Revoke { serial, reason } => {
             let mut desk = Desk::open_or_demo(&home)?;
@@ -834,25 +871,17 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let issuer = desk.issuer()?;
             let key = PublicKey::try_from(issuer.public_key.as_slice())?;
             let bytes = match format {
-                KeyFormat::CoseKey => crate::export::cose_key(&key),
-                KeyFormat::Jwk => format!("{}\n", crate::export::jwk(&key)).into_bytes(),
+                KeyFormat::CoseKey => crate::desk::keyfile::cose_key(&key),
+                KeyFormat::Jwk => format!("{}\n", crate::desk::keyfile::jwk(&key)).into_bytes(),
             };
             write_out(out.as_deref(), &bytes)?;
             Ok(0)
         }
         Command::Key(KeyCommand::Rotate { name }) => {
             let desk = Desk::open_or_demo(&home)?;
-            let old = desk.issuer()?;
             let mut new_pass = passphrase_source(cli.passphrase_file.clone(), true);
-            let p = new_pass().ok_or(crate::keystore::KeyError::NeedsPassphrase)?;
-            let name = name.unwrap_or_else(|| {
-                if old.demo {
-                    "Tessera Test Center".into()
-                } else {
-                    old.name.clone()
-                }
-            });
-            let record = desk.init(Some(&p), &name)?;
+            let p = new_pass().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
+            let (old, record) = desk.rotate(&p, name.as_deref())?;
             println!(
                 "new issuer key {} is active; {} is retired and still verifies the badges it signed",
                 hex::encode(&record.kid),
@@ -862,7 +891,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Key(KeyCommand::List) => {
             let desk = Desk::open_or_demo(&home)?;
-            for i in desk.ledger().issuers()? {
+            for i in desk.issuers()? {
                 println!(
                     "{}  {}{}  created {}{}",
                     hex::encode(&i.kid),
@@ -878,10 +907,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Trust(TrustCommand::Add { file, name }) => {
             let desk = Desk::open_or_demo(&home)?;
-            let bytes = std::fs::read(&file).map_err(|source| DeskError::Io {
-                path: file.display().to_string(),
-                source,
-            })?;
+            let bytes = files::read(&file)?;
             for t in desk.trust_add(&bytes, &name)? {
                 println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
             }
@@ -891,9 +917,9 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let desk = Desk::open_or_demo(&home)?;
             let keys = desk.trusted_keys()?;
             let bytes = match format {
-                TrustFormat::Jwks => crate::export::jwks(&keys).into_bytes(),
-                TrustFormat::CoseKeySet => crate::export::cose_key_set(&keys),
-                TrustFormat::Kiosk => crate::export::kiosk_trust(&keys),
+                TrustFormat::Jwks => crate::desk::keyfile::jwks(&keys).into_bytes(),
+                TrustFormat::CoseKeySet => crate::desk::keyfile::cose_key_set(&keys),
+                TrustFormat::Kiosk => crate::desk::keyfile::kiosk_trust(&keys),
             };
             if format != TrustFormat::Jwks && out.is_none() && std::io::stdout().is_terminal() {
                 return Err(DeskError::Input(
@@ -912,7 +938,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Trust(TrustCommand::List) => {
             let desk = Desk::open_or_demo(&home)?;
-            for t in desk.ledger().trusted()? {
+            for t in desk.trusted()? {
                 println!(
                     "{}  {}  added {}",
                     hex::encode(&t.kid),
@@ -931,8 +957,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         Command::Trust(TrustCommand::Demo { value }) => {
             let desk = Desk::open_or_demo(&home)?;
             let on = on_off(&value)?;
-            desk.ledger()
-                .set_meta("trust_demo", if on { "yes" } else { "no" })?;
+            desk.set_trust_demo(on)?;
             println!(
                 "demo issuer badges are now {}",
                 if on {
@@ -960,7 +985,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                     })
                 })
                 .transpose()?;
-            let rows = desk.ledger().list(&Filter {
+            let rows = desk.badges(&Filter {
                 recipient,
                 achievement,
                 state,
@@ -995,7 +1020,10 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let desk = Desk::open_or_demo(&home)?;
             let report = desk.audit()?;
             if json {
-                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                let text = serde_json::to_string(&report).map_err(|e| {
+                    DeskError::Input(format!("the report cannot be written as JSON: {e}"))
+                })?;
+                println!("{text}");
             } else {
                 println!(
                     "{} badges checked: {} genuine ({} expired, {} revoked), {} failed",
@@ -1022,14 +1050,14 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                     )));
                 }
             };
-            desk.ledger().set_state(serial, to, None)?;
+            desk.mark(serial, to)?;
             println!("badge {serial} is now {to}");
             Ok(0)
         }
         Command::Ledger(LedgerCommand::Private { serial, value }) => {
             let desk = Desk::open_or_demo(&home)?;
             let on = on_off(&value)?;
-            desk.ledger().set_private(serial, on)?;
+            desk.set_private(serial, on)?;
             println!(
                 "badge {serial} is now {}",
                 if on { "private" } else { "shareable" }

@@ -15,14 +15,15 @@ fn main() {
                 1
             }
         },
-        None => match tessera_tui::app::run_terminal(cli.home.clone(), cli.passphrase_file.clone())
-        {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: {e}");
-                1
+        None => {
+            match tessera_tui::ui::run_terminal(cli.home.clone(), cli.passphrase_file.clone()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    1
+                }
             }
-        },
+        }
     };
     std::process::exit(code);
 }

@@ -11,12 +11,14 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tessera_tui::app::{Effect, Message, Model, Screen, update, view};
-use tessera_tui::cli::RowProblem;
+use tessera_tui::card::watch::ReaderEvent;
+use tessera_tui::desk::FORMATS;
 use tessera_tui::desk::IssueRequest;
-use tessera_tui::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
-use tessera_tui::screens::bulk::BulkPhase;
-use tessera_tui::verdict::{Details, Verdict, VerdictKind};
+use tessera_tui::desk::RowProblem;
+use tessera_tui::desk::check::{CheckReport, Details, Verdict};
+use tessera_tui::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
+use tessera_tui::ui::screens::bulk::BulkPhase;
+use tessera_tui::ui::{Effect, Message, Model, Screen, update, view};
 
 /// 2026-11-25T12:00:00Z.
 const NOW: i64 = 1_795_608_000;
@@ -67,11 +69,13 @@ fn record(serial: u32, recipient: &str, state: BadgeState) -> BadgeRecord {
         revocation_reason: (state == BadgeState::Revoked).then(|| "issued in error".into()),
         private: serial == 2,
         cose: vec![0xd2; 226],
+        evidence: None,
+        level: None,
     }
 }
 
-fn verdict(kind: VerdictKind, reason: &str) -> Verdict {
-    Verdict {
+fn verdict(kind: Verdict, reason: &str) -> CheckReport {
+    CheckReport {
         verdict: kind,
         reason: reason.into(),
         demo: false,
@@ -84,8 +88,11 @@ fn verdict(kind: VerdictKind, reason: &str) -> Verdict {
             display_name: Some("Ada Lovelace".into()),
             issued: "2026-09-01".into(),
             expires: Some("2029-08-31".into()),
+            level: None,
+            evidence: Some("https://example.org/e/1042".into()),
             recipient: Some("ada.lovelace@example.org".into()),
         }),
+        holder: None,
     }
 }
 
@@ -164,21 +171,56 @@ fn profile_field_toggles_mini() {
 }
 
 #[test]
-fn check_screen_taps_cancels_and_shows_the_verdict() {
+fn check_screen_checks_a_card_by_itself_and_clears_when_it_leaves() {
     let mut m = model();
     update(&mut m, key(KeyCode::F(3)));
-    assert_eq!(
-        update(&mut m, key(KeyCode::Char('t'))),
-        Some(Effect::TapCard)
-    );
-    assert!(m.card_job.is_some());
     update(
         &mut m,
-        Message::CardWaiting("Put the card on Virtual PCD…".into()),
+        Message::Reader(ReaderEvent::Ready("Virtual PCD 00 00".into())),
     );
-    assert_eq!(update(&mut m, key(KeyCode::Esc)), Some(Effect::CancelCard));
-    update(&mut m, Message::CardRead(Err("cancelled".into())));
-    assert!(m.card_job.is_none());
+    // A card placed is checked with no keystroke.
+    let contents = tessera_tui::card::CardContents {
+        uid: vec![4, 1, 2, 3, 4, 5, 6],
+        card_type: tessera_core::CardType::Ntag215,
+        memory: vec![3, 0, 0xfe],
+    };
+    assert_eq!(
+        update(
+            &mut m,
+            Message::Reader(ReaderEvent::Card(Ok(contents.clone())))
+        ),
+        Some(Effect::CheckCard(contents))
+    );
+    update(
+        &mut m,
+        Message::Checked(
+            Box::new(verdict(Verdict::Forged, "altered")),
+            "NTAG215 card 04010203040506".into(),
+        ),
+    );
+    assert!(m.check.verdict.is_some());
+    // t reads the card again; taking it off clears the verdict.
+    assert_eq!(
+        update(&mut m, key(KeyCode::Char('t'))),
+        Some(Effect::Reread)
+    );
+    update(&mut m, Message::Reader(ReaderEvent::Removed));
+    assert!(m.check.verdict.is_none());
+    // The reader going away is said, and Esc always returns to idle.
+    update(
+        &mut m,
+        Message::Reader(ReaderEvent::Unavailable(
+            tessera_tui::card::CardError::NoService,
+        )),
+    );
+    assert!(matches!(
+        m.check.reader,
+        tessera_tui::ui::screens::check::ReaderStatus::Unavailable(_)
+    ));
+    update(&mut m, key(KeyCode::Char('o')));
+    assert!(m.check.typing());
+    assert_eq!(update(&mut m, key(KeyCode::Esc)), None);
+    assert!(!m.check.typing());
     update(&mut m, key(KeyCode::Char('p')));
     typed(&mut m, "TSR1:ABC");
     assert_eq!(
@@ -188,14 +230,11 @@ fn check_screen_taps_cancels_and_shows_the_verdict() {
     update(
         &mut m,
         Message::Checked(
-            Box::new(verdict(VerdictKind::Valid, "genuine")),
+            Box::new(verdict(Verdict::Valid, "genuine")),
             "QR text".into(),
         ),
     );
-    assert_eq!(
-        m.check.verdict.as_ref().unwrap().0.verdict,
-        VerdictKind::Valid
-    );
+    assert_eq!(m.check.verdict.as_ref().unwrap().0.verdict, Verdict::Valid);
 }
 
 #[test]
@@ -272,7 +311,7 @@ fn ledger_actions_and_passphrase_prompt() {
     update(&mut m, key(KeyCode::F(5)));
     update(
         &mut m,
-        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)]),
+        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)], 4),
     );
     assert_eq!(
         update(&mut m, key(KeyCode::Char('w'))),
@@ -306,25 +345,26 @@ fn ledger_actions_and_passphrase_prompt() {
 
 #[test]
 fn ledger_exports_through_a_menu_and_shows_the_qr_code() {
-    use tessera_tui::desk::ExportFormat;
     let mut m = model();
     update(&mut m, key(KeyCode::F(5)));
     update(
         &mut m,
-        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)]),
+        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)], 4),
     );
-    // e opens the menu; 'q' there is not quit, and Esc closes it.
+    // e opens the menu; a key that is no format closes it (and is not quit).
     assert_eq!(update(&mut m, key(KeyCode::Char('e'))), None);
     assert!(m.ledger.exporting);
-    assert_eq!(update(&mut m, key(KeyCode::Char('q'))), None);
+    assert_eq!(update(&mut m, key(KeyCode::Char('z'))), None);
     assert!(!m.quit && !m.ledger.exporting);
-    for (i, format) in ExportFormat::ALL.iter().enumerate() {
+    // Every format of the table has its key in the menu ('q' there is the
+    // terminal QR code, not quit).
+    for info in FORMATS {
         update(&mut m, key(KeyCode::Char('e')));
-        let digit = char::from_digit(i as u32 + 1, 10).unwrap();
         assert_eq!(
-            update(&mut m, key(KeyCode::Char(digit))),
-            Some(Effect::Export(3, *format))
+            update(&mut m, key(KeyCode::Char(info.key))),
+            Some(Effect::Export(3, info.format))
         );
+        assert!(!m.quit);
     }
     // The terminal QR code is shown over the screen; any key closes it.
     update(&mut m, Message::ShowQr("██  ██\n  ██  \n".into()));
@@ -364,7 +404,7 @@ fn snapshots_check() {
         &mut m,
         Message::Checked(
             Box::new(verdict(
-                VerdictKind::Valid,
+                Verdict::Valid,
                 "genuine and current: signed by a trusted issuer, not expired, not revoked",
             )),
             "NTAG215 card 04112233445566".into(),
@@ -375,7 +415,7 @@ fn snapshots_check() {
         &mut m,
         Message::Checked(
             Box::new(verdict(
-                VerdictKind::Forged,
+                Verdict::Forged,
                 "the signature does not match: the badge was altered or forged; do not accept it",
             )),
             "file badge.cbor".into(),
@@ -385,7 +425,7 @@ fn snapshots_check() {
     let mut demo = Model::new("DEMO Test Center (not a real issuer)", true, NOW);
     update(&mut demo, key(KeyCode::F(3)));
     let mut v = verdict(
-        VerdictKind::Revoked,
+        Verdict::Revoked,
         "DEMO badge, not a real certification. revoked on 2026-11-25: issued in error; do not accept it",
     );
     v.demo = true;
@@ -435,11 +475,14 @@ fn snapshots_bulk_revoke_ledger_keys() {
     update(&mut m, key(KeyCode::F(5)));
     update(
         &mut m,
-        Message::LedgerRows(vec![
-            record(3, "carol@example.org", BadgeState::Written),
-            record(2, "bob@example.org", BadgeState::Revoked),
-            record(1, "ada@example.org", BadgeState::Issued),
-        ]),
+        Message::LedgerRows(
+            vec![
+                record(3, "carol@example.org", BadgeState::Written),
+                record(2, "bob@example.org", BadgeState::Revoked),
+                record(1, "ada@example.org", BadgeState::Issued),
+            ],
+            4,
+        ),
     );
     update(&mut m, key(KeyCode::Down));
     snapshot("ledger", &m);

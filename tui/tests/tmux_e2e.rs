@@ -103,7 +103,9 @@ fn issue_and_check_a_badge_in_the_real_terminal() {
     s.text("grace@example.org");
     s.keys(&["Enter"]);
     s.text("RUST-101");
-    for _ in 0..6 {
+    // Enter through title, profile, display name, expiry, evidence and
+    // level; the last Enter issues.
+    for _ in 0..7 {
         s.keys(&["Enter"]);
     }
     let screen = s.wait_for("Issued badge 2");

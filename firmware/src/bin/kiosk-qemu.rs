@@ -322,7 +322,7 @@ fn run() -> Result<(), &'static str> {
                     results,
                     "{} {} - 0",
                     reader.name,
-                    Verdict::Unreadable.as_str()
+                    Verdict::Unreadable.code()
                 );
                 continue;
             }
@@ -360,7 +360,7 @@ fn run() -> Result<(), &'static str> {
             results,
             "{} {} {} {}",
             reader.name,
-            verdict.as_str(),
+            verdict.code(),
             serial,
             stack
         )

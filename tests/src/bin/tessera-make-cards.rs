@@ -121,7 +121,7 @@ fn main() {
         (
             "unknown-issuer.card",
             dump(CardType::Ntag215, &UID, Some(&unknown)),
-            "unknown-issuer",
+            "unknown_issuer",
         ),
         (
             "wrong-uid.card",

@@ -92,6 +92,23 @@ impl PcscReader {
         Ok(states[0].event_state().contains(State::PRESENT))
     }
 
+    /// Connect to the card on the reader now.
+    pub fn connect(&self) -> Result<PcscTag, CardError> {
+        self.ctx
+            .connect(&self.name, ShareMode::Shared, Protocols::ANY)
+            .map(|card| PcscTag { card })
+            .map_err(service_error)
+    }
+
+    /// Start following whether a card is on the reader (see
+    /// [`Presence::wait`]).
+    pub fn presence(&self) -> Presence<'_> {
+        Presence {
+            reader: self,
+            states: [ReaderState::new(self.name.clone(), State::UNAWARE)],
+        }
+    }
+
     /// Wait until a card is on the reader and connect to it. Checks `cancel`
     /// every 100 ms; reports state changes through `on_state`.
     pub fn wait_for_card(
@@ -131,6 +148,37 @@ impl PcscReader {
                 return Err(CardError::TimedOut(timeout));
             }
         }
+    }
+}
+
+/// Whether a card is on a reader, followed with PC/SC status changes.
+pub struct Presence<'r> {
+    reader: &'r PcscReader,
+    states: [ReaderState; 1],
+}
+
+impl std::fmt::Debug for Presence<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Presence")
+    }
+}
+
+impl Presence<'_> {
+    /// Wait up to `timeout` for the reader's state to change; returns
+    /// whether a (responsive) card is on it now. Fails when the reader is
+    /// unplugged or the service stops.
+    pub fn wait(&mut self, timeout: Duration) -> Result<bool, CardError> {
+        match self.reader.ctx.get_status_change(timeout, &mut self.states) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {}
+            Err(e) => return Err(service_error(e)),
+        }
+        let [state] = &mut self.states;
+        let now = state.event_state();
+        state.sync_current_state();
+        if now.intersects(State::UNKNOWN | State::UNAVAILABLE | State::IGNORE) {
+            return Err(CardError::NoReader);
+        }
+        Ok(now.contains(State::PRESENT) && !now.contains(State::MUTE))
     }
 }
 

@@ -13,6 +13,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 impl From<rusqlite::Error> for LedgerError {
     fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            return LedgerError::Damaged(inner.to_string());
+        }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
                 LedgerError::WriteFailed
@@ -121,6 +124,12 @@ pub enum LedgerError {
         "the ledger could not be written (the disk may be full or failing): nothing was recorded; free some space or check the disk, then try again"
     )]
     WriteFailed,
+    /// A row holds a value Tessera never writes: the file was changed by
+    /// another program.
+    #[error(
+        "the ledger is damaged: {0}; nothing was changed. Restore the ledger from a backup, or ask for help before using it"
+    )]
+    Damaged(String),
     /// Any other database failure.
     #[error("ledger error: {0}")]
     Sql(rusqlite::Error),
@@ -163,6 +172,10 @@ pub struct BadgeRecord {
     pub private: bool,
     /// The signed badge (COSE_Sign1 bytes).
     pub cose: Vec<u8>,
+    /// Evidence URL (signed in the badge).
+    pub evidence: Option<String>,
+    /// Level (signed in the badge).
+    pub level: Option<u8>,
 }
 
 /// A badge to record (everything but the serial, which the ledger assigns).
@@ -188,6 +201,10 @@ pub struct NewBadge {
     pub expires_at: Option<i64>,
     /// Private badge.
     pub private: bool,
+    /// Evidence URL.
+    pub evidence: Option<String>,
+    /// Level.
+    pub level: Option<u8>,
 }
 
 /// An issuer key as recorded (the secret lives in its key file).
@@ -266,7 +283,9 @@ CREATE TABLE IF NOT EXISTS badges (
     revoked_at INTEGER,
     revocation_reason TEXT,
     private INTEGER NOT NULL DEFAULT 0,
-    cose BLOB NOT NULL
+    cose BLOB NOT NULL,
+    evidence TEXT,
+    level INTEGER CHECK (level BETWEEN 0 AND 255)
 );
 CREATE INDEX IF NOT EXISTS badges_recipient ON badges(recipient);
 CREATE INDEX IF NOT EXISTS badges_dup ON badges(recipient, achievement_id);
@@ -289,8 +308,48 @@ impl std::fmt::Debug for Ledger {
     }
 }
 
+/// Columns added after the first release, added to older ledgers on open.
+/// Added columns are nullable, so existing rows stay as they were.
+const ADDED_COLUMNS: [(&str, &str); 2] = [
+    ("evidence", "TEXT"),
+    ("level", "INTEGER CHECK (level BETWEEN 0 AND 255)"),
+];
+
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('badges')")?;
+    let have: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for (name, decl) in ADDED_COLUMNS {
+        if !have.iter().any(|h| h == name) {
+            conn.execute_batch(&format!("ALTER TABLE badges ADD COLUMN {name} {decl}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// A stored value the ledger never writes (a state outside the lifecycle):
+/// the file was changed by something else.
+#[derive(Debug, thiserror::Error)]
+#[error("badge {serial} has the state {state:?}, which Tessera never writes")]
+struct UnknownState {
+    serial: u32,
+    state: String,
+}
+
 fn row_to_badge(row: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
-    let state: String = row.get("state")?;
+    let state_text: String = row.get("state")?;
+    let serial: u32 = row.get("serial")?;
+    let state = BadgeState::parse(&state_text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(UnknownState {
+                serial,
+                state: state_text.clone(),
+            }),
+        )
+    })?;
     Ok(BadgeRecord {
         serial: row.get("serial")?,
         kid: row.get("kid")?,
@@ -303,7 +362,9 @@ fn row_to_badge(row: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
         display_name: row.get("display_name")?,
         issued_at: row.get("issued_at")?,
         expires_at: row.get("expires_at")?,
-        state: BadgeState::parse(&state).unwrap_or(BadgeState::Issued),
+        state,
+        evidence: row.get("evidence")?,
+        level: row.get("level")?,
         card_uid: row.get("card_uid")?,
         revoked_at: row.get("revoked_at")?,
         revocation_reason: row.get("revocation_reason")?,
@@ -350,6 +411,7 @@ impl Ledger {
             });
         }
         conn.execute_batch(SCHEMA).map_err(corrupt)?;
+        migrate(&conn).map_err(corrupt)?;
         Ok(Self { conn })
     }
 
@@ -421,8 +483,8 @@ impl Ledger {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id, achievement_name, profile,
-                        display_name, issued_at, expires_at, state, private, cose)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'issued', ?12, ?13)",
+                        display_name, issued_at, expires_at, state, private, cose, evidence, level)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'issued', ?12, ?13, ?14, ?15)",
                 )
                 .map_err(LedgerError::from)?;
             for (i, b) in badges.iter().enumerate() {
@@ -443,7 +505,9 @@ impl Ledger {
                         b.issued_at,
                         b.expires_at,
                         b.private,
-                        cose
+                        cose,
+                        b.evidence,
+                        b.level
                     ])
                     .map_err(LedgerError::from)?;
                 out.push(BadgeRecord {
@@ -464,6 +528,8 @@ impl Ledger {
                     revocation_reason: None,
                     private: b.private,
                     cose,
+                    evidence: b.evidence.clone(),
+                    level: b.level,
                 });
                 if !progress(i + 1) {
                     // Cancelled: dropping the transaction rolls everything back.
@@ -473,6 +539,16 @@ impl Ledger {
         }
         tx.commit().map_err(LedgerError::from)?;
         Ok(out)
+    }
+
+    /// The serial the next issued badge gets.
+    pub fn next_serial(&self) -> Result<u32, LedgerError> {
+        let next: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(serial), 0) + 1 FROM badges", [], |r| {
+                    r.get(0)
+                })?;
+        u32::try_from(next).map_err(|_| LedgerError::SerialsExhausted)
     }
 
     /// One badge.

@@ -4,14 +4,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
-use tessera_core::ndef::card_image_len;
-use tessera_core::{BadgeBuilder, BadgeClaims, CardType, Profile, Salt, SigningKey, Subject};
+use tessera_core::Profile;
 
 use super::widgets::{Input, field};
-use crate::desk::{FieldProblem, IssueRequest, parse_date};
+use crate::desk::{FieldProblem, IssueRequest};
 
 /// The form's fields, in order.
-pub const FIELDS: [(&str, &str); 7] = [
+pub const FIELDS: [(&str, &str); 8] = [
     ("recipient", "Recipient"),
     ("achievement", "Achievement"),
     ("title", "Title"),
@@ -19,6 +18,7 @@ pub const FIELDS: [(&str, &str); 7] = [
     ("display_name", "Display name"),
     ("expires", "Expires"),
     ("evidence", "Evidence URL"),
+    ("level", "Level (0-255)"),
 ];
 
 /// The Issue screen's state.
@@ -70,14 +70,23 @@ impl IssueForm {
             display_name: get(4),
             expires: get(5),
             evidence: get(6),
-            level: None,
+            level: get(7).and_then(|l| l.trim().parse().ok()),
             private: false,
         }
     }
 
     /// Problems with the current input, for validation as you type.
     pub fn problems(&self, now: i64) -> Vec<FieldProblem> {
-        self.request().problems(now)
+        let mut problems = self.request().problems(now);
+        if let Some(l) = self.inputs.get(7).and_then(Input::opt)
+            && l.trim().parse::<u8>().is_err()
+        {
+            problems.push(FieldProblem {
+                field: "level",
+                message: format!("{l:?} is not a level: a whole number from 0 to 255"),
+            });
+        }
+        problems
     }
 
     /// Handle a key.
@@ -128,41 +137,15 @@ impl IssueForm {
     }
 }
 
-/// The card bytes the form would make, signed by a preview key (the real
-/// signature differs, the size does not).
-fn preview(form: &IssueForm, issuer_name: &str, now: i64) -> Option<Vec<u8>> {
-    let req = form.request();
-    if !form.problems(now).is_empty() {
-        return None;
-    }
-    let sub = Subject::commit(&Salt::from([0; 10]), &req.recipient);
-    let mut claims = BadgeClaims::new(
-        sub.as_str(),
-        1,
-        u64::try_from(now).unwrap_or(0),
-        &req.achievement,
-    );
-    let profile = req.effective_profile();
-    if profile == Profile::Standard {
-        claims.issuer = Some(issuer_name);
-        claims.achievement_name = req.title.as_deref();
-        claims.display_name = req.display_name.as_deref();
-        claims.evidence = req.evidence.as_deref();
-        claims.expires = req
-            .expires
-            .as_deref()
-            .and_then(|e| parse_date(e).ok())
-            .and_then(|e| u64::try_from(e).ok());
-    }
-    let mut buf = [0u8; 1024];
-    let n = BadgeBuilder::new(profile, claims)
-        .sign(&SigningKey::from_seed([0x5a; 32]).ok()?, &mut buf)
-        .ok()?;
-    buf.get(..n).map(<[u8]>::to_vec)
-}
-
 /// Draw the Issue screen.
-pub fn view(form: &IssueForm, issuer_name: &str, now: i64, frame: &mut Frame, area: Rect) {
+pub fn view(
+    form: &IssueForm,
+    issuer_name: &str,
+    next_serial: u32,
+    now: i64,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let [form_area, preview_area] = Layout::vertical([
         Constraint::Length(FIELDS.len() as u16 + 3),
         Constraint::Min(3),
@@ -213,14 +196,16 @@ pub fn view(form: &IssueForm, issuer_name: &str, now: i64, frame: &mut Frame, ar
             Style::new().fg(Color::Green).bold(),
         ));
     }
-    match preview(form, issuer_name, now) {
-        Some(bytes) => {
-            let image = card_image_len(bytes.len());
-            let fits: Vec<&str> = CardType::ALL
-                .iter()
-                .filter(|c| image <= c.ndef_capacity())
-                .map(|c| c.name())
-                .collect();
+    // The same function issuing uses builds the previewed bytes.
+    let preview = if problems.is_empty() {
+        crate::desk::issue::preview(&form.request(), issuer_name, next_serial, now).ok()
+    } else {
+        None
+    };
+    match preview {
+        Some(p) => {
+            let (bytes, image) = (p.bytes, p.card_image_len);
+            let fits: Vec<&str> = p.fits.iter().map(|c| c.name()).collect();
             lines.push(Line::from(format!(
                 "Card bytes: {} (card image {} bytes) — fits {}",
                 bytes.len(),

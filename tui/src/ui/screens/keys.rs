@@ -6,8 +6,9 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
-use crate::ledger::{IssuerRecord, TrustedRecord};
-use crate::verdict::date;
+use crate::desk::check::date;
+use crate::store::ledger::{IssuerRecord, TrustedRecord};
+use crate::store::secret::Secret;
 
 /// Which prompt is open.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -60,7 +61,7 @@ pub enum KeysAction {
     /// Stop trusting this kid (hex).
     RemoveTrust(String),
     /// Make a new issuer key with this passphrase.
-    Rotate(String),
+    Rotate(Secret),
 }
 
 impl KeysView {
@@ -82,8 +83,8 @@ impl KeysView {
                 }
                 KeyCode::Char('n') => {
                     self.prompt = KeysPrompt::Rotate {
-                        pass: Input::default(),
-                        again: Input::default(),
+                        pass: Input::secret(),
+                        again: Input::secret(),
                         on_again: false,
                     };
                 }
@@ -134,7 +135,7 @@ impl KeysView {
                         self.prompt = KeysPrompt::None;
                         return KeysAction::None;
                     }
-                    let p = std::mem::take(&mut pass.value);
+                    let p = pass.take_secret();
                     self.prompt = KeysPrompt::None;
                     return KeysAction::Rotate(p);
                 }

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use tessera_core::SigningKey;
 use zeroize::Zeroizing;
 
+use super::secret::Secret;
+
 /// Argon2id cost: the OWASP minimum (19 MiB, 2 passes, 1 lane).
 const KDF_M_KIB: u32 = 19_456;
 const KDF_T: u32 = 2;
@@ -24,6 +26,11 @@ const FORMAT: &str = "tessera-key-v1";
 /// Key file failures.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// The operating system gave no random bytes.
+    #[error(
+        "the operating system gave no random bytes ({0}); nothing was made. Restart the computer or check its entropy source"
+    )]
+    NoRandomness(String),
     /// The passphrase does not open the key.
     #[error("wrong passphrase for the issuer key {0}; try again (nothing was changed)")]
     WrongPassphrase(String),
@@ -75,25 +82,12 @@ struct KeyFile {
     secret: String,
 }
 
-fn random<const N: usize>() -> [u8; N] {
+/// Fresh random bytes (salts, seeds) from the OS. When the OS cannot give
+/// any, nothing is made: a predictable key or salt would be worse.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
     let mut b = [0u8; N];
-    // The OS random source failing is not recoverable for key generation.
-    if let Err(e) = getrandom::fill(&mut b) {
-        panic_free_abort(&format!("no OS randomness: {e}"));
-    }
-    b
-}
-
-/// Stop the process when the OS cannot give randomness: continuing would
-/// make predictable keys or salts.
-fn panic_free_abort(why: &str) -> ! {
-    eprintln!("fatal: {why}");
-    std::process::exit(70)
-}
-
-/// Fresh random bytes (salts, seeds).
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    random()
+    getrandom::fill(&mut b).map_err(|e| KeyError::NoRandomness(e.to_string()))?;
+    Ok(b)
 }
 
 fn derive(
@@ -132,8 +126,8 @@ pub fn save(dir: &Path, key: &SigningKey, passphrase: Option<&str>) -> Result<Pa
             if pass.chars().count() < 8 {
                 return Err(KeyError::WeakPassphrase);
             }
-            let salt: [u8; 16] = random();
-            let nonce: [u8; 12] = random();
+            let salt: [u8; 16] = random_bytes()?;
+            let nonce: [u8; 12] = random_bytes()?;
             let k = derive(pass, &salt, KDF_M_KIB, KDF_T, KDF_P).map_err(|detail| {
                 KeyError::Corrupt {
                     path: path.display().to_string(),
@@ -173,7 +167,15 @@ pub fn save(dir: &Path, key: &SigningKey, passphrase: Option<&str>) -> Result<Pa
         nonce,
         secret,
     };
-    let text = Zeroizing::new(serde_json::to_string_pretty(&file).unwrap_or_default());
+    // Serializing a struct of strings cannot fail; map it anyway rather
+    // than write an empty key file.
+    let text =
+        Zeroizing::new(
+            serde_json::to_string_pretty(&file).map_err(|e| KeyError::Corrupt {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            })?,
+        );
     let tmp = path.with_extension("tmp");
     {
         let mut f = fs::OpenOptions::new()
@@ -217,7 +219,7 @@ fn read(path: &Path) -> Result<KeyFile, KeyError> {
 /// encrypted.
 pub fn load(
     path: &Path,
-    passphrase: &mut dyn FnMut() -> Option<Zeroizing<String>>,
+    passphrase: &mut dyn FnMut() -> Option<Secret>,
 ) -> Result<SigningKey, KeyError> {
     let file = read(path)?;
     let corrupt = |detail: &str| KeyError::Corrupt {
@@ -229,7 +231,7 @@ pub fn load(
         (None, _) => Zeroizing::new(bytes(&file.secret)?),
         (Some(kdf), Some(nonce)) => {
             let pass = passphrase().ok_or(KeyError::NeedsPassphrase)?;
-            let k = derive(&pass, &bytes(&kdf.salt)?, kdf.m_kib, kdf.t, kdf.p)
+            let k = derive(pass.expose(), &bytes(&kdf.salt)?, kdf.m_kib, kdf.t, kdf.p)
                 .map_err(|d| corrupt(&d))?;
             let nonce = bytes(nonce)?;
             if nonce.len() != 12 {

@@ -456,13 +456,13 @@ pub fn encode_png(
 /// The baked badge: the picture with the credential (a VC-JWT or the
 /// credential JSON) in an uncompressed `iTXt` chunk `openbadgecredential`.
 pub fn bake(
-    face: &crate::picture::BadgeFace<'_>,
+    face: &crate::desk::picture::BadgeFace<'_>,
     credential_text: &str,
 ) -> Result<Vec<u8>, String> {
-    let pixels = crate::picture::render(face);
+    let pixels = crate::desk::picture::render(face);
     encode_png(
         &pixels,
-        crate::picture::SIDE,
+        crate::desk::picture::SIDE,
         png::ColorType::Rgb,
         Some((PNG_KEYWORD, credential_text)),
     )

@@ -6,9 +6,9 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::widgets::{Input, field};
-use crate::desk::ExportFormat;
-use crate::ledger::{BadgeRecord, BadgeState, Filter};
-use crate::verdict::date;
+use crate::desk::check::date;
+use crate::desk::{ExportFormat, FORMATS};
+use crate::store::ledger::{BadgeRecord, BadgeState, Filter};
 
 /// The Ledger screen's state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,11 +90,10 @@ impl LedgerView {
         let serial = self.current().map(|b| b.serial);
         if self.exporting {
             self.exporting = false;
-            if let (KeyCode::Char(c @ '1'..='9'), Some(s)) = (key.code, serial) {
-                let index = (c as usize).saturating_sub('1' as usize);
-                if let Some(format) = ExportFormat::ALL.get(index) {
-                    return LedgerAction::Export(s, *format);
-                }
+            if let (KeyCode::Char(c), Some(s)) = (key.code, serial)
+                && let Some(format) = ExportFormat::from_key(c)
+            {
+                return LedgerAction::Export(s, format);
             }
             return LedgerAction::None;
         }
@@ -207,10 +206,9 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
         Some(b) if v.exporting => vec![Line::from(vec![
             Span::from(format!("Export badge {}: ", b.serial)).bold(),
             Span::from(
-                ExportFormat::ALL
+                FORMATS
                     .iter()
-                    .enumerate()
-                    .map(|(i, f)| format!("{} {}", i + 1, short_label(*f)))
+                    .map(|f| format!("{} {}", f.key, f.short))
                     .collect::<Vec<_>>()
                     .join("  ")
                     + "  Esc cancel",
@@ -269,20 +267,5 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
                 .wrap(ratatui::widgets::Wrap { trim: false }),
             area,
         );
-    }
-}
-
-/// A menu-sized name of an export format.
-fn short_label(f: ExportFormat) -> &'static str {
-    match f {
-        ExportFormat::Cbor => ".cbor",
-        ExportFormat::Ndef => "card image",
-        ExportFormat::QrText => "QR text",
-        ExportFormat::QrPng => "QR PNG",
-        ExportFormat::QrSvg => "QR SVG",
-        ExportFormat::QrTerminal => "show QR here",
-        ExportFormat::BakedPng => "baked PNG",
-        ExportFormat::VcJwt => "VC-JWT",
-        ExportFormat::Ob3Json => "OB 3.0 JSON",
     }
 }

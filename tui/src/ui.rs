@@ -4,30 +4,36 @@
 //! `update`, and comes back as messages; so `update` and `view` are tested
 //! without a terminal.
 
+pub mod screens;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Wrap};
 use tessera_core::SigningKey;
-use zeroize::Zeroizing;
 
 use crate::card::CardContents;
-use crate::desk::{Desk, DeskError, IssueRequest, default_home, now};
-use crate::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
-use crate::screens::bulk::{BulkAction, BulkPhase, BulkState};
-use crate::screens::check::{CheckAction, CheckMode, CheckState};
-use crate::screens::issue::{FormAction, IssueForm};
-use crate::screens::keys::{KeysAction, KeysView};
-use crate::screens::ledger::{LedgerAction, LedgerView};
-use crate::screens::revoke::{RevokeAction, RevokeForm};
-use crate::screens::widgets::Input;
-use crate::screens::{bulk, check, issue, keys, ledger, revoke};
-use crate::verdict::Verdict;
+use crate::card::watch::{ReaderEvent, WatchControl, watch};
+use crate::desk::check::{CheckReport, Holder};
+use crate::desk::issue::{BulkRows, parse_claim_code};
+use crate::desk::{Desk, DeskError, IssueRequest, claim_code, default_home, now};
+use crate::store::files;
+use crate::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
+use crate::store::secret::Secret;
+use crate::ui::screens::bulk::{BulkAction, BulkPhase, BulkState};
+use crate::ui::screens::check::{CheckAction, CheckState, ReaderStatus};
+use crate::ui::screens::issue::{FormAction, IssueForm};
+use crate::ui::screens::keys::{KeysAction, KeysView};
+use crate::ui::screens::ledger::{LedgerAction, LedgerView};
+use crate::ui::screens::revoke::{RevokeAction, RevokeForm};
+use crate::ui::screens::widgets::Input;
+use crate::ui::screens::{bulk, check, issue, keys, ledger, revoke};
 
 /// The screens, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +107,8 @@ pub struct Model {
     pub passphrase: Option<(Input, Box<Effect>)>,
     /// A card job is waiting for a card (what it is for).
     pub card_job: Option<String>,
+    /// The serial the next badge issued gets (for the Issue preview).
+    pub next_serial: u32,
     /// Current time (Unix seconds), advanced by ticks.
     pub now: i64,
     /// Leave the app.
@@ -117,19 +125,19 @@ pub enum Message {
     /// A badge was issued: (serial, claim code, bytes, fits).
     Issued(Result<(u32, String, usize, String), String>),
     /// A verdict, with where the badge came from.
-    Checked(Box<Verdict>, String),
-    /// The card reader's state while waiting.
+    Checked(Box<CheckReport>, String),
+    /// The card reader's state while waiting to write.
     CardWaiting(String),
-    /// A card was read (for checking).
-    CardRead(Result<CardContents, String>),
+    /// What the watched reader saw (Check screen).
+    Reader(ReaderEvent),
     /// A card was written: (serial, result text).
     Written(Result<String, String>),
-    /// Ledger rows.
-    LedgerRows(Vec<BadgeRecord>),
+    /// Ledger rows, and the next serial.
+    LedgerRows(Vec<BadgeRecord>, u32),
     /// Keys and trusted issuers.
     KeysLoaded(Vec<IssuerRecord>, Vec<TrustedRecord>, String, bool),
     /// CSV checked.
-    BulkChecked(Result<crate::cli::BulkRows, String>),
+    BulkChecked(Result<BulkRows, String>),
     /// Bulk progress.
     BulkProgress(usize, usize),
     /// Bulk finished.
@@ -150,14 +158,13 @@ pub enum Message {
 
 /// The passphrase from `--passphrase-file` or `$TESSERA_PASSPHRASE`, never
 /// a prompt (the terminal is in raw mode; the app asks in its own dialog).
-fn env_passphrase(file: Option<std::path::PathBuf>) -> impl FnMut() -> Option<Zeroizing<String>> {
+/// The file is read by the one rule in [`files::read_passphrase_file`].
+fn env_passphrase(file: Option<std::path::PathBuf>) -> impl FnMut() -> Option<Secret> {
     move || {
         if let Some(f) = &file {
-            return std::fs::read_to_string(f)
-                .ok()
-                .map(|s| Zeroizing::new(s.trim_end().to_string()));
+            return files::read_passphrase_file(f).ok();
         }
-        std::env::var("TESSERA_PASSPHRASE").ok().map(Zeroizing::new)
+        std::env::var("TESSERA_PASSPHRASE").ok().map(Secret::new)
     }
 }
 
@@ -166,16 +173,20 @@ fn env_passphrase(file: Option<std::path::PathBuf>) -> impl FnMut() -> Option<Ze
 pub enum Effect {
     /// Issue a badge.
     Issue(IssueRequest),
-    /// Wait for a card and check it.
-    TapCard,
-    /// Stop waiting for a card.
+    /// Read the card on the watched reader again.
+    Reread,
+    /// Check a card the reader read.
+    CheckCard(CardContents),
+    /// Check the badge shown against this identity and claim code.
+    CheckHolder(String, String),
+    /// Stop waiting for a card to write.
     CancelCard,
     /// Check a file.
     CheckFile(String),
     /// Check QR text.
     CheckQr(String),
     /// Reload the ledger rows with this filter.
-    LoadLedger(crate::ledger::Filter),
+    LoadLedger(crate::store::ledger::Filter),
     /// Write a badge to a card.
     WriteCard(u32),
     /// Export a badge (shown on screen for the terminal QR code).
@@ -199,11 +210,11 @@ pub enum Effect {
     /// Stop trusting a kid.
     RemoveTrust(String),
     /// New issuer key with this passphrase.
-    Rotate(String),
+    Rotate(Secret),
     /// Reload keys.
     LoadKeys,
     /// Unlock the issuer key, then run the effect.
-    Unlock(String, Box<Effect>),
+    Unlock(Secret, Box<Effect>),
     /// Quit.
     Quit,
 }
@@ -224,6 +235,7 @@ impl Model {
             status: None,
             passphrase: None,
             card_job: None,
+            next_serial: 1,
             now,
             quit: false,
         }
@@ -269,23 +281,12 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
             error(model, e);
         }
         Message::Checked(v, source) => {
-            model.check.mode = CheckMode::Idle;
-            model.card_job = None;
+            model.check.note = None;
             model.check.verdict = Some((*v, source));
             model.screen = Screen::Check;
         }
-        Message::CardWaiting(s) => {
-            if model.screen == Screen::Check && model.card_job.as_deref() == Some("check") {
-                model.check.mode = CheckMode::WaitingForCard(s.clone());
-            }
-            info(model, s);
-        }
-        Message::CardRead(Err(e)) => {
-            model.check.mode = CheckMode::Idle;
-            model.card_job = None;
-            error(model, e);
-        }
-        Message::CardRead(Ok(_)) => {}
+        Message::CardWaiting(s) => info(model, s),
+        Message::Reader(event) => return on_reader(model, event),
         Message::Written(r) => {
             model.card_job = None;
             match r {
@@ -294,7 +295,8 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
             }
             return Some(reload_ledger(model));
         }
-        Message::LedgerRows(rows) => {
+        Message::LedgerRows(rows, next_serial) => {
+            model.next_serial = next_serial;
             model.ledger.rows = rows;
             model.ledger.selected = model
                 .ledger
@@ -344,9 +346,35 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
             return Some(reload_ledger(model));
         }
         Message::RevokeAbout(a) => model.revoke.about = a,
-        Message::NeedPassphrase(effect) => model.passphrase = Some((Input::default(), effect)),
+        Message::NeedPassphrase(effect) => model.passphrase = Some((Input::secret(), effect)),
         Message::ShowQr(q) => model.ledger.qr = Some(q),
         Message::Info(t) => info(model, t),
+    }
+    None
+}
+
+/// What the watched reader saw. A card placed is checked at once; taking
+/// it off clears the verdict for the next candidate.
+fn on_reader(model: &mut Model, event: ReaderEvent) -> Option<Effect> {
+    match event {
+        ReaderEvent::Ready(name) => model.check.reader = ReaderStatus::Ready(name),
+        ReaderEvent::Unavailable(e) => {
+            model.check.reader = ReaderStatus::Unavailable(format!(
+                "{e} — checking resumes by itself when the reader is back"
+            ))
+        }
+        ReaderEvent::Card(Ok(contents)) => {
+            model.check.mode = crate::ui::screens::check::CheckMode::Idle;
+            return Some(Effect::CheckCard(contents));
+        }
+        ReaderEvent::Card(Err(e)) => {
+            model.check.verdict = None;
+            model.check.note = Some(format!("The card could not be read: {e}"));
+        }
+        ReaderEvent::Removed => {
+            model.check.reset();
+            model.check.note = Some("Card taken off. Ready for the next card.".into());
+        }
     }
     None
 }
@@ -364,8 +392,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
                 info(model, "cancelled".into());
             }
             KeyCode::Enter => {
-                let (input, effect) = model.passphrase.take()?;
-                return Some(Effect::Unlock(input.value, effect));
+                let (mut input, effect) = model.passphrase.take()?;
+                return Some(Effect::Unlock(input.take_secret(), effect));
             }
             _ => {
                 input.handle(key);
@@ -419,14 +447,10 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
             BulkAction::None => None,
         },
         Screen::Check => match model.check.handle(key) {
-            CheckAction::TapCard => {
-                model.card_job = Some("check".into());
-                model.check.mode = CheckMode::WaitingForCard("Looking for the reader…".into());
-                Some(Effect::TapCard)
-            }
-            CheckAction::CancelCard => Some(Effect::CancelCard),
+            CheckAction::Reread => Some(Effect::Reread),
             CheckAction::File(f) => Some(Effect::CheckFile(f)),
             CheckAction::Qr(t) => Some(Effect::CheckQr(t)),
+            CheckAction::Holder(identity, code) => Some(Effect::CheckHolder(identity, code)),
             CheckAction::None => None,
         },
         Screen::Revoke => match model.revoke.handle(key) {
@@ -508,7 +532,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
         issuer_area,
     );
     match model.screen {
-        Screen::Issue => issue::view(&model.issue, &model.issuer_name, model.now, frame, body),
+        Screen::Issue => issue::view(
+            &model.issue,
+            &model.issuer_name,
+            model.next_serial,
+            model.now,
+            frame,
+            body,
+        ),
         Screen::Bulk => bulk::view(&model.bulk, frame, body),
         Screen::Check => check::view(&model.check, frame, body),
         Screen::Revoke => revoke::view(&model.revoke, frame, body),
@@ -538,13 +569,19 @@ pub fn view(model: &Model, frame: &mut Frame) {
         frame.render_widget(block, area);
         let [l1, l2] =
             Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(inner);
-        crate::screens::widgets::field(frame, l1, "Passphrase", input, true, None, true);
+        crate::ui::screens::widgets::field(frame, l1, "Passphrase", input, true, None, true);
         frame.render_widget(
             Paragraph::new("Enter unlocks the key for this session · Esc cancels")
                 .wrap(Wrap { trim: true }),
             l2,
         );
     }
+}
+
+/// The reader watcher thread while the Check screen is shown.
+struct Watcher {
+    control: Arc<WatchControl>,
+    thread: JoinHandle<()>,
 }
 
 /// Performs effects: owns the desk, the unlocked key and the worker threads.
@@ -558,6 +595,15 @@ pub struct Runtime {
     pub rx: Receiver<Message>,
     cancel_card: Arc<AtomicBool>,
     cancel_bulk: Arc<AtomicBool>,
+    watcher: Option<Watcher>,
+    /// The last input checked (bytes, card UID, source), for the holder check.
+    last_checked: Option<(Vec<u8>, Option<Vec<u8>>, String)>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.set_watching(false);
+    }
 }
 
 impl Runtime {
@@ -574,18 +620,45 @@ impl Runtime {
             rx,
             cancel_card: Arc::new(AtomicBool::new(false)),
             cancel_bulk: Arc::new(AtomicBool::new(false)),
+            watcher: None,
+            last_checked: None,
         }
     }
 
     /// The messages that fill a fresh model.
     pub fn initial(&mut self) -> Vec<Message> {
         [
-            Effect::LoadLedger(crate::ledger::Filter::default()),
+            Effect::LoadLedger(crate::store::ledger::Filter::default()),
             Effect::LoadKeys,
         ]
         .into_iter()
         .filter_map(|e| self.execute(e))
         .collect()
+    }
+
+    /// Watch the reader (the Check screen is shown and no card is being
+    /// written) or stop watching. Its events come back as
+    /// [`Message::Reader`].
+    pub fn set_watching(&mut self, on: bool) {
+        match (&self.watcher, on) {
+            (None, true) => {
+                let control = Arc::new(WatchControl::default());
+                let (tx, c) = (self.tx.clone(), control.clone());
+                let thread = std::thread::spawn(move || {
+                    watch(None, &c, &mut |event| {
+                        let _ = tx.send(Message::Reader(event));
+                    });
+                });
+                self.watcher = Some(Watcher { control, thread });
+            }
+            (Some(_), false) => {
+                if let Some(w) = self.watcher.take() {
+                    w.control.stop.store(true, Ordering::Relaxed);
+                    let _ = w.thread.join();
+                }
+            }
+            _ => {}
+        }
     }
 
     fn key(&mut self, then: Effect) -> Result<SigningKey, Message> {
@@ -598,9 +671,7 @@ impl Runtime {
                 self.key = Some(k.clone());
                 Ok(k)
             }
-            Err(DeskError::Key(crate::keystore::KeyError::NeedsPassphrase)) => {
-                Err(Message::NeedPassphrase(Box::new(then)))
-            }
+            Err(e) if e.needs_passphrase() => Err(Message::NeedPassphrase(Box::new(then))),
             Err(e) => Err(Message::Error(e.to_string())),
         }
     }
@@ -613,12 +684,24 @@ impl Runtime {
         }
     }
 
+    /// Check `input` and remember it for a holder check.
+    fn check(
+        &mut self,
+        input: Vec<u8>,
+        uid: Option<Vec<u8>>,
+        source: String,
+        holder: Option<&Holder>,
+    ) -> Result<Option<Message>, DeskError> {
+        let report = self.desk.check(&input, uid.as_deref(), holder)?;
+        self.last_checked = Some((input, uid, source.clone()));
+        Ok(Some(Message::Checked(Box::new(report), source)))
+    }
+
     /// Perform one effect; a result that is ready now comes back as a message.
     pub fn execute(&mut self, effect: Effect) -> Option<Message> {
         let result: Result<Option<Message>, DeskError> = (|| match effect.clone() {
             Effect::Quit => Ok(None),
             Effect::Unlock(pass, then) => {
-                let pass = Zeroizing::new(pass);
                 let mut once = Some(pass);
                 match self.desk.signing_key(&mut || once.take()) {
                     Ok(k) => {
@@ -639,32 +722,36 @@ impl Runtime {
                     tessera_core::CardType::smallest_for(image).map_or("no card", |c| c.name());
                 Ok(Some(Message::Issued(Ok((
                     r.serial,
-                    crate::cli::claim_code(&r.salt),
+                    claim_code(&r.salt),
                     r.cose.len(),
                     fits.to_string(),
                 )))))
             }
             Effect::CheckFile(path) => {
-                let bytes = std::fs::read(&path).map_err(|source| DeskError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                Ok(Some(Message::Checked(
-                    Box::new(self.desk.check(&bytes, None)),
-                    format!("file {path}"),
-                )))
+                let bytes = files::read(std::path::Path::new(&path))?;
+                self.check(bytes, None, format!("file {path}"), None)
             }
-            Effect::CheckQr(text) => Ok(Some(Message::Checked(
-                Box::new(self.desk.check(text.as_bytes(), None)),
-                "QR text".into(),
-            ))),
-            Effect::TapCard => {
-                self.cancel_card.store(false, Ordering::SeqCst);
-                let (tx, cancel) = (self.tx.clone(), self.cancel_card.clone());
-                std::thread::spawn(move || {
-                    let r = read_card_blocking(&tx, &cancel);
-                    let _ = tx.send(Message::CardRead(r));
-                });
+            Effect::CheckQr(text) => self.check(text.into_bytes(), None, "QR text".into(), None),
+            Effect::CheckCard(contents) => {
+                let source = crate::desk::card::card_source(&contents);
+                self.check(contents.memory, Some(contents.uid), source, None)
+            }
+            Effect::CheckHolder(identity, code) => {
+                let Some((input, uid, source)) = self.last_checked.clone() else {
+                    return Ok(Some(Message::Error(
+                        "check a badge first, then ask whom it belongs to".into(),
+                    )));
+                };
+                let holder = Holder {
+                    salt: parse_claim_code(&code)?,
+                    identity,
+                };
+                self.check(input, uid, source, Some(&holder))
+            }
+            Effect::Reread => {
+                if let Some(w) = &self.watcher {
+                    w.control.reread.store(true, Ordering::Relaxed);
+                }
                 Ok(None)
             }
             Effect::CancelCard => {
@@ -672,38 +759,34 @@ impl Runtime {
                 Ok(Some(Message::Info("cancelled".into())))
             }
             Effect::WriteCard(serial) => {
-                let image = self.desk.card_image(serial)?;
+                // Refuse a badge that cannot be written before asking for a card.
+                self.desk.card_image(serial)?;
+                self.set_watching(false);
                 self.cancel_card.store(false, Ordering::SeqCst);
                 let (tx, cancel, home) =
                     (self.tx.clone(), self.cancel_card.clone(), self.home.clone());
                 std::thread::spawn(move || {
-                    let r = write_card_blocking(&tx, &cancel, &image).and_then(|report| {
-                        let desk = Desk::open(&home).map_err(|e| e.to_string())?;
-                        desk.ledger()
-                            .set_state(serial, BadgeState::Written, Some(&report.uid))
-                            .map_err(|e| {
-                                format!(
-                                    "the card was written but the ledger could not record it: {e}"
-                                )
-                            })?;
-                        Ok(format!(
-                            "badge {serial} written to the {} with UID {} and verified ({} pages)",
-                            report.card_type,
-                            hex::encode_upper(&report.uid),
-                            report.pages
-                        ))
-                    });
+                    let r = write_card_blocking(&tx, &cancel, &home, serial)
+                        .map(|report| {
+                            format!(
+                                "badge {serial} written to the {} with UID {} and verified ({} pages)",
+                                report.card_type,
+                                hex::encode_upper(&report.uid),
+                                report.pages
+                            )
+                        })
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Message::Written(r));
                 });
                 Ok(None)
             }
-            Effect::LoadLedger(filter) => {
-                Ok(Some(Message::LedgerRows(self.desk.ledger().list(&filter)?)))
-            }
+            Effect::LoadLedger(filter) => Ok(Some(Message::LedgerRows(
+                self.desk.badges(&filter)?,
+                self.desk.next_serial()?,
+            ))),
             Effect::Export(serial, format) => {
-                use crate::desk::ExportFormat;
                 let key = if format.needs_key() {
-                    let record = self.desk.ledger().badge(serial)?;
+                    let record = self.desk.badge(serial)?;
                     match self.key(effect.clone()) {
                         Ok(k) if k.kid().as_bytes().as_slice() == record.kid.as_slice() => Some(k),
                         // Signed with a retired key: load that one.
@@ -717,18 +800,12 @@ impl Runtime {
                     None
                 };
                 let bytes = self.desk.export(serial, format, key.as_ref())?;
-                if format == ExportFormat::QrTerminal {
+                if format == crate::desk::ExportFormat::QrTerminal {
                     return Ok(Some(Message::ShowQr(
                         String::from_utf8_lossy(&bytes).into_owned(),
                     )));
                 }
-                let dir = self.home.join("exports");
-                std::fs::create_dir_all(&dir).map_err(|source| DeskError::Io {
-                    path: dir.display().to_string(),
-                    source,
-                })?;
-                let path = dir.join(format!("badge-{serial}.{}", format.extension()));
-                crate::desk::write_atomic(&path, &bytes)?;
+                let path = self.desk.save_export(serial, format, &bytes)?;
                 Ok(Some(Message::Info(format!(
                     "badge {serial} exported as {} ({} bytes): {}",
                     format.label(),
@@ -737,25 +814,22 @@ impl Runtime {
                 ))))
             }
             Effect::Mark(serial, state) => {
-                self.desk.ledger().set_state(serial, state, None)?;
+                self.desk.mark(serial, state)?;
                 Ok(Some(Message::Info(format!(
                     "badge {serial} is now {state}"
                 ))))
             }
             Effect::SetPrivate(serial, private) => {
-                self.desk.ledger().set_private(serial, private)?;
+                self.desk.set_private(serial, private)?;
                 Ok(Some(Message::Info(format!(
                     "badge {serial} is now {}",
                     if private { "private" } else { "shareable" }
                 ))))
             }
             Effect::LoadBulk(path) => {
-                let bytes = std::fs::read(&path).map_err(|source| DeskError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let bytes = files::read(std::path::Path::new(&path))?;
                 Ok(Some(Message::BulkChecked(
-                    crate::cli::read_bulk_csv(&self.desk, &bytes).map_err(|e| e.to_string()),
+                    self.desk.check_bulk_csv(&bytes).map_err(|e| e.to_string()),
                 )))
             }
             Effect::RunBulk(reqs) => {
@@ -780,12 +854,15 @@ impl Runtime {
                         Ok(records) if records.is_empty() && total > 0 => {
                             Ok("cancelled: nothing was issued".to_string())
                         }
-                        Ok(records) => Ok(format!(
-                            "issued {} badges, serials {} to {}",
-                            records.len(),
-                            records.first().map_or(0, |r| r.serial),
-                            records.last().map_or(0, |r| r.serial)
-                        )),
+                        Ok(records) => Ok(match (records.first(), records.last()) {
+                            (Some(first), Some(last)) => format!(
+                                "issued {} badges, serials {} to {}",
+                                records.len(),
+                                first.serial,
+                                last.serial
+                            ),
+                            _ => "there were no rows to issue".to_string(),
+                        }),
                         Err(e) => Err(format!("nothing was issued: {e}")),
                     };
                     let _ = tx.send(Message::BulkDone(msg));
@@ -814,21 +891,18 @@ impl Runtime {
                 )))
             }
             Effect::LookupSerial(serial) => Ok(Some(Message::RevokeAbout(
-                self.desk.ledger().badge(serial).ok().map(|b| {
+                self.desk.badge(serial).ok().map(|b| {
                     format!(
                         "Badge {serial}: {} for {}, issued {}, {}",
                         b.achievement_id,
                         b.recipient,
-                        crate::verdict::date(b.issued_at),
+                        crate::desk::check::date(b.issued_at),
                         b.state
                     )
                 }),
             ))),
             Effect::AddTrust(file, name) => {
-                let bytes = std::fs::read(&file).map_err(|source| DeskError::Io {
-                    path: file.clone(),
-                    source,
-                })?;
+                let bytes = files::read(std::path::Path::new(&file))?;
                 let added = self.desk.trust_add(&bytes, &name)?;
                 self.refresh_keys();
                 let names: Vec<String> = added
@@ -849,25 +923,19 @@ impl Runtime {
                 ))))
             }
             Effect::Rotate(pass) => {
-                let old = self.desk.issuer()?;
-                let name = if old.demo {
-                    "Tessera Test Center".to_string()
-                } else {
-                    old.name
-                };
-                let r = self.desk.init(Some(&pass), &name)?;
+                let (_, new) = self.desk.rotate(&pass, None)?;
                 self.key = None;
                 self.refresh_keys();
                 Ok(Some(Message::Info(format!(
                     "new issuer key {} is active; the old key still verifies its badges",
-                    hex::encode(&r.kid)
+                    hex::encode(&new.kid)
                 ))))
             }
             Effect::LoadKeys => {
                 let issuer = self.desk.issuer()?;
                 Ok(Some(Message::KeysLoaded(
-                    self.desk.ledger().issuers()?,
-                    self.desk.ledger().trusted()?,
+                    self.desk.issuers()?,
+                    self.desk.trusted()?,
                     issuer.name,
                     issuer.demo,
                 )))
@@ -877,37 +945,25 @@ impl Runtime {
     }
 }
 
-fn read_card_blocking(tx: &Sender<Message>, cancel: &AtomicBool) -> Result<CardContents, String> {
-    let reader = crate::card::pcsc::PcscReader::open(None).map_err(|e| e.to_string())?;
-    let _ = tx.send(Message::CardWaiting(format!(
-        "Put the card on {}…",
-        reader.name()
-    )));
-    let mut tag = reader
-        .wait_for_card(Duration::from_secs(60), cancel, &mut |_| {})
-        .map_err(|e| e.to_string())?;
-    crate::card::read_card(&mut tag).map_err(|e| e.to_string())
-}
-
+/// Wait for a card, write badge `serial` to it through the desk (which
+/// marks it written only after the read-back), reporting progress.
 fn write_card_blocking(
     tx: &Sender<Message>,
     cancel: &AtomicBool,
-    image: &[u8],
-) -> Result<crate::card::WriteReport, String> {
-    let reader = crate::card::pcsc::PcscReader::open(None).map_err(|e| e.to_string())?;
-    let _ = tx.send(Message::CardWaiting(format!(
-        "Put a blank card on {}…",
-        reader.name()
-    )));
-    let mut tag = reader
-        .wait_for_card(Duration::from_secs(60), cancel, &mut |_| {})
-        .map_err(|e| e.to_string())?;
-    crate::card::write_card(&mut tag, image, &mut |done, total| {
+    home: &std::path::Path,
+    serial: u32,
+) -> Result<crate::card::WriteReport, DeskError> {
+    let desk = Desk::open(home)?;
+    let mut tag = crate::desk::card::wait_for_card(None, cancel, &mut |name| {
+        let _ = tx.send(Message::CardWaiting(format!(
+            "Put a blank card on {name} to write badge {serial} (Esc cancels)…"
+        )));
+    })?;
+    desk.write_card(serial, &mut tag, &mut |done, total| {
         let _ = tx.send(Message::CardWaiting(format!(
             "Writing… {done}/{total} pages — keep the card on the reader"
         )));
     })
-    .map_err(|e| e.to_string())
 }
 
 /// Run the terminal app on the data directory.
@@ -928,10 +984,16 @@ pub fn run_terminal(
     let result = (|| -> std::io::Result<()> {
         while !model.quit {
             terminal.draw(|f| view(&model, f))?;
-            while let Ok(m) = rt.rx.try_recv() {
+            // A worker's message (a card read, a verdict) is applied and
+            // drawn at once; keys are polled in between.
+            if let Ok(m) = rt.rx.recv_timeout(Duration::from_millis(20)) {
                 apply(&mut model, &mut rt, m);
+                while let Ok(m) = rt.rx.try_recv() {
+                    apply(&mut model, &mut rt, m);
+                }
+                continue;
             }
-            if event::poll(Duration::from_millis(100))? {
+            if event::poll(Duration::from_millis(30))? {
                 if let Event::Key(k) = event::read()?
                     && k.kind == KeyEventKind::Press
                 {
@@ -943,31 +1005,25 @@ pub fn run_terminal(
         }
         Ok(())
     })();
+    rt.set_watching(false);
     ratatui::restore();
-    result.map_err(|source| DeskError::Io {
-        path: "terminal".into(),
-        source,
+    result.map_err(|source| {
+        DeskError::File(files::FileError {
+            path: "the terminal".into(),
+            source,
+        })
     })
 }
 
-/// Feed a message through `update` and run the effects it asks for.
+/// Feed a message through `update` and run the effects it asks for; then
+/// watch the reader exactly while the Check screen is shown and no card is
+/// being written.
 pub fn apply(model: &mut Model, rt: &mut Runtime, msg: Message) {
     let mut next = Some(msg);
     while let Some(m) = next.take() {
         if let Some(effect) = update(model, m) {
-            // Reading a card ends in CardRead: check it here, with the desk.
             next = rt.execute(effect);
         }
-        if let Some(Message::CardRead(Ok(contents))) = &next {
-            let v = rt.desk.check(&contents.memory, Some(&contents.uid));
-            next = Some(Message::Checked(
-                Box::new(v),
-                format!(
-                    "{} card {}",
-                    contents.card_type,
-                    hex::encode_upper(&contents.uid)
-                ),
-            ));
-        }
     }
+    rt.set_watching(model.screen == Screen::Check && model.card_job.is_none());
 }

@@ -2,40 +2,15 @@
 //! and the badge details, whatever the input (card dump, `.cbor`, QR text).
 
 use serde::Serialize;
-use tessera_core::{Error as CoreError, TrustStore, VerifiedBadge};
+use tessera_core::{Error as CoreError, Salt, TrustStore, VerifiedBadge};
 
-use crate::ledger::{BadgeState, Ledger};
+use crate::card::dump;
+use crate::store::ledger::{BadgeRecord, BadgeState, Ledger, LedgerError};
 
-/// The verdict staff see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerdictKind {
-    /// Genuine, current, not revoked.
-    Valid,
-    /// Revoked by its issuer.
-    Revoked,
-    /// Past its expiry date (or not valid yet).
-    Expired,
-    /// Signed by an issuer this desk does not trust.
-    UnknownIssuer,
-    /// Altered or forged: the signature does not match, or it was copied to another card.
-    Forged,
-    /// Not a readable badge.
-    Unreadable,
-}
+pub use tessera_core::Verdict;
 
-impl VerdictKind {
-    /// The large word on the Check screen.
-    pub const fn headline(self) -> &'static str {
-        match self {
-            VerdictKind::Valid => "VALID",
-            VerdictKind::Revoked => "REVOKED",
-            VerdictKind::Expired => "EXPIRED",
-            VerdictKind::UnknownIssuer => "UNKNOWN ISSUER",
-            VerdictKind::Forged => "FORGED",
-            VerdictKind::Unreadable => "NOT A BADGE",
-        }
-    }
+fn verdict_code<S: serde::Serializer>(v: &Verdict, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.code())
 }
 
 /// The details of a badge, for display and JSON.
@@ -57,42 +32,69 @@ pub struct Details {
     pub issued: String,
     /// Expires (ISO date).
     pub expires: Option<String>,
+    /// Level, for programs with grades.
+    pub level: Option<u8>,
+    /// Evidence URL.
+    pub evidence: Option<String>,
     /// Recipient from this desk's ledger, when it issued the badge.
     pub recipient: Option<String>,
 }
 
+/// Whether a badge belongs to the person its viewer was told it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HolderCheck {
+    /// The e-mail address or candidate id given.
+    pub identity: String,
+    /// The badge's recipient commitment matches that identity and claim code.
+    pub belongs: bool,
+}
+
 /// A verdict with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
+pub struct CheckReport {
     /// The verdict.
-    pub verdict: VerdictKind,
+    #[serde(serialize_with = "verdict_code")]
+    pub verdict: Verdict,
     /// Why, in plain words, with what to do.
     pub reason: String,
     /// Signed by the labelled demo issuer: not a real certification.
     pub demo: bool,
     /// The badge, when it could be read.
     pub badge: Option<Details>,
+    /// The holder check, when one was asked for and the badge could be read.
+    pub holder: Option<HolderCheck>,
 }
 
-impl Verdict {
+impl CheckReport {
     /// An input that could not be read at all.
-    pub fn error(reason: &str) -> Self {
+    pub fn unreadable(reason: &str) -> Self {
         Self {
-            verdict: VerdictKind::Unreadable,
+            verdict: Verdict::Unreadable,
             reason: reason.to_string(),
             demo: false,
             badge: None,
+            holder: None,
         }
     }
 
-    /// Exit code for scripts: 0 only for a valid badge.
+    /// Exit code for scripts: 0 only for a valid badge (that belongs to
+    /// the holder, when that was checked).
     pub fn exit_code(&self) -> i32 {
-        match self.verdict {
-            VerdictKind::Valid => 0,
-            VerdictKind::Unreadable => 2,
-            _ => 1,
+        match (self.verdict.exit_code(), &self.holder) {
+            (0, Some(h)) if !h.belongs => 1,
+            (code, _) => code,
         }
     }
+}
+
+/// Who the viewer was told holds the badge: the identity and the claim code
+/// the candidate gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// E-mail address or candidate id.
+    pub identity: String,
+    /// The claim code (the recipient salt).
+    pub salt: Salt,
 }
 
 /// Format Unix seconds as an ISO date.
@@ -111,8 +113,11 @@ pub fn expiry_date(exp: i64) -> String {
 pub enum Input {
     /// COSE_Sign1 bytes.
     Cose(Vec<u8>),
-    /// A card image or dump of user memory.
+    /// A card image or dump of user memory (from page 4).
     Card(Vec<u8>),
+    /// A whole-tag dump (from page 0, or a Flipper Zero `.nfc` file): the
+    /// user memory and the tag's UID.
+    Tag(dump::TagDump),
 }
 
 /// Recognise the input format: COSE (`D2...`), a card image (`03...` or a
@@ -122,11 +127,14 @@ pub fn classify(input: &[u8]) -> Result<Input, String> {
     if let Some(t) = text
         && t.len() >= 5
         && t.get(..5)
-            .is_some_and(|p| p.eq_ignore_ascii_case(crate::qr::PREFIX))
+            .is_some_and(|p| p.eq_ignore_ascii_case(crate::desk::qr::PREFIX))
     {
-        return crate::qr::from_text(t)
+        return crate::desk::qr::from_text(t)
             .map(Input::Cose)
             .map_err(|e| e.to_string());
+    }
+    if let Some(d) = dump::parse(input) {
+        return d.map(Input::Tag).map_err(|e| e.to_string());
     }
     match input.first() {
         Some(0xd2) => Ok(Input::Cose(input.to_vec())),
@@ -138,23 +146,18 @@ pub fn classify(input: &[u8]) -> Result<Input, String> {
     }
 }
 
-fn kind_of(e: &CoreError) -> VerdictKind {
-    match e {
-        CoreError::Revoked { .. } => VerdictKind::Revoked,
-        CoreError::Expired { .. } | CoreError::NotYetValid { .. } => VerdictKind::Expired,
-        CoreError::UnknownIssuer => VerdictKind::UnknownIssuer,
-        CoreError::SignatureInvalid | CoreError::CardMismatch => VerdictKind::Forged,
-        _ => VerdictKind::Unreadable,
+/// This desk's ledger row of a verified badge, if this desk issued it.
+fn own_row(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Result<Option<BadgeRecord>, LedgerError> {
+    match ledger.badge(b.claims.serial) {
+        Ok(r) if r.kid == b.kid.as_bytes() && r.subject == b.claims.subject => Ok(Some(r)),
+        Ok(_) | Err(LedgerError::UnknownSerial(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
-fn details(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Details {
+fn details(b: &VerifiedBadge<'_>, own: Option<&BadgeRecord>) -> Details {
     let c = &b.claims;
-    let recipient = ledger
-        .badge(c.serial)
-        .ok()
-        .filter(|r| r.kid == b.kid.as_bytes() && r.subject == c.subject)
-        .map(|r| r.recipient);
+    let recipient = own.map(|r| r.recipient.clone());
     Details {
         serial: c.serial,
         issuer: c
@@ -168,6 +171,8 @@ fn details(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Details {
         expires: c
             .expires
             .map(|e| expiry_date(i64::try_from(e).unwrap_or(i64::MAX))),
+        level: c.level,
+        evidence: c.evidence.map(str::to_string),
         recipient,
     }
 }
@@ -175,7 +180,7 @@ fn details(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Details {
 /// Why a check failed: the badge, or the shared file around it.
 enum Failure {
     Core(CoreError),
-    Share(crate::share::ShareError),
+    Share(crate::desk::share::ShareError),
 }
 
 /// The compact badge inside a baked PNG, a VC-JWT or an Open Badges 3.0
@@ -184,21 +189,22 @@ enum Failure {
 fn unwrap_shared<const N: usize>(
     input: &[u8],
     trust: &TrustStore<N>,
-) -> Result<Option<Shared>, Box<Verdict>> {
-    use crate::share::{self, ShareError};
+) -> Result<Option<Shared>, Box<CheckReport>> {
+    use crate::desk::share::{self, ShareError};
     let refuse = |e: ShareError| {
         let kind = match e {
-            ShareError::JwtUnknownKey(_) => VerdictKind::UnknownIssuer,
+            ShareError::JwtUnknownKey(_) => Verdict::UnknownIssuer,
             ShareError::JwtSignature | ShareError::JwtUnsigned | ShareError::JwtAlgorithm(_) => {
-                VerdictKind::Forged
+                Verdict::Forged
             }
-            _ => VerdictKind::Unreadable,
+            _ => Verdict::Unreadable,
         };
-        Box::new(Verdict {
+        Box::new(CheckReport {
             verdict: kind,
             reason: e.to_string(),
             demo: false,
             badge: None,
+            holder: None,
         })
     };
     let (text, baked) = if input.starts_with(&share::PNG_SIGNATURE) {
@@ -270,6 +276,8 @@ struct Prepared {
     bytes: Vec<u8>,
     /// Read from a card image.
     from_card: bool,
+    /// The UID of the tag a whole-tag dump was made of.
+    dump_uid: Option<Vec<u8>>,
     /// The Open Badges credential it came in, if any.
     credential: Option<serde_json::Value>,
     /// For a VC-JWT: its claims and signer.
@@ -285,7 +293,7 @@ fn prepare<const N: usize>(
     input: &[u8],
     trust: &TrustStore<N>,
     demo_kids: &[Vec<u8>],
-) -> Result<Prepared, Box<Verdict>> {
+) -> Result<Prepared, Box<CheckReport>> {
     // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
     // badge: check their own wrapping, then judge the badge inside.
     let (inner, credential, jwt, via) = match unwrap_shared(input, trust)? {
@@ -293,14 +301,23 @@ fn prepare<const N: usize>(
         None => (None, None, None, ""),
     };
     let input = inner.as_deref().unwrap_or(input);
-    let (bytes, from_card) = match classify(input) {
-        Ok(Input::Cose(b)) => (b, false),
+    let (bytes, from_card, dump_uid) = match classify(input) {
+        Ok(Input::Cose(b)) => (b, false, None),
         Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
             // A card image inside a shared file was not read from a card.
-            Ok(b) => (b.to_vec(), credential.is_none()),
-            Err(e) => return Err(Box::new(Verdict::error(&e.to_string()))),
+            Ok(b) => (b.to_vec(), credential.is_none(), None),
+            Err(e) => return Err(Box::new(CheckReport::unreadable(&e.to_string()))),
         },
-        Err(reason) => return Err(Box::new(Verdict::error(&reason))),
+        Ok(Input::Tag(d)) => match tessera_core::ndef::parse_card_image(&d.user_memory) {
+            Ok(b) => (b.to_vec(), credential.is_none(), Some(d.uid)),
+            Err(e) => {
+                return Err(Box::new(CheckReport::unreadable(&format!(
+                    "{}: {e}",
+                    d.format.label()
+                ))));
+            }
+        },
+        Err(reason) => return Err(Box::new(CheckReport::unreadable(&reason))),
     };
     let demo = tessera_core::CoseSign1::from_slice(&bytes).is_ok_and(|m| {
         m.kid
@@ -309,6 +326,7 @@ fn prepare<const N: usize>(
     Ok(Prepared {
         bytes,
         from_card,
+        dump_uid,
         credential,
         jwt,
         via,
@@ -316,23 +334,36 @@ fn prepare<const N: usize>(
     })
 }
 
-/// Check `input` against `trust`; badges this desk issued are also checked
-/// against its ledger (revocation is immediate here, kiosks learn it from
-/// the published status list).
+/// What a check is made against: the desk's trusted keys, which of them
+/// are demo keys, its ledger and the time.
+pub struct Context<'l, const N: usize> {
+    /// Trusted issuer keys.
+    pub trust: &'l TrustStore<N>,
+    /// Key ids of the labelled demo issuer.
+    pub demo_kids: &'l [Vec<u8>],
+    /// This desk's ledger (revocation is immediate here; kiosks learn it
+    /// from the published status list).
+    pub ledger: &'l Ledger,
+    /// Now, Unix seconds.
+    pub now: i64,
+}
+
+/// Check `input`. `card_uid` is the UID of the card it was read from, for
+/// the card binding; `holder` whom the viewer was told it belongs to. A
+/// ledger that cannot be read is an error, never a verdict.
 pub fn check<const N: usize>(
     input: &[u8],
     card_uid: Option<&[u8]>,
-    trust: &TrustStore<N>,
-    demo_kids: &[Vec<u8>],
-    ledger: &Ledger,
-    now: i64,
-) -> Verdict {
-    let p = match prepare(input, trust, demo_kids) {
+    holder: Option<&Holder>,
+    cx: &Context<'_, N>,
+) -> Result<CheckReport, LedgerError> {
+    let p = match prepare(input, cx.trust, cx.demo_kids) {
         Ok(p) => p,
-        Err(v) => return *v,
+        Err(v) => return Ok(*v),
     };
-    let result = tessera_core::verify(&p.bytes, trust, u64::try_from(now).ok(), None);
-    judge(&p, result, card_uid, trust, demo_kids, ledger)
+    let uid = card_uid.or(p.dump_uid.as_deref());
+    let result = tessera_core::verify(&p.bytes, cx.trust, u64::try_from(cx.now).ok(), None);
+    judge(&p, result, uid, holder, cx)
 }
 
 /// [`check`] for many inputs at once (a folder of badges from an employer,
@@ -340,29 +371,29 @@ pub fn check<const N: usize>(
 /// what [`check`] gives for it alone.
 pub fn check_many<const N: usize>(
     inputs: &[&[u8]],
-    trust: &TrustStore<N>,
-    demo_kids: &[Vec<u8>],
-    ledger: &Ledger,
-    now: i64,
-) -> Vec<Verdict> {
-    let prepared: Vec<Result<Prepared, Box<Verdict>>> = inputs
+    cx: &Context<'_, N>,
+) -> Result<Vec<CheckReport>, LedgerError> {
+    let prepared: Vec<Result<Prepared, Box<CheckReport>>> = inputs
         .iter()
-        .map(|i| prepare(i, trust, demo_kids))
+        .map(|i| prepare(i, cx.trust, cx.demo_kids))
         .collect();
     let badges: Vec<&[u8]> = prepared
         .iter()
         .filter_map(|p| p.as_ref().ok().map(|p| p.bytes.as_slice()))
         .collect();
     let mut results =
-        tessera_core::verify_batch(&badges, trust, u64::try_from(now).ok(), None).into_iter();
+        tessera_core::verify_batch(&badges, cx.trust, u64::try_from(cx.now).ok(), None).into_iter();
     prepared
         .iter()
         .map(|p| match p {
             Ok(p) => match results.next() {
-                Some(result) => judge(p, result, None, trust, demo_kids, ledger),
-                None => Verdict::error("internal error: a badge was not checked"),
+                Some(result) => judge(p, result, p.dump_uid.as_deref(), None, cx),
+                // verify_batch returns one result per input.
+                None => Ok(CheckReport::unreadable(
+                    "internal error: a badge was not checked",
+                )),
             },
-            Err(v) => (**v).clone(),
+            Err(v) => Ok((**v).clone()),
         })
         .collect()
 }
@@ -372,15 +403,17 @@ fn judge<const N: usize>(
     p: &Prepared,
     result: Result<VerifiedBadge<'_>, CoreError>,
     card_uid: Option<&[u8]>,
-    trust: &TrustStore<N>,
-    demo_kids: &[Vec<u8>],
-    ledger: &Ledger,
-) -> Verdict {
-    let (from_card, via) = (p.from_card, p.via);
+    holder: Option<&Holder>,
+    cx: &Context<'_, N>,
+) -> Result<CheckReport, LedgerError> {
+    let (from_card, via) = (p.from_card || p.dump_uid.is_some(), p.via);
     // Demo by the key that actually signed, when the signature held (a
     // badge without a kid is matched against every key).
     let demo = match &result {
-        Ok(b) => demo_kids.iter().any(|d| d.as_slice() == b.kid.as_bytes()),
+        Ok(b) => cx
+            .demo_kids
+            .iter()
+            .any(|d| d.as_slice() == b.kid.as_bytes()),
         Err(_) => p.demo,
     };
     let result = result
@@ -393,35 +426,43 @@ fn judge<const N: usize>(
         .map_err(Failure::Core);
     let result = result.and_then(|b| {
         if let Some((claims, signer)) = &p.jwt {
-            crate::share::check_jwt_binding(claims, signer, &b).map_err(Failure::Share)?;
+            crate::desk::share::check_jwt_binding(claims, signer, &b).map_err(Failure::Share)?;
         }
         match &p.credential {
-            Some(c) => crate::share::check_matches(c, &b, &p.bytes)
+            Some(c) => crate::desk::share::check_matches(c, &b, &p.bytes)
                 .map(|()| b)
                 .map_err(Failure::Share),
             None => Ok(b),
         }
     });
+    let holder_of = |b: &VerifiedBadge<'_>| {
+        holder.map(|h| HolderCheck {
+            identity: h.identity.trim().to_string(),
+            belongs: b.is_for(&h.salt, &h.identity),
+        })
+    };
     let mut v = match result {
         Ok(badge) => {
-            let d = details(&badge, ledger);
-            let own = ledger
-                .badge(badge.claims.serial)
-                .ok()
-                .filter(|r| r.kid == badge.kid.as_bytes());
+            let own = own_row(&badge, cx.ledger)?;
+            let d = details(&badge, own.as_ref());
+            let holder = holder_of(&badge);
             match own {
-                Some(r) if r.state == BadgeState::Revoked => Verdict {
-                    verdict: VerdictKind::Revoked,
+                Some(r) if r.state == BadgeState::Revoked => CheckReport {
+                    verdict: Verdict::Revoked,
                     reason: format!(
                         "revoked on {}: {}; do not accept it",
-                        r.revoked_at.map(date).unwrap_or_default(),
-                        r.revocation_reason.unwrap_or_default()
+                        r.revoked_at
+                            .map_or_else(|| "an unrecorded date".into(), date),
+                        r.revocation_reason
+                            .as_deref()
+                            .unwrap_or("no reason recorded")
                     ),
                     demo,
                     badge: Some(d),
+                    holder,
                 },
-                _ => Verdict {
-                    verdict: VerdictKind::Valid,
+                _ => CheckReport {
+                    verdict: Verdict::Valid,
                     reason: if badge.claims.card_uid.is_some() && card_uid.is_none() {
                         "genuine and current; it is bound to a card, so check the card itself to be sure it is the original".into()
                     } else if from_card && badge.claims.card_uid.is_some() {
@@ -432,31 +473,72 @@ fn judge<const N: usize>(
                     },
                     demo,
                     badge: Some(d),
+                    holder,
                 },
             }
         }
         Err(e) => {
             // Show what the badge says when its signature held.
-            let badge = tessera_core::verify(&p.bytes, trust, None, None)
-                .ok()
-                .map(|b| details(&b, ledger));
-            let (verdict, reason) = match e {
-                Failure::Core(e) => (kind_of(&e), e.to_string()),
-                Failure::Share(e) => (VerdictKind::Forged, e.to_string()),
+            let (badge, holder) = match tessera_core::verify(&p.bytes, cx.trust, None, None) {
+                Ok(b) => {
+                    let own = own_row(&b, cx.ledger)?;
+                    (Some(details(&b, own.as_ref())), holder_of(&b))
+                }
+                Err(_) => (None, None),
             };
-            Verdict {
+            let (verdict, reason) = match e {
+                Failure::Core(e) => (e.verdict(), e.to_string()),
+                Failure::Share(e) => (Verdict::Forged, e.to_string()),
+            };
+            CheckReport {
                 verdict,
                 reason,
                 demo,
                 badge,
+                holder,
             }
         }
     };
-    if !via.is_empty() && v.verdict == VerdictKind::Valid {
+    if !via.is_empty() && v.verdict == Verdict::Valid {
         v.reason = format!("{} ({via})", v.reason);
     }
     if v.demo {
         v.reason = format!("DEMO badge, not a real certification. {}", v.reason);
     }
-    v
+    Ok(v)
+}
+
+impl crate::desk::Desk {
+    /// Verify badge input (COSE bytes, a card image, a whole-tag dump, QR
+    /// text, a baked PNG, a VC-JWT or OB 3.0 JSON) against this desk's
+    /// trust and ledger. `card_uid` is the card it was read from; `holder`
+    /// whom it should belong to. `Err` only when the desk itself fails (its
+    /// ledger or keys cannot be read): a bad badge is a verdict.
+    pub fn check(
+        &self,
+        input: &[u8],
+        card_uid: Option<&[u8]>,
+        holder: Option<&Holder>,
+    ) -> Result<CheckReport, crate::desk::DeskError> {
+        let (trust, demo_kids) = self.trust_store()?;
+        let cx = Context {
+            trust: &trust,
+            demo_kids: &demo_kids,
+            ledger: &self.ledger,
+            now: crate::desk::now(),
+        };
+        Ok(check(input, card_uid, holder, &cx)?)
+    }
+
+    /// [`Desk::check`] for many inputs, with batch signature verification.
+    pub fn check_many(&self, inputs: &[&[u8]]) -> Result<Vec<CheckReport>, crate::desk::DeskError> {
+        let (trust, demo_kids) = self.trust_store()?;
+        let cx = Context {
+            trust: &trust,
+            demo_kids: &demo_kids,
+            ledger: &self.ledger,
+            now: crate::desk::now(),
+        };
+        Ok(check_many(inputs, &cx)?)
+    }
 }

@@ -4,22 +4,65 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::prelude::*;
 use ratatui::widgets::Paragraph;
+use zeroize::Zeroize;
 
-/// A one-line text input.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+use crate::store::secret::Secret;
+
+/// A one-line text input. A secret input (a passphrase) prints as
+/// `[redacted]` and is wiped when dropped; [`Input::take_secret`] moves its
+/// text into a [`Secret`] without a copy.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Input {
     /// The text.
     pub value: String,
     /// Cursor position in characters.
     pub cursor: usize,
+    /// Holds a secret: redacted in `Debug`, wiped on drop.
+    pub secret: bool,
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Input");
+        if self.secret {
+            d.field("value", &"[redacted]");
+        } else {
+            d.field("value", &self.value);
+        }
+        d.field("cursor", &self.cursor).finish()
+    }
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        if self.secret {
+            self.value.zeroize();
+        }
+    }
 }
 
 impl Input {
+    /// An empty input for a secret.
+    pub fn secret() -> Self {
+        Self {
+            value: String::new(),
+            cursor: 0,
+            secret: true,
+        }
+    }
+
+    /// Move the text out as a [`Secret`], leaving the input empty.
+    pub fn take_secret(&mut self) -> Secret {
+        self.cursor = 0;
+        Secret::new(std::mem::take(&mut self.value))
+    }
+
     /// An input holding `s`, cursor at the end.
     pub fn with(s: &str) -> Self {
         Self {
             value: s.to_string(),
             cursor: s.chars().count(),
+            secret: false,
         }
     }
 

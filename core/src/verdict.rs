@@ -1,0 +1,129 @@
+//! The six verdicts a person sees, and which verdict every [`Error`] is.
+//!
+//! The kiosk, the desk and the web page all show one of these words; they
+//! classify errors here, in one place, so they can never disagree.
+
+use crate::error::Error;
+
+/// The verdict on a badge, as shown to staff, kiosks and employers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Verdict {
+    /// Genuine, current, not revoked.
+    Valid,
+    /// Revoked by its issuer.
+    Revoked,
+    /// Past its expiry date, not valid yet, or checked against a revocation
+    /// list that is out of date (the verifier cannot say it is current).
+    Expired,
+    /// Signed by an issuer the verifier does not trust.
+    UnknownIssuer,
+    /// Altered or forged: the signature does not match, or the badge was
+    /// copied to another card.
+    Forged,
+    /// Not a readable badge (damaged, not a badge at all, or a verifier
+    /// set-up problem such as the wrong revocation list).
+    Unreadable,
+}
+
+impl Verdict {
+    /// Every verdict, best first.
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Valid,
+        Verdict::Revoked,
+        Verdict::Expired,
+        Verdict::UnknownIssuer,
+        Verdict::Forged,
+        Verdict::Unreadable,
+    ];
+
+    /// The large word on a screen.
+    pub const fn headline(self) -> &'static str {
+        match self {
+            Verdict::Valid => "VALID",
+            Verdict::Revoked => "REVOKED",
+            Verdict::Expired => "EXPIRED",
+            Verdict::UnknownIssuer => "UNKNOWN ISSUER",
+            Verdict::Forged => "FORGED",
+            Verdict::Unreadable => "NOT A BADGE",
+        }
+    }
+
+    /// A stable machine name (`snake_case`), for JSON, logs and result files.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Revoked => "revoked",
+            Verdict::Expired => "expired",
+            Verdict::UnknownIssuer => "unknown_issuer",
+            Verdict::Forged => "forged",
+            Verdict::Unreadable => "unreadable",
+        }
+    }
+
+    /// Process exit code for scripts: 0 valid, 2 unreadable, 1 otherwise.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Valid => 0,
+            Verdict::Unreadable => 2,
+            _ => 1,
+        }
+    }
+
+    /// The verdict for a verification result.
+    pub fn of<T>(result: &Result<T, Error>) -> Self {
+        match result {
+            Ok(_) => Verdict::Valid,
+            Err(e) => e.verdict(),
+        }
+    }
+}
+
+impl core::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.headline())
+    }
+}
+
+impl Error {
+    /// Which verdict a badge that fails with this error gets. Every variant
+    /// is listed, so a new one cannot be added without choosing.
+    pub const fn verdict(&self) -> Verdict {
+        match self {
+            Error::Revoked { .. } => Verdict::Revoked,
+            Error::Expired { .. } | Error::NotYetValid { .. } | Error::StatusListStale { .. } => {
+                Verdict::Expired
+            }
+            Error::UnknownIssuer => Verdict::UnknownIssuer,
+            Error::SignatureInvalid | Error::CardMismatch => Verdict::Forged,
+            Error::MalformedCbor { .. }
+            | Error::NotCoseSign1
+            | Error::UnsupportedAlgorithm
+            | Error::UnknownCriticalHeader
+            | Error::IndefiniteLength { .. }
+            | Error::DuplicateKey { .. }
+            | Error::TooDeep { .. }
+            | Error::TooManyEntries { .. }
+            | Error::TrailingBytes { .. }
+            | Error::MissingField(_)
+            | Error::InvalidField(_)
+            | Error::FieldTooLong(_)
+            | Error::UnknownCriticalField { .. }
+            | Error::StatusListWrongIssuer
+            | Error::NotInStatusList { .. }
+            | Error::NotAStatusList
+            | Error::BufferTooSmall
+            | Error::TooLargeForProfile { .. }
+            | Error::NotInProfile(_)
+            | Error::TrustStoreFull
+            | Error::InvalidKey
+            | Error::UnknownCardType
+            | Error::CardTooSmall { .. }
+            | Error::CardEmpty
+            | Error::NdefWrongTlv { .. }
+            | Error::NdefLengthPastEnd { .. }
+            | Error::NdefWrongRecordType
+            | Error::NdefMultipleRecords => Verdict::Unreadable,
+        }
+    }
+}
