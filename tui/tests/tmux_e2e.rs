@@ -9,57 +9,12 @@
 // Reason: tests.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-struct Session(String);
+mod common;
 
-impl Session {
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(args).output().unwrap_or_else(|e| {
-            panic!("tmux is needed for this test ({e}); install it: apt-get install tmux (`bash .ci/test` does)")
-        });
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", &self.0, k]);
-        }
-    }
-
-    fn text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", &self.0, "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", &self.0])
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {needle:?}; the screen shows:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
-    }
-}
+use common::Session;
 
 #[test]
 fn issue_and_check_a_badge_in_the_real_terminal() {
@@ -83,19 +38,8 @@ fn issue_and_check_a_badge_in_the_real_terminal() {
         .unwrap();
     assert!(status.success());
 
-    let s = Session(format!("tessera-e2e-{}", std::process::id()));
     let cmd = format!("TESSERA_HOME={} {bin}", home.path().display());
-    s.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &s.0,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &cmd,
-    ]);
+    let s = Session::start("tessera-e2e", 100, 30, &cmd);
     s.wait_for("F1 Issue");
     s.wait_for("DEMO ISSUER");
 
@@ -127,14 +71,5 @@ fn issue_and_check_a_badge_in_the_real_terminal() {
         screen.contains("grace@example.org") && screen.contains("ada@example.org"),
         "{screen}"
     );
-    s.keys(&["C-q"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !s
-        .tmux(&["list-sessions"])
-        .lines()
-        .all(|l| !l.starts_with(&s.0))
-    {
-        assert!(Instant::now() < deadline, "the app did not quit");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    s.quit();
 }

@@ -193,7 +193,7 @@ fn big_word(word: &str, width: u16) -> BigText<'static> {
 pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
     let [top, band, details_area] = Layout::vertical([
         Constraint::Length(4),
-        Constraint::Length(8),
+        Constraint::Length(9),
         Constraint::Min(3),
     ])
     .areas(area);
@@ -216,6 +216,15 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
         }
     };
     match &state.mode {
+        // A reader problem takes both lines: it says what to do.
+        CheckMode::Idle if matches!(state.reader, ReaderStatus::Unavailable(_)) => {
+            frame.render_widget(
+                Paragraph::new(reader_line)
+                    .style(reader_style)
+                    .wrap(Wrap { trim: true }),
+                inner,
+            );
+        }
         CheckMode::Idle => {
             frame.render_widget(Paragraph::new(reader_line).style(reader_style), line1);
             let keys = state.note.clone().unwrap_or_else(|| {

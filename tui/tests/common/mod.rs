@@ -1,0 +1,97 @@
+//! What the whole-program tests share: a `tessera` process in a real
+//! terminal (tmux, driven with `send-keys`, read with `capture-pane`).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Reason: test support; each test binary uses part of it.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One tmux session running a command; killed when dropped.
+pub struct Session(pub String);
+
+impl Session {
+    /// Start `cmd` in a new detached tmux session of `width` × `height`.
+    pub fn start(name: &str, width: u16, height: u16, cmd: &str) -> Self {
+        let s = Session(format!("{name}-{}", std::process::id()));
+        s.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &s.0,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            cmd,
+        ]);
+        s
+    }
+
+    /// Run a tmux command; its standard output.
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(args).output().unwrap_or_else(|e| {
+            panic!("tmux is needed for this test ({e}); install it: apt-get install tmux (`bash .ci/test` does)")
+        });
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Press keys (tmux key names: `Enter`, `F3`, `C-q`).
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", &self.0, k]);
+        }
+    }
+
+    /// Type text literally.
+    pub fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", &self.0, "-l", text]);
+    }
+
+    /// The screen now.
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", &self.0])
+    }
+
+    /// Wait until the screen shows `needle` (20 s at most); the screen.
+    pub fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |s| s.contains(needle))
+    }
+
+    /// Wait until `ok(screen)` holds (20 s at most); the screen.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what:?}; the screen shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Quit with Ctrl+Q and wait for the program to end.
+    pub fn quit(&self) {
+        self.keys(&["C-q"]);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self
+            .tmux(&["list-sessions"])
+            .lines()
+            .any(|l| l.starts_with(&format!("{}:", self.0)))
+        {
+            assert!(Instant::now() < deadline, "the app did not quit");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
