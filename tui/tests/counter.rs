@@ -156,7 +156,9 @@ fn stop_pcscd() -> bool {
 fn start_pcscd() {
     // Foreground mode, detached from the test: it outlives this process
     // and `.ci/test` (or `.ci/run`) stops every pcscd at the end.
-    Command::new("pcscd")
+    // Never waited for: it is meant to outlive the test.
+    #[allow(clippy::zombie_processes)]
+    let _pcscd = Command::new("pcscd")
         .arg("-f")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -304,7 +306,7 @@ fn card_commands_write_check_watch_and_dump() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["serial"].to_string() == serial)
+        .find(|r| r["serial"] == first["serial"])
         .unwrap();
     assert_eq!(row["state"], "written");
 
