@@ -692,6 +692,92 @@ fn every_error_has_a_plain_message() {
     }
 }
 
+/// Every error of the core with the verdict a person sees for it. The
+/// kiosk (`tessera_firmware::Verdict` is this type, and `Kiosk::check`
+/// calls `Verdict::of`) and the desk (`tessera_tui::desk::check` calls
+/// `Error::verdict`) both use this one classification.
+#[test]
+fn every_error_has_one_verdict_for_kiosk_and_desk() {
+    use tessera_core::{CardType, Verdict};
+    // The desk's verdict type is the core's (a coercion that only compiles
+    // when they are the same type).
+    let _same: fn(Verdict) -> tessera_tui::desk::check::Verdict = |v| v;
+    let table = [
+        (Error::MalformedCbor { offset: 3 }, Verdict::Unreadable),
+        (Error::NotCoseSign1, Verdict::Unreadable),
+        (Error::UnsupportedAlgorithm, Verdict::Unreadable),
+        (Error::UnknownCriticalHeader, Verdict::Unreadable),
+        (Error::IndefiniteLength { offset: 3 }, Verdict::Unreadable),
+        (Error::DuplicateKey { offset: 3 }, Verdict::Unreadable),
+        (Error::TooDeep { offset: 3 }, Verdict::Unreadable),
+        (Error::TooManyEntries { offset: 3 }, Verdict::Unreadable),
+        (Error::TrailingBytes { offset: 3 }, Verdict::Unreadable),
+        (Error::MissingField(Field::Subject), Verdict::Unreadable),
+        (Error::InvalidField(Field::Serial), Verdict::Unreadable),
+        (Error::FieldTooLong(Field::Issuer), Verdict::Unreadable),
+        (Error::UnknownCriticalField { key: -3 }, Verdict::Unreadable),
+        (Error::UnknownIssuer, Verdict::UnknownIssuer),
+        (Error::SignatureInvalid, Verdict::Forged),
+        (Error::Expired { exp: 1 }, Verdict::Expired),
+        (Error::NotYetValid { nbf: 1 }, Verdict::Expired),
+        (Error::Revoked { serial: 1 }, Verdict::Revoked),
+        // A kiosk whose revocation list is out of date cannot say "valid".
+        (Error::StatusListStale { exp: 1 }, Verdict::Expired),
+        (Error::StatusListWrongIssuer, Verdict::Unreadable),
+        (Error::NotInStatusList { serial: 1 }, Verdict::Unreadable),
+        (Error::NotAStatusList, Verdict::Unreadable),
+        (Error::CardMismatch, Verdict::Forged),
+        (Error::BufferTooSmall, Verdict::Unreadable),
+        (
+            Error::TooLargeForProfile { len: 2, max: 1 },
+            Verdict::Unreadable,
+        ),
+        (Error::NotInProfile(Field::Expiry), Verdict::Unreadable),
+        (Error::TrustStoreFull, Verdict::Unreadable),
+        (Error::InvalidKey, Verdict::Unreadable),
+        (Error::UnknownCardType, Verdict::Unreadable),
+        (
+            Error::CardTooSmall {
+                needed: 500,
+                card: CardType::Ntag213,
+            },
+            Verdict::Unreadable,
+        ),
+        (Error::CardEmpty, Verdict::Unreadable),
+        (Error::NdefWrongTlv { offset: 0 }, Verdict::Unreadable),
+        (Error::NdefLengthPastEnd { offset: 0 }, Verdict::Unreadable),
+        (Error::NdefWrongRecordType, Verdict::Unreadable),
+        (Error::NdefMultipleRecords, Verdict::Unreadable),
+    ];
+    for (e, want) in table {
+        assert_eq!(e.verdict(), want, "{e:?}");
+        assert_eq!(Verdict::of::<()>(&Err(e)), want, "{e:?}");
+    }
+    assert_eq!(Verdict::of(&Ok(())), Verdict::Valid);
+    // Every verdict is reachable, and their names and exit codes are fixed.
+    for v in Verdict::ALL {
+        assert!(
+            v == Verdict::Valid || table.iter().any(|(_, w)| *w == v),
+            "{v:?}"
+        );
+    }
+    let names: Vec<(&str, &str, i32)> = Verdict::ALL
+        .iter()
+        .map(|v| (v.headline(), v.code(), v.exit_code()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("VALID", "valid", 0),
+            ("REVOKED", "revoked", 1),
+            ("EXPIRED", "expired", 1),
+            ("UNKNOWN ISSUER", "unknown_issuer", 1),
+            ("FORGED", "forged", 1),
+            ("NOT A BADGE", "unreadable", 2),
+        ]
+    );
+}
+
 #[test]
 fn unprotected_typ_does_not_make_a_status_list() {
     // Someone adds typ to the unsigned header of a badge the issuer signed.

@@ -517,3 +517,63 @@ fn the_keys_screen_gets_fresh_lists_after_a_trust_change() {
     };
     assert!(trusted.is_empty());
 }
+
+/// An issue request with every field, through issuing, verifying and the
+/// Open Badges export; the Issue screen's preview has the issued size.
+#[test]
+fn a_request_with_every_field_round_trips_and_the_preview_is_the_issued_size() {
+    let home = TempDir::new().unwrap();
+    let mut desk = Desk::open_or_demo(home.path()).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let req = IssueRequest {
+        recipient: "ada@example.org".into(),
+        achievement: "RUST-201".into(),
+        title: Some("Rust Systems Programming".into()),
+        profile: Some(tessera_core::Profile::Standard),
+        display_name: Some("Ada L.".into()),
+        expires: Some("2099-06-30".into()),
+        evidence: Some("https://example.org/evidence/201".into()),
+        level: Some(7),
+        private: false,
+    };
+    let issuer = desk.issuer().unwrap();
+    let serial = desk.next_serial().unwrap();
+    let preview =
+        tessera_tui::desk::issue::preview(&req, &issuer.name, serial, tessera_tui::desk::now())
+            .unwrap();
+    let record = desk.issue(&key, &req).unwrap();
+    assert_eq!(record.serial, serial);
+    assert_eq!(preview.bytes.len(), record.cose.len());
+    assert_eq!(
+        preview.card_image_len,
+        tessera_core::ndef::card_image_len(record.cose.len())
+    );
+    // Everything asked for is signed.
+    let mut trust: tessera_core::TrustStore = tessera_core::TrustStore::new();
+    trust.add(key.public_key()).unwrap();
+    let badge = tessera_core::verify(&record.cose, &trust, None, None).unwrap();
+    let c = &badge.claims;
+    assert_eq!(c.achievement_id, "RUST-201");
+    assert_eq!(c.achievement_name, Some("Rust Systems Programming"));
+    assert_eq!(c.display_name, Some("Ada L."));
+    assert_eq!(c.evidence, Some("https://example.org/evidence/201"));
+    assert_eq!(c.level, Some(7));
+    assert_eq!(c.issuer, Some(issuer.name.as_str()));
+    assert!(c.expires.is_some());
+    // Stored in the ledger, and in the Open Badges credential.
+    let row = desk.badge(serial).unwrap();
+    assert_eq!(
+        row.evidence.as_deref(),
+        Some("https://example.org/evidence/201")
+    );
+    assert_eq!(row.level, Some(7));
+    let json = desk.export(serial, ExportFormat::Ob3Json, None).unwrap();
+    let vc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let text = vc.to_string();
+    assert!(text.contains("https://example.org/evidence/201"), "{text}");
+    assert!(text.contains("level 7"), "{text}");
+    // And the credential checks out to the card's verdict.
+    let v = desk.check(&json, None, None).unwrap();
+    assert_eq!(v.verdict, Verdict::Valid, "{}", v.reason);
+    assert_eq!(v.badge.unwrap().level, Some(7));
+}
