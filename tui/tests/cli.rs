@@ -20,6 +20,18 @@ fn tessera(home: &Path) -> Command {
     c
 }
 
+/// Issue ada@example.org's RUST-101 badge with `extra` arguments.
+fn issue_ada(home: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "--recipient",
+        "ada@example.org",
+        "--achievement",
+        "RUST-101",
+    ];
+    args.extend_from_slice(extra);
+    issue_json(home, &args)
+}
+
 fn issue_json(home: &Path, args: &[&str]) -> serde_json::Value {
     let out = tessera(home)
         .arg("issue")
@@ -945,15 +957,7 @@ fn trust_files_carry_every_trusted_key_to_other_centers_and_kiosks() {
 #[test]
 fn holder_check_right_wrong_and_malformed() {
     let home = TempDir::new().unwrap();
-    let v = issue_json(
-        home.path(),
-        &[
-            "--recipient",
-            "ada@example.org",
-            "--achievement",
-            "RUST-101",
-        ],
-    );
+    let v = issue_ada(home.path(), &[]);
     let code = v["claim_code"].as_str().unwrap().to_string();
     let badge = home.path().join("ada.cbor");
     tessera(home.path())
@@ -1033,15 +1037,7 @@ fn page0_dump(uid: [u8; 7], image: &[u8]) -> Vec<u8> {
 #[test]
 fn verify_reads_page0_dumps_and_flipper_files() {
     let home = TempDir::new().unwrap();
-    issue_json(
-        home.path(),
-        &[
-            "--recipient",
-            "ada@example.org",
-            "--achievement",
-            "RUST-101",
-        ],
-    );
+    issue_ada(home.path(), &[]);
     let image = tessera(home.path())
         .args(["export", "1", "--format", "ndef"])
         .output()
@@ -1169,15 +1165,7 @@ fn evidence_and_level_are_signed_stored_and_exported() {
 #[test]
 fn a_state_the_desk_never_writes_is_a_damaged_ledger() {
     let home = TempDir::new().unwrap();
-    issue_json(
-        home.path(),
-        &[
-            "--recipient",
-            "ada@example.org",
-            "--achievement",
-            "RUST-101",
-        ],
-    );
+    issue_ada(home.path(), &[]);
     {
         let db = rusqlite::Connection::open(home.path().join("ledger.sqlite")).unwrap();
         db.execute_batch(

@@ -520,18 +520,19 @@ impl crate::desk::Desk {
         card_uid: Option<&[u8]>,
         holder: Option<&Holder>,
     ) -> Result<CheckReport, crate::desk::DeskError> {
-        let (trust, demo_kids) = self.trust_store()?;
-        let cx = Context {
-            trust: &trust,
-            demo_kids: &demo_kids,
-            ledger: &self.ledger,
-            now: crate::desk::now(),
-        };
-        Ok(check(input, card_uid, holder, &cx)?)
+        self.with_context(|cx| check(input, card_uid, holder, cx))
     }
 
     /// [`Desk::check`] for many inputs, with batch signature verification.
     pub fn check_many(&self, inputs: &[&[u8]]) -> Result<Vec<CheckReport>, crate::desk::DeskError> {
+        self.with_context(|cx| check_many(inputs, cx))
+    }
+
+    /// Run `f` with this desk's trust, demo keys, ledger and the time now.
+    fn with_context<T>(
+        &self,
+        f: impl FnOnce(&Context<'_, 64>) -> Result<T, LedgerError>,
+    ) -> Result<T, crate::desk::DeskError> {
         let (trust, demo_kids) = self.trust_store()?;
         let cx = Context {
             trust: &trust,
@@ -539,6 +540,6 @@ impl crate::desk::Desk {
             ledger: &self.ledger,
             now: crate::desk::now(),
         };
-        Ok(check_many(inputs, &cx)?)
+        Ok(f(&cx)?)
     }
 }
