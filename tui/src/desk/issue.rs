@@ -180,10 +180,20 @@ impl IssueRequest {
 
 impl Desk {
     fn new_badge_for(req: &IssueRequest, now: i64) -> Result<NewBadge, DeskError> {
+        Self::new_badge_salted(req, now, keystore::random_bytes()?)
+    }
+
+    /// The badge to record for `req`, with this recipient salt (fresh
+    /// randomness when issuing; any fixed value for the preview, since the
+    /// commitment's length does not depend on it).
+    fn new_badge_salted(
+        req: &IssueRequest,
+        now: i64,
+        salt: [u8; tessera_core::sizes::SALT_LEN],
+    ) -> Result<NewBadge, DeskError> {
         if let Some(p) = req.problems(now).first() {
             return Err(DeskError::Input(format!("{}: {}", p.field, p.message)));
         }
-        let salt: [u8; tessera_core::sizes::SALT_LEN] = keystore::random_bytes()?;
         let subject = Subject::commit(&Salt::from(salt), &req.recipient);
         Ok(NewBadge {
             recipient: req.recipient.trim().to_string(),
@@ -321,7 +331,7 @@ pub fn preview(
     serial: u32,
     now: i64,
 ) -> Result<Preview, DeskError> {
-    let b = Desk::new_badge_for(req, now)?;
+    let b = Desk::new_badge_salted(req, now, [0; tessera_core::sizes::SALT_LEN])?;
     // A fixed, public preview key: the signature is thrown away.
     let key = SigningKey::from_seed([0x5a; 32])?;
     let bytes = sign_badge(&key, issuer_name, serial, &b)?;
