@@ -372,13 +372,13 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
     rt.set_watching(true);
     let contents = loop {
         match next_result(&rt) {
-            Message::Reader(ReaderEvent::Card(Ok(c))) => break c,
-            Message::Reader(ReaderEvent::Ready(_)) => {}
+            Message::Reader(_, ReaderEvent::Card(Ok(c))) => break c,
+            Message::Reader(_, ReaderEvent::Ready(_)) => {}
             other => panic!("unexpected {other:?}"),
         }
     };
     assert_eq!(contents.uid, UID_A);
-    let Some(Message::Checked(v, source)) = rt.execute(Effect::CheckCard(contents)) else {
+    let Some(Message::CardChecked(v, source)) = rt.execute(Effect::CheckCard(Ok(contents))) else {
         panic!("no verdict")
     };
     assert_eq!(v.verdict, tessera_core::Verdict::Valid, "{}", v.reason);
@@ -386,7 +386,7 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
     b.take_off(card);
     assert!(matches!(
         next_result(&rt),
-        Message::Reader(ReaderEvent::Removed)
+        Message::Reader(_, ReaderEvent::Removed)
     ));
     rt.set_watching(false);
 

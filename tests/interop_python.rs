@@ -218,7 +218,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "issuer.cose_key",
-            &tessera_tui::desk::keyfile::cose_key(&public),
+            &tessera_tui::desk::keyfile::cose_key(&public).unwrap(),
         ),
     );
     (files, record.cose)

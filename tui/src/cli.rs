@@ -560,7 +560,7 @@ fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
     match command {
         CardCommand::Write { serial, reader } => {
             // Refuse a badge that cannot be written before asking for a card.
-            desk.card_image(serial)?;
+            desk.writable_card_image(serial)?;
             let mut tag = crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| {
                 eprintln!("Put a blank card on {n} to write badge {serial}…")
             })?;
@@ -589,10 +589,9 @@ fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
         } => {
             let mut tag =
                 crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
-            let contents = crate::card::read_card(&mut tag)?;
-            let v = desk.check_card(&contents, None)?;
+            let (v, source) = desk.read_and_check(&mut tag)?;
             if !json {
-                println!("{}", crate::desk::card::card_source(&contents));
+                println!("{source}");
             }
             print_report(&v, json);
             Ok(v.exit_code())
@@ -612,22 +611,22 @@ fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
                     eprintln!("{e} (waiting for the reader to come back)")
                 }
                 ReaderEvent::Removed => eprintln!("card taken off"),
-                ReaderEvent::Card(Err(e)) => eprintln!("the card could not be read: {e}"),
-                ReaderEvent::Card(Ok(contents)) => match desk.check_card(&contents, None) {
-                    Ok(v) if json => print_report(&v, true),
-                    Ok(v) => {
+                ReaderEvent::Card(read) => match desk.check_read(read) {
+                    Ok((v, _)) if json => print_report(&v, true),
+                    Ok((v, source)) => {
                         let what = v.badge.as_ref().map_or(String::new(), |b| {
                             format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
                         });
                         println!(
-                            "{}: {}{}{what} {}",
-                            crate::desk::card::card_source(&contents),
+                            "{source}: {}{}{what} {}",
                             v.verdict.headline(),
                             if v.demo { " (DEMO)" } else { "" },
                             v.reason
                         );
                         let _ = std::io::stdout().flush();
                     }
+                    // The card left mid-read, say: the next card will do.
+                    Err(DeskError::Card(e)) => eprintln!("the card could not be read: {e}"),
                     Err(e) => {
                         failed = Some(e);
                         control
@@ -644,8 +643,7 @@ fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
         CardCommand::Dump { out, reader } => {
             let mut tag =
                 crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
-            let uid = crate::card::Tag::uid(&mut tag)?;
-            let (card_type, memory) = crate::card::read_whole_tag(&mut tag)?;
+            let (uid, card_type, memory) = crate::desk::card::dump_tag(&mut tag)?;
             files::write_atomic(&out, &memory)?;
             println!(
                 "{card_type} with UID {}: {} bytes ({} pages from page 0) written to {}",
@@ -871,7 +869,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let issuer = desk.issuer()?;
             let key = PublicKey::try_from(issuer.public_key.as_slice())?;
             let bytes = match format {
-                KeyFormat::CoseKey => crate::desk::keyfile::cose_key(&key),
+                KeyFormat::CoseKey => crate::desk::keyfile::cose_key(&key)?,
                 KeyFormat::Jwk => format!("{}\n", crate::desk::keyfile::jwk(&key)).into_bytes(),
             };
             write_out(out.as_deref(), &bytes)?;
@@ -918,7 +916,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let keys = desk.trusted_keys()?;
             let bytes = match format {
                 TrustFormat::Jwks => crate::desk::keyfile::jwks(&keys).into_bytes(),
-                TrustFormat::CoseKeySet => crate::desk::keyfile::cose_key_set(&keys),
+                TrustFormat::CoseKeySet => crate::desk::keyfile::cose_key_set(&keys)?,
                 TrustFormat::Kiosk => crate::desk::keyfile::kiosk_trust(&keys),
             };
             if format != TrustFormat::Jwks && out.is_none() && std::io::stdout().is_terminal() {

@@ -305,7 +305,9 @@ impl Desk {
         }
         let rows = self.ledger.list(&Filter::default())?;
         let inputs: Vec<&[u8]> = rows.iter().map(|r| r.cose.as_slice()).collect();
-        let now = u64::try_from(now()).unwrap_or(0);
+        let now = u64::try_from(now()).map_err(|_| {
+            DeskError::Input("the system clock is before 1970: set the date and try again".into())
+        })?;
         // No time: an expired badge must still have its row compared.
         let results = tessera_core::verify_batch(&inputs, &store, None, None);
         let mut report = AuditReport {

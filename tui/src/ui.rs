@@ -18,13 +18,13 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Wrap};
 use tessera_core::SigningKey;
 
-use crate::card::CardContents;
 use crate::card::watch::{ReaderEvent, WatchControl, watch};
+use crate::card::{CardContents, CardError};
 use crate::desk::check::{CheckReport, Holder};
 use crate::desk::issue::{BulkRows, parse_claim_code};
 use crate::desk::{Desk, DeskError, IssueRequest, claim_code, default_home, now};
 use crate::store::files;
-use crate::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
+use crate::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, LedgerError, TrustedRecord};
 use crate::store::secret::Secret;
 use crate::ui::screens::bulk::{BulkAction, BulkPhase, BulkState};
 use crate::ui::screens::check::{CheckAction, CheckState, ReaderStatus};
@@ -128,8 +128,11 @@ pub enum Message {
     Checked(Box<CheckReport>, String),
     /// The card reader's state while waiting to write.
     CardWaiting(String),
-    /// What the watched reader saw (Check screen).
-    Reader(ReaderEvent),
+    /// What the watched reader saw (Check screen), from watcher number
+    /// `.0` (events of a watcher already stopped are dropped).
+    Reader(u64, ReaderEvent),
+    /// The verdict on a card the watched reader read.
+    CardChecked(Box<CheckReport>, String),
     /// A card was written: (serial, result text).
     Written(Result<String, String>),
     /// Ledger rows, and the next serial.
@@ -158,13 +161,12 @@ pub enum Message {
 
 /// The passphrase from `--passphrase-file` or `$TESSERA_PASSPHRASE`, never
 /// a prompt (the terminal is in raw mode; the app asks in its own dialog).
-/// The file is read by the one rule in [`files::read_passphrase_file`].
-fn env_passphrase(file: Option<std::path::PathBuf>) -> impl FnMut() -> Option<Secret> {
-    move || {
-        if let Some(f) = &file {
-            return files::read_passphrase_file(f).ok();
-        }
-        std::env::var("TESSERA_PASSPHRASE").ok().map(Secret::new)
+/// The file is read by the one rule in [`files::read_passphrase_file`]; a
+/// file that cannot be read is an error, not "no passphrase".
+fn stored_passphrase(file: Option<&std::path::Path>) -> Result<Option<Secret>, DeskError> {
+    match file {
+        Some(f) => Ok(Some(files::read_passphrase_file(f)?)),
+        None => Ok(std::env::var("TESSERA_PASSPHRASE").ok().map(Secret::new)),
     }
 }
 
@@ -175,8 +177,8 @@ pub enum Effect {
     Issue(IssueRequest),
     /// Read the card on the watched reader again.
     Reread,
-    /// Check a card the reader read.
-    CheckCard(CardContents),
+    /// Check what the reader read from a card.
+    CheckCard(Result<CardContents, CardError>),
     /// Check the badge shown against this identity and claim code.
     CheckHolder(String, String),
     /// Stop waiting for a card to write.
@@ -276,17 +278,21 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
             info(model, format!("badge {serial} issued"));
             return Some(reload_ledger(model));
         }
-        Message::Issued(Err(e)) | Message::Error(e) => {
-            model.card_job = None;
-            error(model, e);
-        }
+        // A card job ends only with its Written message.
+        Message::Issued(Err(e)) | Message::Error(e) => error(model, e),
         Message::Checked(v, source) => {
             model.check.note = None;
+            model.check.card_verdict = false;
             model.check.verdict = Some((*v, source));
             model.screen = Screen::Check;
         }
+        Message::CardChecked(v, source) => {
+            model.check.note = None;
+            model.check.card_verdict = true;
+            model.check.verdict = Some((*v, source));
+        }
         Message::CardWaiting(s) => info(model, s),
-        Message::Reader(event) => return on_reader(model, event),
+        Message::Reader(_, event) => return on_reader(model, event),
         Message::Written(r) => {
             model.card_job = None;
             match r {
@@ -357,22 +363,27 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
 /// it off clears the verdict for the next candidate.
 fn on_reader(model: &mut Model, event: ReaderEvent) -> Option<Effect> {
     match event {
-        ReaderEvent::Ready(name) => model.check.reader = ReaderStatus::Ready(name),
+        ReaderEvent::Ready(name) => {
+            // Watching starts again (back on F3, or the reader is back): a
+            // card's old verdict must not stand for whatever is there now;
+            // a card on the reader is read at once.
+            model.check.clear_card_verdict();
+            model.check.reader = ReaderStatus::Ready(name);
+        }
         ReaderEvent::Unavailable(e) => {
+            model.check.clear_card_verdict();
             model.check.reader = ReaderStatus::Unavailable(format!(
                 "{e} — checking resumes by itself when the reader is back"
             ))
         }
-        ReaderEvent::Card(Ok(contents)) => {
-            model.check.mode = crate::ui::screens::check::CheckMode::Idle;
-            return Some(Effect::CheckCard(contents));
-        }
-        ReaderEvent::Card(Err(e)) => {
-            model.check.verdict = None;
-            model.check.note = Some(format!("The card could not be read: {e}"));
+        ReaderEvent::Card(read) => {
+            // The last card's verdict goes at once, whatever this one gives.
+            model.check.clear_card_verdict();
+            model.check.note = Some("Checking the card…".into());
+            return Some(Effect::CheckCard(read));
         }
         ReaderEvent::Removed => {
-            model.check.reset();
+            model.check.clear_card_verdict();
             model.check.note = Some("Card taken off. Ready for the next card.".into());
         }
     }
@@ -382,6 +393,12 @@ fn on_reader(model: &mut Model, event: ReaderEvent) -> Option<Effect> {
 fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q')) {
+        if let Some(job) = &model.card_job {
+            // Quitting now would leave half a badge on the card.
+            let text = format!("wait: the reader is busy ({job}); Esc stops waiting for a card");
+            info(model, text);
+            return None;
+        }
         model.quit = true;
         return Some(Effect::Quit);
     }
@@ -596,6 +613,10 @@ pub struct Runtime {
     cancel_card: Arc<AtomicBool>,
     cancel_bulk: Arc<AtomicBool>,
     watcher: Option<Watcher>,
+    /// Number of the watcher running (or last run).
+    watch_gen: u64,
+    /// A card is being written: the reader is not watched meanwhile.
+    writing: Arc<AtomicBool>,
     /// The last input checked (bytes, card UID, source), for the holder check.
     last_checked: Option<(Vec<u8>, Option<Vec<u8>>, String)>,
 }
@@ -621,6 +642,8 @@ impl Runtime {
             cancel_card: Arc::new(AtomicBool::new(false)),
             cancel_bulk: Arc::new(AtomicBool::new(false)),
             watcher: None,
+            watch_gen: 0,
+            writing: Arc::new(AtomicBool::new(false)),
             last_checked: None,
         }
     }
@@ -640,13 +663,16 @@ impl Runtime {
     /// written) or stop watching. Its events come back as
     /// [`Message::Reader`].
     pub fn set_watching(&mut self, on: bool) {
+        // Never while a card is written: the watcher would read it half done.
+        let on = on && !self.writing.load(Ordering::SeqCst);
         match (&self.watcher, on) {
             (None, true) => {
+                self.watch_gen += 1;
                 let control = Arc::new(WatchControl::default());
-                let (tx, c) = (self.tx.clone(), control.clone());
+                let (tx, c, generation) = (self.tx.clone(), control.clone(), self.watch_gen);
                 let thread = std::thread::spawn(move || {
                     watch(None, &c, &mut |event| {
-                        let _ = tx.send(Message::Reader(event));
+                        let _ = tx.send(Message::Reader(generation, event));
                     });
                 });
                 self.watcher = Some(Watcher { control, thread });
@@ -665,8 +691,11 @@ impl Runtime {
         if let Some(k) = &self.key {
             return Ok(k.clone());
         }
-        let mut asked = env_passphrase(self.passphrase_file.clone());
-        match self.desk.signing_key(&mut asked) {
+        let mut stored = match stored_passphrase(self.passphrase_file.as_deref()) {
+            Ok(p) => p,
+            Err(e) => return Err(Message::Error(e.to_string())),
+        };
+        match self.desk.signing_key(&mut || stored.take()) {
             Ok(k) => {
                 self.key = Some(k.clone());
                 Ok(k)
@@ -674,6 +703,11 @@ impl Runtime {
             Err(e) if e.needs_passphrase() => Err(Message::NeedPassphrase(Box::new(then))),
             Err(e) => Err(Message::Error(e.to_string())),
         }
+    }
+
+    /// Is `m` from a watcher that has been stopped (or replaced)?
+    fn is_stale(&self, m: &Message) -> bool {
+        matches!(m, Message::Reader(g, _) if self.watcher.is_none() || *g != self.watch_gen)
     }
 
     /// Queue the Keys screen's fresh lists after a change to them (the
@@ -732,9 +766,14 @@ impl Runtime {
                 self.check(bytes, None, format!("file {path}"), None)
             }
             Effect::CheckQr(text) => self.check(text.into_bytes(), None, "QR text".into(), None),
-            Effect::CheckCard(contents) => {
-                let source = crate::desk::card::card_source(&contents);
-                self.check(contents.memory, Some(contents.uid), source, None)
+            Effect::CheckCard(read) => {
+                let remembered = read
+                    .as_ref()
+                    .ok()
+                    .map(|c| (c.memory.clone(), Some(c.uid.clone())));
+                let (report, source) = self.desk.check_read(read)?;
+                self.last_checked = remembered.map(|(m, u)| (m, u, source.clone()));
+                Ok(Some(Message::CardChecked(Box::new(report), source)))
             }
             Effect::CheckHolder(identity, code) => {
                 let Some((input, uid, source)) = self.last_checked.clone() else {
@@ -760,11 +799,18 @@ impl Runtime {
             }
             Effect::WriteCard(serial) => {
                 // Refuse a badge that cannot be written before asking for a card.
-                self.desk.card_image(serial)?;
+                if let Err(e) = self.desk.writable_card_image(serial) {
+                    return Ok(Some(Message::Written(Err(e.to_string()))));
+                }
+                self.writing.store(true, Ordering::SeqCst);
                 self.set_watching(false);
                 self.cancel_card.store(false, Ordering::SeqCst);
-                let (tx, cancel, home) =
-                    (self.tx.clone(), self.cancel_card.clone(), self.home.clone());
+                let (tx, cancel, home, writing) = (
+                    self.tx.clone(),
+                    self.cancel_card.clone(),
+                    self.home.clone(),
+                    self.writing.clone(),
+                );
                 std::thread::spawn(move || {
                     let r = write_card_blocking(&tx, &cancel, &home, serial)
                         .map(|report| {
@@ -776,6 +822,7 @@ impl Runtime {
                             )
                         })
                         .map_err(|e| e.to_string());
+                    writing.store(false, Ordering::SeqCst);
                     let _ = tx.send(Message::Written(r));
                 });
                 Ok(None)
@@ -790,10 +837,13 @@ impl Runtime {
                     match self.key(effect.clone()) {
                         Ok(k) if k.kid().as_bytes().as_slice() == record.kid.as_slice() => Some(k),
                         // Signed with a retired key: load that one.
-                        Ok(_) => Some(self.desk.signing_key_for(
-                            &record.kid,
-                            &mut env_passphrase(self.passphrase_file.clone()),
-                        )?),
+                        Ok(_) => {
+                            let mut stored = stored_passphrase(self.passphrase_file.as_deref())?;
+                            Some(
+                                self.desk
+                                    .signing_key_for(&record.kid, &mut || stored.take())?,
+                            )
+                        }
                         Err(m) => return Ok(Some(m)),
                     }
                 } else {
@@ -890,17 +940,21 @@ impl Runtime {
                         .map_err(|e| e.to_string()),
                 )))
             }
-            Effect::LookupSerial(serial) => Ok(Some(Message::RevokeAbout(
-                self.desk.badge(serial).ok().map(|b| {
-                    format!(
+            Effect::LookupSerial(serial) => {
+                let about = match self.desk.badge(serial) {
+                    Ok(b) => Some(format!(
                         "Badge {serial}: {} for {}, issued {}, {}",
                         b.achievement_id,
                         b.recipient,
                         crate::desk::check::date(b.issued_at),
                         b.state
-                    )
-                }),
-            ))),
+                    )),
+                    // Not a serial of this desk: the form says so.
+                    Err(DeskError::Ledger(LedgerError::UnknownSerial(_))) => None,
+                    Err(e) => return Err(e),
+                };
+                Ok(Some(Message::RevokeAbout(about)))
+            }
             Effect::AddTrust(file, name) => {
                 let bytes = files::read(std::path::Path::new(&file))?;
                 let added = self.desk.trust_add(&bytes, &name)?;
@@ -1019,6 +1073,9 @@ pub fn run_terminal(
 /// watch the reader exactly while the Check screen is shown and no card is
 /// being written.
 pub fn apply(model: &mut Model, rt: &mut Runtime, msg: Message) {
+    if rt.is_stale(&msg) {
+        return;
+    }
     let mut next = Some(msg);
     while let Some(m) = next.take() {
         if let Some(effect) = update(model, m) {

@@ -27,6 +27,10 @@ fn key(code: KeyCode) -> Message {
     Message::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+fn ctrl_key(c: char) -> Message {
+    Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
 fn typed(model: &mut Model, text: &str) {
     for c in text.chars() {
         let effect = update(model, key(KeyCode::Char(c)));
@@ -176,7 +180,7 @@ fn check_screen_checks_a_card_by_itself_and_clears_when_it_leaves() {
     update(&mut m, key(KeyCode::F(3)));
     update(
         &mut m,
-        Message::Reader(ReaderEvent::Ready("Virtual PCD 00 00".into())),
+        Message::Reader(1, ReaderEvent::Ready("Virtual PCD 00 00".into())),
     );
     // A card placed is checked with no keystroke.
     let contents = tessera_tui::card::CardContents {
@@ -187,31 +191,51 @@ fn check_screen_checks_a_card_by_itself_and_clears_when_it_leaves() {
     assert_eq!(
         update(
             &mut m,
-            Message::Reader(ReaderEvent::Card(Ok(contents.clone())))
+            Message::Reader(1, ReaderEvent::Card(Ok(contents.clone())))
         ),
-        Some(Effect::CheckCard(contents))
+        Some(Effect::CheckCard(Ok(contents.clone())))
     );
     update(
         &mut m,
-        Message::Checked(
+        Message::CardChecked(
             Box::new(verdict(Verdict::Forged, "altered")),
             "NTAG215 card 04010203040506".into(),
         ),
     );
     assert!(m.check.verdict.is_some());
+    // The next card takes the last verdict down at once.
+    update(
+        &mut m,
+        Message::Reader(1, ReaderEvent::Card(Ok(contents.clone()))),
+    );
+    assert!(m.check.verdict.is_none());
+    update(
+        &mut m,
+        Message::CardChecked(
+            Box::new(verdict(Verdict::Valid, "genuine")),
+            "NTAG215 card 04010203040506".into(),
+        ),
+    );
+    // Quitting while a card is written is refused (it would leave half a
+    // badge on the card).
+    m.card_job = Some("write badge 3".into());
+    assert_eq!(update(&mut m, ctrl_key('q')), None);
+    assert!(!m.quit);
+    m.card_job = None;
     // t reads the card again; taking it off clears the verdict.
     assert_eq!(
         update(&mut m, key(KeyCode::Char('t'))),
         Some(Effect::Reread)
     );
-    update(&mut m, Message::Reader(ReaderEvent::Removed));
+    update(&mut m, Message::Reader(1, ReaderEvent::Removed));
     assert!(m.check.verdict.is_none());
     // The reader going away is said, and Esc always returns to idle.
     update(
         &mut m,
-        Message::Reader(ReaderEvent::Unavailable(
-            tessera_tui::card::CardError::NoService,
-        )),
+        Message::Reader(
+            1,
+            ReaderEvent::Unavailable(tessera_tui::card::CardError::NoService),
+        ),
     );
     assert!(matches!(
         m.check.reader,

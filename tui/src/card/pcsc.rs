@@ -165,9 +165,10 @@ impl std::fmt::Debug for Presence<'_> {
 
 impl Presence<'_> {
     /// Wait up to `timeout` for the reader's state to change; returns
-    /// whether a (responsive) card is on it now. Fails when the reader is
-    /// unplugged or the service stops.
-    pub fn wait(&mut self, timeout: Duration) -> Result<bool, CardError> {
+    /// whether a (responsive) card is on it now, and the reader's count of
+    /// card events (it changes when a card is swapped for another between
+    /// two waits). Fails when the reader is unplugged or the service stops.
+    pub fn wait(&mut self, timeout: Duration) -> Result<(bool, u32), CardError> {
         match self.reader.ctx.get_status_change(timeout, &mut self.states) {
             Ok(()) | Err(pcsc::Error::Timeout) => {}
             Err(e) => return Err(service_error(e)),
@@ -178,7 +179,10 @@ impl Presence<'_> {
         if now.intersects(State::UNKNOWN | State::UNAVAILABLE | State::IGNORE) {
             return Err(CardError::NoReader);
         }
-        Ok(now.contains(State::PRESENT) && !now.contains(State::MUTE))
+        Ok((
+            now.contains(State::PRESENT) && !now.contains(State::MUTE),
+            state.event_count(),
+        ))
     }
 }
 

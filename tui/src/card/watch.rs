@@ -84,11 +84,15 @@ fn follow(
 ) -> Result<(), CardError> {
     let mut presence = reader.presence();
     let mut card_on = false;
+    let mut seen_events = None;
     while !control.stop.load(Ordering::Relaxed) {
-        let present = presence.wait(POLL)?;
+        let (present, events) = presence.wait(POLL)?;
         let reread = control.reread.swap(false, Ordering::Relaxed);
-        if present && (!card_on || reread) {
+        // A card swapped for another between two waits still counts events.
+        let swapped = card_on && seen_events.is_some_and(|n| n != events);
+        if present && (!card_on || reread || swapped) {
             card_on = true;
+            seen_events = Some(events);
             let read = reader.connect().and_then(|mut tag| read_card(&mut tag));
             match read {
                 // Gone before it could be read: wait for the next one.

@@ -309,7 +309,8 @@ fn prepare<const N: usize>(
             Err(e) => return Err(Box::new(CheckReport::unreadable(&e.to_string()))),
         },
         Ok(Input::Tag(d)) => match tessera_core::ndef::parse_card_image(&d.user_memory) {
-            Ok(b) => (b.to_vec(), credential.is_none(), Some(d.uid)),
+            // A dump is a file: its UID is what the file says, not a read.
+            Ok(b) => (b.to_vec(), false, Some(d.uid)),
             Err(e) => {
                 return Err(Box::new(CheckReport::unreadable(&format!(
                     "{}: {e}",
@@ -406,7 +407,7 @@ fn judge<const N: usize>(
     holder: Option<&Holder>,
     cx: &Context<'_, N>,
 ) -> Result<CheckReport, LedgerError> {
-    let (from_card, via) = (p.from_card || p.dump_uid.is_some(), p.via);
+    let (from_card, via) = (p.from_card, p.via);
     // Demo by the key that actually signed, when the signature held (a
     // badge without a kid is matched against every key).
     let demo = match &result {
@@ -465,6 +466,8 @@ fn judge<const N: usize>(
                     verdict: Verdict::Valid,
                     reason: if badge.claims.card_uid.is_some() && card_uid.is_none() {
                         "genuine and current; it is bound to a card, so check the card itself to be sure it is the original".into()
+                    } else if badge.claims.card_uid.is_some() && p.dump_uid.is_some() {
+                        "genuine and current; the dump names the card the badge is bound to, but a file cannot prove which card it was read from: check the card itself".into()
                     } else if from_card && badge.claims.card_uid.is_some() {
                         "genuine, current, and on the card it was issued for".into()
                     } else {

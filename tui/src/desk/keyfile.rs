@@ -9,14 +9,20 @@ use tessera_core::PublicKey;
 use crate::desk::DeskError;
 
 /// The COSE_Key of a public key.
-pub fn cose_key(key: &PublicKey) -> Vec<u8> {
-    let mut buf = [0u8; 128];
-    let n = key.to_cose_key(&mut buf).unwrap_or(0);
-    buf.get(..n).map(<[u8]>::to_vec).unwrap_or_default()
+pub fn cose_key(key: &PublicKey) -> Result<Vec<u8>, DeskError> {
+    // An Ed25519 COSE_Key is under 60 bytes.
+    let mut buf = vec![0u8; 128];
+    let n = key.to_cose_key(&mut buf)?;
+    buf.truncate(n);
+    Ok(buf)
 }
 
 /// The JWK of a public key, with `kid` (hex) and `alg` EdDSA.
 pub fn jwk(key: &PublicKey) -> String {
+    jwk_value(key).to_string()
+}
+
+fn jwk_value(key: &PublicKey) -> serde_json::Value {
     serde_json::json!({
         "kty": "OKP",
         "crv": "Ed25519",
@@ -25,7 +31,6 @@ pub fn jwk(key: &PublicKey) -> String {
         "kid": key.kid().to_string(),
         "x": URL_SAFE_NO_PAD.encode(key.as_bytes()),
     })
-    .to_string()
 }
 
 /// A JWK Set of keys, each JWK with a `name` member.
@@ -33,29 +38,26 @@ pub fn jwks(keys: &[(PublicKey, String)]) -> String {
     let keys: Vec<serde_json::Value> = keys
         .iter()
         .map(|(key, name)| {
-            let mut jwk: serde_json::Value =
-                serde_json::from_str(&jwk(key)).unwrap_or(serde_json::Value::Null);
+            let mut jwk = jwk_value(key);
             if let Some(map) = jwk.as_object_mut() {
                 map.insert("name".into(), name.clone().into());
             }
             jwk
         })
         .collect();
-    let mut text =
-        serde_json::to_string_pretty(&serde_json::json!({ "keys": keys })).unwrap_or_default();
-    text.push('\n');
-    text
+    // `{:#}` is serde_json's pretty printer, which cannot fail on a Value.
+    format!("{:#}\n", serde_json::json!({ "keys": keys }))
 }
 
 /// A COSE_KeySet: a CBOR array of COSE_Keys.
-pub fn cose_key_set(keys: &[(PublicKey, String)]) -> Vec<u8> {
+pub fn cose_key_set(keys: &[(PublicKey, String)]) -> Result<Vec<u8>, DeskError> {
     let mut out = Vec::new();
-    let mut e = minicbor::Encoder::new(&mut out);
-    let _ = e.array(keys.len() as u64);
+    // Writing into a Vec cannot fail (its write error is `Infallible`).
+    let _ = minicbor::Encoder::new(&mut out).array(keys.len() as u64);
     for (key, _) in keys {
-        out.extend_from_slice(&cose_key(key));
+        out.extend_from_slice(&cose_key(key)?);
     }
-    out
+    Ok(out)
 }
 
 /// The kiosk trust file: each key's 32 raw bytes, one after another (what

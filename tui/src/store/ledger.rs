@@ -61,6 +61,19 @@ impl BadgeState {
         }
     }
 
+    /// May a badge in this state move to `to`? Issued and written badges
+    /// can be (re)written, accepted or declined; nothing else moves here
+    /// (revocation has its own operation).
+    pub const fn can_become(self, to: BadgeState) -> bool {
+        matches!(
+            (self, to),
+            (
+                BadgeState::Issued | BadgeState::Written,
+                BadgeState::Written | BadgeState::Accepted | BadgeState::Declined
+            )
+        )
+    }
+
     /// Parse a stored state.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
@@ -135,8 +148,8 @@ pub enum LedgerError {
     Sql(rusqlite::Error),
 }
 
-/// One badge as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One badge as recorded. Its `Debug` leaves out the salt (the claim code).
+#[derive(Clone, PartialEq, Eq)]
 pub struct BadgeRecord {
     /// Serial (`cti`).
     pub serial: u32,
@@ -176,6 +189,22 @@ pub struct BadgeRecord {
     pub evidence: Option<String>,
     /// Level (signed in the badge).
     pub level: Option<u8>,
+}
+
+impl std::fmt::Debug for BadgeRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BadgeRecord")
+            .field("serial", &self.serial)
+            .field("kid", &hex::encode(&self.kid))
+            .field("recipient", &self.recipient)
+            .field("salt", &"[redacted]")
+            .field("achievement_id", &self.achievement_id)
+            .field("profile", &self.profile)
+            .field("state", &self.state)
+            .field("private", &self.private)
+            .field("cose_len", &self.cose.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A badge to record (everything but the serial, which the ledger assigns).
@@ -611,14 +640,18 @@ impl Ledger {
 
     /// Revoke a badge with a reason.
     pub fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<(), LedgerError> {
-        let badge = self.badge(serial)?;
-        if badge.state == BadgeState::Revoked {
-            return Err(LedgerError::AlreadyRevoked(serial));
-        }
-        self.conn.execute(
-            "UPDATE badges SET state = 'revoked', revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?1",
+        // One statement decides and changes, so another desk process (a card
+        // writer, say) cannot slip in between a read and the update.
+        let changed = self.conn.execute(
+            "UPDATE badges SET state = 'revoked', revoked_at = ?2, revocation_reason = ?3
+             WHERE serial = ?1 AND state != 'revoked'",
             params![serial, now, reason],
         )?;
+        if changed == 0 {
+            // Unknown serial, or revoked already.
+            self.badge(serial)?;
+            return Err(LedgerError::AlreadyRevoked(serial));
+        }
         Ok(())
     }
 
@@ -630,28 +663,25 @@ impl Ledger {
         to: BadgeState,
         card_uid: Option<&[u8]>,
     ) -> Result<(), LedgerError> {
-        let badge = self.badge(serial)?;
-        let from = badge.state;
-        let allowed = matches!(
-            (from, to),
-            (
-                BadgeState::Issued | BadgeState::Written,
-                BadgeState::Written
-            ) | (
-                BadgeState::Issued | BadgeState::Written,
-                BadgeState::Accepted
-            ) | (
-                BadgeState::Issued | BadgeState::Written,
-                BadgeState::Declined
-            )
-        );
-        if !allowed {
+        let from = self.badge(serial)?.state;
+        if !from.can_become(to) {
             return Err(LedgerError::BadTransition { serial, from, to });
         }
-        self.conn.execute(
-            "UPDATE badges SET state = ?2, card_uid = coalesce(?3, card_uid) WHERE serial = ?1",
-            params![serial, to.as_str(), card_uid],
+        // Only from the state just read: a revocation that lands in between
+        // is never overwritten.
+        let changed = self.conn.execute(
+            "UPDATE badges SET state = ?2, card_uid = coalesce(?3, card_uid)
+             WHERE serial = ?1 AND state = ?4",
+            params![serial, to.as_str(), card_uid, from.as_str()],
         )?;
+        if changed == 0 {
+            let now = self.badge(serial)?.state;
+            return Err(LedgerError::BadTransition {
+                serial,
+                from: now,
+                to,
+            });
+        }
         Ok(())
     }
 

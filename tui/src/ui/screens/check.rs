@@ -55,6 +55,9 @@ pub struct CheckState {
     pub verdict: Option<(CheckReport, String)>,
     /// A line under the reader status (card taken off, reading again...).
     pub note: Option<String>,
+    /// The verdict shown is of a card the reader read (cleared when the
+    /// card leaves or the reader is watched afresh).
+    pub card_verdict: bool,
 }
 
 /// What a key asks for.
@@ -83,6 +86,16 @@ impl CheckState {
         self.mode = CheckMode::Idle;
         self.verdict = None;
         self.note = None;
+        self.card_verdict = false;
+    }
+
+    /// Take down a card's verdict (a file's or QR text's stays), keeping
+    /// what is being typed.
+    pub fn clear_card_verdict(&mut self) {
+        if self.card_verdict {
+            self.verdict = None;
+            self.card_verdict = false;
+        }
     }
 
     /// Handle a key.
@@ -95,7 +108,9 @@ impl CheckState {
         match &mut self.mode {
             CheckMode::Idle => match key.code {
                 KeyCode::Char('t') => {
-                    self.note = Some("Reading the card on the reader…".into());
+                    self.note = Some(
+                        "Reading the card on the reader again (or the next one put on it)…".into(),
+                    );
                     return CheckAction::Reread;
                 }
                 KeyCode::Char('o') => self.mode = CheckMode::File(Input::default()),
