@@ -32,7 +32,7 @@ pub enum ReaderEvent {
 /// Flags the owner of a watcher sets from another thread.
 #[derive(Debug, Default)]
 pub struct WatchControl {
-    /// Stop watching (the loop returns within [`POLL`]).
+    /// Stop watching (the loop returns within a tenth of a second).
     pub stop: AtomicBool,
     /// Read the card on the reader again (the next candidate did not
     /// change cards, or the ledger changed since).

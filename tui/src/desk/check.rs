@@ -526,7 +526,7 @@ impl crate::desk::Desk {
         self.with_context(|cx| check(input, card_uid, holder, cx))
     }
 
-    /// [`Desk::check`] for many inputs, with batch signature verification.
+    /// [`Desk::check`](crate::desk::Desk::check) for many inputs, with batch signature verification.
     pub fn check_many(&self, inputs: &[&[u8]]) -> Result<Vec<CheckReport>, crate::desk::DeskError> {
         self.with_context(|cx| check_many(inputs, cx))
     }
