@@ -7,7 +7,8 @@
 //! before the first page is written, every page is read back and compared,
 //! and only then is the write reported as done.
 
-pub mod dump;
+/// Tag dump files (page 0, Flipper Zero `.nfc`), shared with the web verifier.
+pub use tessera_formats::dump;
 pub mod pcsc;
 pub mod watch;
 

@@ -4,7 +4,6 @@
 use serde::Serialize;
 use tessera_core::{Error as CoreError, Salt, TrustStore, VerifiedBadge};
 
-use crate::card::dump;
 use crate::store::ledger::{BadgeRecord, BadgeState, Ledger, LedgerError};
 
 pub use tessera_core::Verdict;
@@ -97,54 +96,7 @@ pub struct Holder {
     pub salt: Salt,
 }
 
-/// Format Unix seconds as an ISO date.
-pub fn date(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map_or_else(|| t.to_string(), |d| d.format("%Y-%m-%d").to_string())
-}
-
-/// The last day a badge with expiry `exp` is valid (expiry is the first
-/// second it is not).
-pub fn expiry_date(exp: i64) -> String {
-    date(exp.saturating_sub(1))
-}
-
-/// What the input holds.
-pub enum Input {
-    /// COSE_Sign1 bytes.
-    Cose(Vec<u8>),
-    /// A card image or dump of user memory (from page 4).
-    Card(Vec<u8>),
-    /// A whole-tag dump (from page 0, or a Flipper Zero `.nfc` file): the
-    /// user memory and the tag's UID.
-    Tag(dump::TagDump),
-}
-
-/// Recognise the input format: COSE (`D2...`), a card image (`03...` or a
-/// dump starting with NULL/control TLVs), or QR text (`TSR1:...`).
-pub fn classify(input: &[u8]) -> Result<Input, String> {
-    let text = std::str::from_utf8(input).ok().map(str::trim);
-    if let Some(t) = text
-        && t.len() >= 5
-        && t.get(..5)
-            .is_some_and(|p| p.eq_ignore_ascii_case(crate::desk::qr::PREFIX))
-    {
-        return crate::desk::qr::from_text(t)
-            .map(Input::Cose)
-            .map_err(|e| e.to_string());
-    }
-    if let Some(d) = dump::parse(input) {
-        return d.map(Input::Tag).map_err(|e| e.to_string());
-    }
-    match input.first() {
-        Some(0xd2) => Ok(Input::Cose(input.to_vec())),
-        Some(0x00..=0x03) => Ok(Input::Card(input.to_vec())),
-        None => Err("the input is empty: nothing was read".into()),
-        Some(_) => Err(
-            "this is not a badge: expected a card dump, a .cbor badge file, QR text starting with TSR1:, a baked badge PNG, a VC-JWT or Open Badges 3.0 JSON".into(),
-        ),
-    }
-}
+pub use tessera_formats::text::{date, expiry_date};
 
 /// This desk's ledger row of a verified badge, if this desk issued it.
 fn own_row(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Result<Option<BadgeRecord>, LedgerError> {
@@ -183,104 +135,17 @@ enum Failure {
     Share(crate::desk::share::ShareError),
 }
 
-/// The compact badge inside a baked PNG, a VC-JWT or an Open Badges 3.0
-/// JSON credential, with the credential and how it came; `None` for every
-/// other input. A failure is the verdict.
-fn unwrap_shared<const N: usize>(
-    input: &[u8],
-    trust: &TrustStore<N>,
-) -> Result<Option<Shared>, Box<CheckReport>> {
-    use crate::desk::share::{self, ShareError};
-    let refuse = |e: ShareError| {
-        let kind = match e {
-            ShareError::JwtUnknownKey(_) => Verdict::UnknownIssuer,
-            ShareError::JwtSignature | ShareError::JwtUnsigned | ShareError::JwtAlgorithm(_) => {
-                Verdict::Forged
-            }
-            _ => Verdict::Unreadable,
-        };
-        Box::new(CheckReport {
-            verdict: kind,
-            reason: e.to_string(),
-            demo: false,
-            badge: None,
-            holder: None,
-        })
-    };
-    let (text, baked) = if input.starts_with(&share::PNG_SIGNATURE) {
-        (share::unbake(input).map_err(refuse)?, true)
-    } else {
-        match std::str::from_utf8(input) {
-            Ok(t) => (t.to_string(), false),
-            Err(_) => return Ok(None),
-        }
-    };
-    let text = text.trim();
-    let (credential, jwt, via) = if share::looks_like_jwt(text) {
-        let (vc, claims, signer) = share::verify_jwt(text, trust).map_err(refuse)?;
-        (
-            vc,
-            Some((claims, signer)),
-            if baked {
-                "baked badge image, VC-JWT signature checked"
-            } else {
-                "VC-JWT signature checked"
-            },
-        )
-    } else if text.starts_with('{') {
-        let vc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            refuse(ShareError::NotCredential(format!(
-                "the JSON does not parse ({e})"
-            )))
-        })?;
-        (
-            vc,
-            None,
-            if baked {
-                "baked badge image, unsigned JSON: judged on the signed badge inside; its recipient identifier is not signed"
-            } else {
-                "unsigned Open Badges JSON: judged on the signed badge inside; its recipient identifier is not signed"
-            },
-        )
-    } else if baked {
-        return Err(refuse(ShareError::NotCredential(
-            "the PNG's credential chunk holds neither a VC-JWT nor JSON".into(),
-        )));
-    } else {
-        return Ok(None);
-    };
-    let cose = share::compact_badge(&credential).map_err(refuse)?;
-    Ok(Some(Shared {
-        cose,
-        credential,
-        jwt,
-        via,
-    }))
-}
-
-/// What a shared file held.
-struct Shared {
-    /// The compact badge from the credential's evidence.
-    cose: Vec<u8>,
-    /// The credential.
-    credential: serde_json::Value,
-    /// For a VC-JWT: its claims and the key that signed it.
-    jwt: Option<(serde_json::Value, tessera_core::PublicKey)>,
-    /// How it came, for the reason line.
-    via: &'static str,
-}
-
 /// An input made ready for the signature check.
 struct Prepared {
     /// The COSE_Sign1 bytes.
     bytes: Vec<u8>,
-    /// Read from a card image.
+    /// Read from a card image (a card dump file, or a card's memory).
     from_card: bool,
     /// The UID of the tag a whole-tag dump was made of.
     dump_uid: Option<Vec<u8>>,
     /// The Open Badges credential it came in, if any.
     credential: Option<serde_json::Value>,
-    /// For a VC-JWT: its claims and signer.
+    /// For a VC-JWT: its verified claims and signer.
     jwt: Option<(serde_json::Value, tessera_core::PublicKey)>,
     /// How it came, for the reason line ("" for plain badges).
     via: &'static str,
@@ -288,37 +153,60 @@ struct Prepared {
     demo: bool,
 }
 
-/// Unwrap shared formats, recognise the input, find the COSE bytes.
+/// Find the badge in the input (the one reading every verifier shares,
+/// `tessera_formats::classify`), check a VC-JWT's own signature, and note
+/// how the badge came.
 fn prepare<const N: usize>(
     input: &[u8],
     trust: &TrustStore<N>,
     demo_kids: &[Vec<u8>],
 ) -> Result<Prepared, Box<CheckReport>> {
-    // Shared formats (baked PNG, VC-JWT, OB 3.0 JSON) carry the compact
-    // badge: check their own wrapping, then judge the badge inside.
-    let (inner, credential, jwt, via) = match unwrap_shared(input, trust)? {
-        Some(s) => (Some(s.cose), Some(s.credential), s.jwt, s.via),
-        None => (None, None, None, ""),
-    };
-    let input = inner.as_deref().unwrap_or(input);
-    let (bytes, from_card, dump_uid) = match classify(input) {
-        Ok(Input::Cose(b)) => (b, false, None),
-        Ok(Input::Card(mem)) => match tessera_core::ndef::parse_card_image(&mem) {
-            // A card image inside a shared file was not read from a card.
-            Ok(b) => (b.to_vec(), credential.is_none(), None),
-            Err(e) => return Err(Box::new(CheckReport::unreadable(&e.to_string()))),
-        },
-        Ok(Input::Tag(d)) => match tessera_core::ndef::parse_card_image(&d.user_memory) {
-            // A dump is a file: its UID is what the file says, not a read.
-            Ok(b) => (b.to_vec(), false, Some(d.uid)),
-            Err(e) => {
-                return Err(Box::new(CheckReport::unreadable(&format!(
-                    "{}: {e}",
-                    d.format.label()
-                ))));
+    use crate::desk::share::{self, ShareError};
+    use tessera_formats::input::{InputError, Via};
+    let refuse = |e: ShareError| {
+        let verdict = match e {
+            ShareError::JwtUnknownKey(_) => Verdict::UnknownIssuer,
+            ShareError::JwtSignature | ShareError::JwtUnsigned | ShareError::JwtAlgorithm(_) => {
+                Verdict::Forged
             }
-        },
-        Err(reason) => return Err(Box::new(CheckReport::unreadable(&reason))),
+            _ => Verdict::Unreadable,
+        };
+        Box::new(CheckReport {
+            verdict,
+            reason: e.to_string(),
+            demo: false,
+            badge: None,
+            holder: None,
+        })
+    };
+    let found = match tessera_formats::classify(input) {
+        Ok(f) => f,
+        Err(InputError::Shared(e)) => return Err(refuse(e.into())),
+        Err(e) => return Err(Box::new(CheckReport::unreadable(&e.to_string()))),
+    };
+    // A VC-JWT's signature is checked here; its verified claims are what
+    // the badge is compared with.
+    let (credential, jwt) = match &found.jwt {
+        Some(token) => {
+            let (vc, claims, signer) = share::verify_jwt(token, trust).map_err(refuse)?;
+            (Some(vc), Some((claims, signer)))
+        }
+        None => (found.credential.clone(), None),
+    };
+    let bytes = match &credential {
+        Some(c) if jwt.is_some() => share::compact_badge(c).map_err(refuse)?,
+        _ => found.badge,
+    };
+    let via = match (found.via, found.baked) {
+        (Via::BakedPng, _) if jwt.is_some() => "baked badge image, VC-JWT signature checked",
+        (Via::VcJwt, _) => "VC-JWT signature checked",
+        (Via::BakedPng, _) => {
+            "baked badge image, unsigned JSON: judged on the signed badge inside; its recipient identifier is not signed"
+        }
+        (Via::Ob3Json, _) => {
+            "unsigned Open Badges JSON: judged on the signed badge inside; its recipient identifier is not signed"
+        }
+        _ => "",
     };
     let demo = tessera_core::CoseSign1::from_slice(&bytes).is_ok_and(|m| {
         m.kid
@@ -326,8 +214,9 @@ fn prepare<const N: usize>(
     });
     Ok(Prepared {
         bytes,
-        from_card,
-        dump_uid,
+        // A dump is a file: its UID is what the file says, not a read.
+        from_card: found.via == Via::CardImage,
+        dump_uid: found.tag_uid,
         credential,
         jwt,
         via,

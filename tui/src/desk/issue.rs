@@ -346,34 +346,12 @@ pub fn preview(
     })
 }
 
-/// Format the claim code (recipient salt) for people: base32 in groups of 4.
-pub fn claim_code(salt: &[u8]) -> String {
-    let text = data_encoding::BASE32_NOPAD.encode(salt);
-    text.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
-}
+pub use tessera_formats::text::claim_code;
 
 /// Read a claim code as staff or a candidate types it (any case, with or
 /// without the dashes and spaces) back into the recipient salt.
 pub fn parse_claim_code(code: &str) -> Result<Salt, DeskError> {
-    let cleaned: String = code
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let bad = || {
-        DeskError::Input(format!(
-            "{code:?} is not a claim code: a claim code is 16 letters and digits 2-7 in groups of four, like ABCD-EFGH-IJKL-MNOP"
-        ))
-    };
-    let bytes = data_encoding::BASE32_NOPAD
-        .decode(cleaned.as_bytes())
-        .map_err(|_| bad())?;
-    let salt: [u8; tessera_core::sizes::SALT_LEN] = bytes.try_into().map_err(|_| bad())?;
-    Ok(Salt::from(salt))
+    tessera_formats::text::parse_claim_code(code).map_err(|e| DeskError::Input(e.to_string()))
 }
 
 /// A CSV row problem.

@@ -5,51 +5,7 @@
 
 use qrcode::{EcLevel, QrCode};
 
-/// Prefix of Tessera QR text (format version 1).
-pub const PREFIX: &str = "TSR1:";
-
-/// Why scanned text is not a badge.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum QrError {
-    /// The text does not start with `TSR1:`.
-    #[error(
-        "this QR code is not a Tessera badge (it does not start with {PREFIX}); scan the badge's own QR code"
-    )]
-    NotTessera,
-    /// The base45 text is damaged or cut short.
-    #[error("the QR text is damaged or incomplete ({0}); scan it again")]
-    Damaged(String),
-    /// Making the QR code failed (the badge is too large for a QR code).
-    #[error("cannot draw this badge as a QR code: {0}")]
-    Encode(String),
-}
-
-/// The QR text of a badge: `TSR1:` + base45(bytes).
-pub fn to_text(badge: &[u8]) -> String {
-    format!("{PREFIX}{}", base45::encode(badge))
-}
-
-/// The badge bytes from scanned QR text. Surrounding whitespace is ignored;
-/// the prefix is matched case-insensitively (some scanners lowercase).
-pub fn from_text(text: &str) -> Result<Vec<u8>, QrError> {
-    let text = text.trim();
-    let body = match text.get(..PREFIX.len()) {
-        Some(p) if p.eq_ignore_ascii_case(PREFIX) => text.get(PREFIX.len()..).unwrap_or_default(),
-        _ => return Err(QrError::NotTessera),
-    };
-    let bytes = base45::decode(body).map_err(|_| QrError::Damaged("not base45 text".into()))?;
-    // Base45 cannot tell a code cut short by whole character groups: the
-    // CBOR can. A message that ends mid-item was not scanned completely.
-    if let Err(tessera_core::Error::MalformedCbor { offset }) =
-        tessera_core::CoseSign1::from_slice(&bytes)
-    {
-        return Err(QrError::Damaged(format!(
-            "the badge in it ends early, at byte {offset} of {}",
-            bytes.len()
-        )));
-    }
-    Ok(bytes)
-}
+pub use tessera_formats::qr_text::{PREFIX, QrError, from_text, link_fragment, to_text};
 
 /// The QR code of a badge (error correction M: survives about 15 % damage).
 pub fn code(badge: &[u8]) -> Result<QrCode, QrError> {

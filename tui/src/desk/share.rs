@@ -9,7 +9,6 @@
 //! checks the JWT signature (for a VC-JWT), runs the core verifier on the
 //! compact badge, and checks that the JSON says what the signed badge says.
 
-use std::io::Cursor;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -23,16 +22,9 @@ pub const OB3_CONTEXT: [&str; 2] = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ];
-/// The PNG `iTXt` keyword of Open Badges 3.0 baking.
-pub const PNG_KEYWORD: &str = "openbadgecredential";
-/// The start of the data URI that carries the compact badge in `evidence`.
-pub const COMPACT_BADGE_URI: &str = "data:application/cose;cose-type=cose-sign1;base64,";
-/// The 8 bytes every PNG file starts with.
-pub const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-/// The largest PNG `unbake` decodes (a baked badge is about 30 KB).
-const MAX_PNG_BYTES: usize = 16 * 1024 * 1024;
-/// The most decoded pixel bytes `unbake` accepts (4096 × 4096 RGBA).
-const MAX_PIXEL_BYTES: usize = 64 * 1024 * 1024;
+pub use tessera_formats::shared::{
+    COMPACT_BADGE_URI, PNG_KEYWORD, PNG_SIGNATURE, SharedError, looks_like_jwt,
+};
 
 /// Why a shared badge file cannot be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -81,6 +73,18 @@ pub enum ShareError {
         "this VC-JWT was signed by key {0}, not by the issuer of the badge inside it: it was re-wrapped"
     )]
     JwtWrongSigner(String),
+}
+
+impl From<SharedError> for ShareError {
+    fn from(e: SharedError) -> Self {
+        match e {
+            SharedError::PngUnreadable(d) => ShareError::PngUnreadable(d),
+            SharedError::PngNoCredential => ShareError::PngNoCredential,
+            SharedError::JwtMalformed(d) => ShareError::JwtMalformed(d),
+            SharedError::NotCredential(d) => ShareError::NotCredential(d),
+            SharedError::NoCompactBadge => ShareError::NoCompactBadge,
+        }
+    }
 }
 
 /// What a credential is made from besides the verified badge.
@@ -237,16 +241,6 @@ pub fn vc_jwt(
     jsonwebtoken::encode(&header, &claims, &encoding).map_err(|e| e.to_string())
 }
 
-/// Does `text` look like a compact JWS (three base64url parts)?
-pub fn looks_like_jwt(text: &str) -> bool {
-    let text = text.trim();
-    text.starts_with("eyJ")
-        && text.split('.').count() == 3
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
 /// Check a VC-JWT's header and signature against `trust`; returns the
 /// credential (the `vc` claim), the whole claims set and the key that
 /// signed it.
@@ -346,21 +340,7 @@ pub fn check_jwt_binding(
 
 /// The compact badge inside a credential.
 pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, ShareError> {
-    let types = credential.get("type").and_then(Value::as_array);
-    if !types.is_some_and(|t| t.iter().any(|t| t == "OpenBadgeCredential")) {
-        return Err(ShareError::NotCredential(
-            "its type does not include OpenBadgeCredential".into(),
-        ));
-    }
-    credential
-        .get("evidence")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("id").and_then(Value::as_str))
-        .find_map(|id| id.strip_prefix(COMPACT_BADGE_URI))
-        .ok_or(ShareError::NoCompactBadge)
-        .and_then(|b64| STANDARD.decode(b64).map_err(|_| ShareError::NoCompactBadge))
+    Ok(tessera_formats::shared::compact_badge(credential)?)
 }
 
 /// Check that the credential says exactly what its verified compact badge
@@ -469,48 +449,7 @@ pub fn bake(
     .map_err(|e| e.to_string())
 }
 
-/// The credential text baked into a PNG (read with the `png` crate,
-/// chunks before and after the image data).
+/// The credential text baked into a PNG.
 pub fn unbake(bytes: &[u8]) -> Result<String, ShareError> {
-    let bad = |e: png::DecodingError| ShareError::PngUnreadable(e.to_string());
-    if bytes.len() > MAX_PNG_BYTES {
-        return Err(ShareError::PngUnreadable(format!(
-            "it is {} bytes; a baked badge is far smaller",
-            bytes.len()
-        )));
-    }
-    let decoder = png::Decoder::new_with_limits(
-        Cursor::new(bytes),
-        png::Limits {
-            bytes: 64 * 1024 * 1024,
-        },
-    );
-    let mut reader = decoder.read_info().map_err(bad)?;
-    // The header's size is the sender's claim: refuse before allocating.
-    let size = reader.output_buffer_size().unwrap_or(usize::MAX);
-    if size > MAX_PIXEL_BYTES {
-        let info = reader.info();
-        return Err(ShareError::PngUnreadable(format!(
-            "its picture claims {} × {} pixels, far more than a badge image",
-            info.width, info.height
-        )));
-    }
-    let mut buf = vec![0; size];
-    reader.next_frame(&mut buf).map_err(bad)?;
-    reader.finish().map_err(bad)?;
-    let info = reader.info();
-    if let Some(chunk) = info.utf8_text.iter().find(|c| c.keyword == PNG_KEYWORD) {
-        return chunk
-            .get_text()
-            .map_err(|e| ShareError::PngUnreadable(e.to_string()));
-    }
-    // Open Badges 2.0 baking used tEXt with the same keyword family.
-    if let Some(chunk) = info
-        .uncompressed_latin1_text
-        .iter()
-        .find(|c| c.keyword == PNG_KEYWORD)
-    {
-        return Ok(chunk.text.clone());
-    }
-    Err(ShareError::PngNoCredential)
+    Ok(tessera_formats::shared::unbake(bytes)?)
 }

@@ -1,0 +1,21 @@
+//! The files and texts a Tessera badge travels in, read one way for every
+//! verifier: the desk (`tessera verify`, the Check screen) and the web page
+//! (this crate compiled to WebAssembly) both call [`classify`] to find the
+//! compact badge (COSE_Sign1 bytes) inside an input, then judge it with
+//! `tessera-core`.
+//!
+//! | input | module |
+//! |---|---|
+//! | QR text or a link with `#TSR1:…` | [`qr_text`] |
+//! | a whole-tag dump from page 0, a Flipper Zero `.nfc` file | [`dump`] |
+//! | a baked Open Badges PNG, a VC-JWT, Open Badges 3.0 JSON | [`shared`] |
+//!
+//! Nothing here verifies a signature: it only takes the badge out.
+
+pub mod dump;
+pub mod input;
+pub mod qr_text;
+pub mod shared;
+pub mod text;
+
+pub use input::{Input, classify};

@@ -1,0 +1,342 @@
+//! The verifier behind the page, as plain Rust (no browser types), so it
+//! runs natively in tests too: the site's trust list and status lists in,
+//! a verdict report (JSON) out.
+
+use serde::{Deserialize, Serialize};
+use tessera_core::{CoseSign1, PublicKey, StatusList, TrustStore, Verdict, VerifiedBadge};
+use tessera_formats::input::InputError;
+use tessera_formats::text::{date, expiry_date, parse_claim_code};
+
+/// The site data `tessera site build` writes (`window.TESSERA_SITE`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Site {
+    /// `tessera-site-1`.
+    pub format: String,
+    /// The desk that built the site.
+    pub issuer: String,
+    /// Where the site is published, when known.
+    pub url: Option<String>,
+    /// When the site was built (RFC 3339).
+    pub built_at: String,
+    /// The issuers this site accepts.
+    pub trust: Vec<SiteIssuer>,
+    /// Signed status lists (standard base64 of the COSE bytes).
+    pub status_lists: Vec<String>,
+    /// Why badges were revoked (the list itself only says that they were).
+    pub revocations: Vec<SiteRevocation>,
+}
+
+/// One trusted issuer key.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct SiteIssuer {
+    /// Key id, hex.
+    pub kid: String,
+    /// Ed25519 public key, hex.
+    pub key: String,
+    /// The issuer's name.
+    pub name: String,
+    /// The labelled demo issuer.
+    pub demo: bool,
+}
+
+/// Why one badge was revoked.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct SiteRevocation {
+    /// Issuer key id, hex.
+    pub kid: String,
+    /// Badge serial.
+    pub serial: u32,
+    /// ISO date.
+    pub date: String,
+    /// The reason recorded by the issuer.
+    pub reason: String,
+}
+
+/// The site format this verifier reads.
+pub const SITE_FORMAT: &str = "tessera-site-1";
+
+/// The verdict report the page draws (see `web/README.md`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Report {
+    /// `valid`, `revoked`, `expired`, `unknown_issuer`, `forged`, `unreadable`.
+    pub verdict: &'static str,
+    /// The English headline.
+    pub headline: &'static str,
+    /// The core error's name, for the page to translate the reason.
+    pub error: Option<String>,
+    /// Why, in English.
+    pub reason: String,
+    /// Signed by a labelled demo issuer.
+    pub demo: bool,
+    /// How the badge came (`qr_text`, `cbor`, `baked_png`...), when read.
+    pub via: Option<&'static str>,
+    /// The badge, when its signature holds.
+    pub badge: Option<BadgeView>,
+    /// When revoked and the site knows why.
+    pub revocation: Option<SiteRevocation>,
+    /// Issue date of the status list checked against.
+    pub revocations_as_of: Option<String>,
+    /// The holder check, when asked for.
+    pub holder: Option<HolderView>,
+}
+
+/// What the badge says.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BadgeView {
+    /// Serial.
+    pub serial: u32,
+    /// Issuer name (the badge's, else the site's name for its key).
+    pub issuer: String,
+    /// Issuer key id, hex.
+    pub kid: String,
+    /// Achievement code.
+    pub achievement_id: String,
+    /// Achievement name.
+    pub achievement_name: Option<String>,
+    /// Name shown on the card.
+    pub display_name: Option<String>,
+    /// ISO date.
+    pub issued: String,
+    /// Last valid day.
+    pub expires: Option<String>,
+    /// Level.
+    pub level: Option<u8>,
+    /// Evidence URL.
+    pub evidence: Option<String>,
+}
+
+/// Whose badge it is.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HolderView {
+    /// The identity the viewer typed.
+    pub identity: String,
+    /// The badge's recipient commitment matches it and the claim code.
+    pub belongs: bool,
+}
+
+/// The site's trust list and status lists, ready to check badges.
+#[derive(Debug)]
+pub struct Verifier {
+    site: Site,
+    trust: TrustStore<64>,
+    lists: Vec<StatusList<'static>>,
+}
+
+fn bad_site(what: String) -> String {
+    format!("this verification page's data is damaged ({what}); ask the issuer for a fresh copy")
+}
+
+impl Verifier {
+    /// Read the site data (JSON); each status list must verify against the
+    /// trust list.
+    pub fn new(site_json: &str) -> Result<Self, String> {
+        let site: Site = serde_json::from_str(site_json).map_err(|e| bad_site(e.to_string()))?;
+        if site.format != SITE_FORMAT {
+            return Err(bad_site(format!("format {:?}", site.format)));
+        }
+        let mut trust = TrustStore::new();
+        for i in &site.trust {
+            let bytes = hex::decode(&i.key).map_err(|_| bad_site(format!("key of {}", i.name)))?;
+            let key = PublicKey::try_from(bytes.as_slice())
+                .map_err(|e| bad_site(format!("key of {}: {e}", i.name)))?;
+            trust.add(key).map_err(|e| bad_site(e.to_string()))?;
+        }
+        let mut lists = Vec::new();
+        for b64 in &site.status_lists {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|_| bad_site("a status list is not base64".into()))?;
+            // One site, one page: the lists live as long as the page, so
+            // they are kept as 'static (the verified list borrows them).
+            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+            let list = StatusList::verify(bytes, &trust, None)
+                .map_err(|e| bad_site(format!("a status list: {e}")))?;
+            lists.push(list);
+        }
+        Ok(Self { site, trust, lists })
+    }
+
+    /// The site data.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The status lists: issuer, key id, issue and expiry dates.
+    pub fn lists(&self) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.lists
+                .iter()
+                .map(|l| {
+                    let kid = l.kid().to_string();
+                    serde_json::json!({
+                        "issuer": self.name_of(&kid),
+                        "kid": kid,
+                        "issued": date(secs(l.issued_at())),
+                        "expires": l.expires().map(|e| date(secs(e))),
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    fn name_of(&self, kid: &str) -> String {
+        self.site
+            .trust
+            .iter()
+            .find(|i| i.kid == kid)
+            .map_or_else(|| format!("issuer key {kid}"), |i| i.name.clone())
+    }
+
+    fn is_demo(&self, kid: &[u8]) -> bool {
+        let kid = hex::encode(kid);
+        self.site.trust.iter().any(|i| i.demo && i.kid == kid)
+    }
+
+    /// Check `input` (any format a badge travels in) at time `now`.
+    pub fn check(&self, input: &[u8], now: u64) -> Report {
+        self.check_for(input, now, None)
+    }
+
+    /// [`Verifier::check`] and whether the badge belongs to `identity`
+    /// with `claim_code`. A malformed claim code is an error.
+    pub fn check_holder(
+        &self,
+        input: &[u8],
+        now: u64,
+        identity: &str,
+        claim_code: &str,
+    ) -> Result<Report, String> {
+        let salt = parse_claim_code(claim_code).map_err(|e| e.to_string())?;
+        Ok(self.check_for(input, now, Some((identity, &salt))))
+    }
+
+    fn check_for(
+        &self,
+        input: &[u8],
+        now: u64,
+        holder: Option<(&str, &tessera_core::Salt)>,
+    ) -> Report {
+        let found = match tessera_formats::classify(input) {
+            Ok(f) => f,
+            Err(e) => return unreadable(&e),
+        };
+        let kid = CoseSign1::from_slice(&found.badge)
+            .ok()
+            .and_then(|m| m.kid.map(<[u8]>::to_vec));
+        // The issuer's own status list, when the site has one.
+        let list = kid
+            .as_ref()
+            .and_then(|k| self.lists.iter().find(|l| l.kid().as_bytes() == k.as_slice()));
+        let result = tessera_core::verify(&found.badge, &self.trust, Some(now), list);
+        let result = result.and_then(|b| {
+            if let Some(uid) = &found.tag_uid {
+                b.check_card_uid(uid)?;
+            }
+            Ok(b)
+        });
+        // What the badge says, when its signature holds (also when expired
+        // or revoked).
+        let signed = match &result {
+            Ok(b) => Some(*b),
+            Err(_) => tessera_core::verify(&found.badge, &self.trust, None, None).ok(),
+        };
+        let demo = signed.as_ref().map_or_else(
+            || kid.as_deref().is_some_and(|k| self.is_demo(k)),
+            |b| self.is_demo(b.kid.as_bytes()),
+        );
+        let verdict = Verdict::of(&result);
+        let revocation = match (&result, &signed) {
+            (Err(tessera_core::Error::Revoked { serial }), Some(b)) => {
+                let kid = b.kid.to_string();
+                self.site
+                    .revocations
+                    .iter()
+                    .find(|r| r.serial == *serial && r.kid == kid)
+                    .cloned()
+            }
+            _ => None,
+        };
+        let reason = match &result {
+            Ok(_) => match found.via {
+                tessera_formats::input::Via::Ob3Json
+                | tessera_formats::input::Via::VcJwt
+                | tessera_formats::input::Via::BakedPng => {
+                    "genuine and current: signed by a trusted issuer, not expired, not revoked (judged on the signed badge inside the credential)".to_string()
+                }
+                _ => "genuine and current: signed by a trusted issuer, not expired, not revoked"
+                    .to_string(),
+            },
+            Err(e) => match &revocation {
+                Some(r) => format!("revoked on {}: {}; do not accept it", r.date, r.reason),
+                None => e.to_string(),
+            },
+        };
+        Report {
+            verdict: verdict.code(),
+            headline: verdict.headline(),
+            error: result.as_ref().err().map(error_name),
+            reason,
+            demo,
+            via: Some(found.via.code()),
+            holder: holder.and_then(|(identity, salt)| {
+                signed.as_ref().map(|b| HolderView {
+                    identity: identity.trim().to_string(),
+                    belongs: b.is_for(salt, identity),
+                })
+            }),
+            badge: signed.as_ref().map(|b| self.view(b)),
+            revocation,
+            revocations_as_of: list.map(|l| date(secs(l.issued_at()))),
+        }
+    }
+
+    fn view(&self, b: &VerifiedBadge<'_>) -> BadgeView {
+        let c = &b.claims;
+        let kid = b.kid.to_string();
+        BadgeView {
+            serial: c.serial,
+            issuer: c
+                .issuer
+                .map_or_else(|| self.name_of(&kid), str::to_string),
+            kid,
+            achievement_id: c.achievement_id.to_string(),
+            achievement_name: c.achievement_name.map(str::to_string),
+            display_name: c.display_name.map(str::to_string),
+            issued: date(secs(c.issued_at)),
+            expires: c.expires.map(|e| expiry_date(secs(e))),
+            level: c.level,
+            evidence: c.evidence.map(str::to_string),
+        }
+    }
+}
+
+/// Unix seconds as the signed integer dates are written from.
+fn secs(t: u64) -> i64 {
+    i64::try_from(t).unwrap_or(i64::MAX)
+}
+
+/// The core error's variant name (`SignatureInvalid`), for translations.
+fn error_name(e: &tessera_core::Error) -> String {
+    let debug = format!("{e:?}");
+    debug
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn unreadable(e: &InputError) -> Report {
+    Report {
+        verdict: Verdict::Unreadable.code(),
+        headline: Verdict::Unreadable.headline(),
+        error: e.core_error().as_ref().map(error_name),
+        reason: e.to_string(),
+        demo: false,
+        via: None,
+        badge: None,
+        revocation: None,
+        revocations_as_of: None,
+        holder: None,
+    }
+}

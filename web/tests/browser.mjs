@@ -1,0 +1,517 @@
+#!/usr/bin/env node
+// Browser tests of the offline web badge verifier (the page `tessera site
+// build` writes), in headless Chromium driven by playwright-core.
+//
+//   node web/tests/browser.mjs CASES.json
+//
+// CASES.json is written by tui/tests/web.rs (the format is described there
+// and in README's "Run the tests"): the built site, where to put the
+// screenshot and the benchmark, and the cases. Each case runs in a fresh
+// browser context (its own locale), over http (a static server on
+// 127.0.0.1 started here) or from file://, and must show the expected
+// verdict without making any network request after the page's load event.
+//
+// Prints one line per case, `ok   name` or `FAIL name: why`, and exits 0
+// when every case passed, 1 otherwise (bad usage included).
+//
+// Environment: CHROMIUM (default /usr/bin/chromium) is the browser to run;
+// TESSERA_WEB_HEADED=1 shows the window (for debugging on a desktop).
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox', // we run as root in CI
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  // Without these Chromium phones home; the connections are refused and
+  // would only pollute the logs.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const READY_TIMEOUT_MS = 30_000; // module compiled and site data accepted
+const VERDICT_TIMEOUT_MS = 15_000;
+const SETTLE_MS = 500; // time left for late (forbidden) requests to show up
+const WHOLE_RUN_TIMEOUT_MS = 10 * 60_000;
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+let failures = 0;
+const ok = (name) => console.log(`ok   ${name}`);
+const fail = (name, why, details = []) => {
+  failures += 1;
+  console.log(`FAIL ${name}: ${why}`);
+  for (const d of details) console.log(`       ${d}`);
+};
+
+/** A harness problem: no case can run. */
+function die(why) {
+  console.log(`FAIL harness: ${why}`);
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------- input --
+
+function readCases(file) {
+  let config;
+  try {
+    config = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    die(`cannot read ${file}: ${e.message}`);
+  }
+  const problems = [];
+  if (typeof config.site !== 'string' || !path.isAbsolute(config.site)) {
+    problems.push('"site" must be an absolute path');
+  }
+  if (!Array.isArray(config.cases) || config.cases.length === 0) {
+    problems.push('"cases" must be a non-empty array');
+  }
+  for (const [i, c] of (config.cases ?? []).entries()) {
+    const label = `case ${i} (${c?.name ?? 'no name'})`;
+    if (typeof c?.name !== 'string' || c.name === '') problems.push(`${label}: "name" is required`);
+    if (c?.via !== 'http' && c?.via !== 'file') problems.push(`${label}: "via" must be "http" or "file"`);
+    const inputs = ['fragment', 'file', 'paste'].filter((k) => c?.[k] != null);
+    if (inputs.length !== 1) {
+      problems.push(`${label}: give exactly one of "fragment", "file", "paste" (got ${inputs.join(', ') || 'none'})`);
+    }
+    if (typeof c?.expect?.verdict !== 'string') problems.push(`${label}: "expect.verdict" is required`);
+    const e = c?.expect ?? {};
+    if ((e.belongs != null || e.holder_error != null) && c?.holder == null) {
+      problems.push(`${label}: "expect.belongs"/"expect.holder_error" need "holder"`);
+    }
+    if (c?.holder != null && e.belongs == null && e.holder_error !== true) {
+      problems.push(`${label}: "holder" needs "expect.belongs" or "expect.holder_error"`);
+    }
+    if (c?.file != null && !fs.existsSync(c.file)) problems.push(`${label}: no file ${c.file}`);
+  }
+  if (problems.length > 0) die(`bad ${file}: ${problems.join('; ')}`);
+  config.site = path.resolve(config.site);
+  return config;
+}
+
+// --------------------------------------------------------------- server --
+
+/** A static file server for `root` on 127.0.0.1 (random port). */
+function startServer(root) {
+  const hits = [];
+  const server = http.createServer((req, res) => {
+    hits.push({ at: Date.now(), method: req.method, url: req.url });
+    const answer = (status, text) => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : `${text}\n`);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      answer(405, 'method not allowed');
+      return;
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    } catch {
+      answer(400, 'bad request');
+      return;
+    }
+    if (pathname.endsWith('/')) pathname += 'index.html';
+    const file = path.resolve(root, `.${pathname}`);
+    const type = CONTENT_TYPES[path.extname(file).toLowerCase()];
+    let stat;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      stat = null;
+    }
+    if (!file.startsWith(root + path.sep) || pathname.includes('\0') || !type || !stat?.isFile()) {
+      answer(404, 'not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': stat.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ server, hits, origin: `http://127.0.0.1:${port}` });
+    });
+  });
+}
+
+// ---------------------------------------------------------------- cases --
+
+/** Where a case opens the page, with the link's fragment when given. */
+function pageUrl(config, origin, via, fragment) {
+  const base = via === 'http'
+    ? `${origin}/index.html`
+    : pathToFileURL(path.join(config.site, 'index.html')).href;
+  // The fragment is QR text, `TSR1:` + base45: URL-safe but for the space
+  // (base45's alphabet has ' ', '%', '*', '+', '-', '.', '/', ':', '$').
+  return fragment == null ? base : `${base}#${fragment.replace(/ /g, '%20')}`;
+}
+
+/** May the page load this URL while it loads? (Never after.) */
+function siteUrl(config, origin, via, url) {
+  if (via === 'http') return url.startsWith(`${origin}/`);
+  if (!url.startsWith('file:')) return false;
+  try {
+    return fileURLToPath(url.split('#')[0]).startsWith(config.site + path.sep);
+  } catch {
+    return false;
+  }
+}
+
+/** Not network: inline data and the page's own object URLs. */
+const local = (url) => url.startsWith('data:') || url.startsWith('blob:');
+
+/**
+ * A fresh context and page for `via`, recording every request: any one
+ * after the load event, or during load to anything but the site, is a
+ * violation (and requests leaving the site are aborted, not sent).
+ */
+async function openPage(browser, config, origin, via, locale) {
+  const context = await browser.newContext({ locale: locale ?? 'en-US', viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  const watch = { loaded: false, violations: [], pageErrors: [], console: [] };
+  await context.route(
+    (u) => !local(u.href) && !siteUrl(config, origin, via, u.href),
+    (route) => route.abort('blockedbyclient'),
+  );
+  page.on('load', () => {
+    watch.loaded = true;
+  });
+  page.on('request', (r) => {
+    const url = r.url();
+    if (local(url)) return;
+    if (watch.loaded) {
+      watch.violations.push(`after load: ${r.method()} ${url}`);
+    } else if (!siteUrl(config, origin, via, url)) {
+      watch.violations.push(`during load, not the site's: ${r.method()} ${url}`);
+    }
+  });
+  page.on('websocket', (ws) => watch.violations.push(`websocket: ${ws.url()}`));
+  page.on('pageerror', (e) => watch.pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') watch.console.push(`console.${m.type()}: ${m.text()}`);
+  });
+  return { context, page, watch };
+}
+
+/** Wait for body[data-ready="true"]; throw the page's own error text otherwise. */
+async function waitReady(page) {
+  try {
+    await page.waitForSelector('body[data-ready="true"], body[data-error]', {
+      state: 'attached',
+      timeout: READY_TIMEOUT_MS,
+    });
+  } catch {
+    throw new Error(`the page never set body[data-ready="true"] or body[data-error] (${READY_TIMEOUT_MS / 1000} s)`);
+  }
+  const error = await page.evaluate(() => {
+    const b = document.body;
+    if (!b.hasAttribute('data-error')) return null;
+    return b.getAttribute('data-error') || document.querySelector('#status')?.textContent?.trim() || '(empty)';
+  });
+  if (error !== null) throw new Error(`the page did not start: body[data-error] says ${JSON.stringify(error)}`);
+}
+
+/** What the page shows now. */
+function readResult(page) {
+  return page.evaluate(() => {
+    const q = (s) => document.querySelector(s);
+    const text = (s) => {
+      const el = q(s);
+      return el ? el.textContent.replace(/\s+/g, ' ').trim() : null;
+    };
+    const holder = q('#holder-result');
+    return {
+      verdict: q('#verdict')?.getAttribute('data-verdict') ?? null,
+      headline: text('#verdict'),
+      reason: text('#reason'),
+      revocation: text('#revocation-reason'),
+      serial: text('#details [data-field="serial"]'),
+      status: text('#status'),
+      lang: document.documentElement.getAttribute('lang'),
+      hasDemo: q('#demo') !== null,
+      holder: holder && {
+        belongs: holder.getAttribute('data-belongs'),
+        error: holder.getAttribute('data-error'),
+        text: text('#holder-result'),
+      },
+    };
+  });
+}
+
+const show = (v) => JSON.stringify(v);
+
+/** Run one case; returns [] when it passed, else the reasons. */
+async function runCase(browser, config, origin, c, shot) {
+  const { context, page, watch } = await openPage(browser, config, origin, c.via, c.locale);
+  const why = [];
+  try {
+    await page.goto(pageUrl(config, origin, c.via, c.fragment), { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+    await waitReady(page);
+
+    if (c.file != null) {
+      await page.setInputFiles('#file', c.file);
+    } else if (c.paste != null) {
+      await page.fill('#paste', c.paste);
+      await page.click('#paste-check');
+    }
+    try {
+      await page.waitForSelector('#verdict[data-verdict]', { state: 'attached', timeout: VERDICT_TIMEOUT_MS });
+    } catch {
+      const r = await readResult(page);
+      throw new Error(`no #verdict[data-verdict] after ${VERDICT_TIMEOUT_MS / 1000} s (#status: ${show(r.status)})`);
+    }
+
+    const e = c.expect;
+    const r = await readResult(page);
+    if (r.verdict !== e.verdict) {
+      why.push(`verdict ${show(r.verdict)}, expected ${show(e.verdict)} (headline ${show(r.headline)}, reason ${show(r.reason)})`);
+    }
+    if (!r.headline) why.push('#verdict has no text (the translated headline)');
+    if (e.reason_contains != null) {
+      const shown = [r.reason, r.revocation].filter(Boolean).join(' | ');
+      if (!shown.includes(e.reason_contains)) {
+        why.push(`#reason/#revocation-reason ${show(shown)} do not contain ${show(e.reason_contains)}`);
+      }
+    }
+    if (e.serial != null) {
+      const wanted = String(e.serial);
+      const re = new RegExp(`(^|\\D)${wanted}(\\D|$)`);
+      if (r.serial == null) why.push(`no #details [data-field="serial"] (expected serial ${wanted})`);
+      else if (!re.test(r.serial)) why.push(`serial shown is ${show(r.serial)}, expected ${wanted}`);
+    }
+    if (e.demo != null) {
+      const visible = await page.isVisible('#demo');
+      if (e.demo && !r.hasDemo) why.push('no #demo element (the DEMO notice)');
+      else if (visible !== e.demo) why.push(`#demo is ${visible ? 'visible' : 'hidden'}, expected ${e.demo ? 'visible' : 'hidden'}`);
+    }
+    if (e.lang != null && r.lang !== e.lang) why.push(`html[lang] is ${show(r.lang)}, expected ${show(e.lang)}`);
+
+    if (c.holder != null) {
+      await page.fill('#holder-identity', c.holder.identity);
+      await page.fill('#holder-code', c.holder.code);
+      await page.click('#holder-check');
+      try {
+        await page.waitForSelector('#holder-result[data-belongs], #holder-result[data-error]', {
+          state: 'attached',
+          timeout: VERDICT_TIMEOUT_MS,
+        });
+      } catch {
+        throw new Error(`no #holder-result[data-belongs] or [data-error] after ${VERDICT_TIMEOUT_MS / 1000} s`);
+      }
+      const h = (await readResult(page)).holder;
+      if (e.holder_error === true) {
+        if (h.error !== 'code' || h.belongs !== null) {
+          why.push(`holder check: expected data-error="code" and no data-belongs, got data-error=${show(h.error)} data-belongs=${show(h.belongs)} (${show(h.text)})`);
+        }
+        if (!h.text) why.push('holder check: #holder-result shows no error text');
+      }
+      if (e.belongs != null) {
+        if (h.belongs !== String(e.belongs)) {
+          why.push(`holder check: data-belongs=${show(h.belongs)}, expected "${e.belongs}" (data-error=${show(h.error)}, ${show(h.text)})`);
+        } else if (e.belongs && !(h.text ?? '').includes(c.holder.identity)) {
+          why.push(`holder check: #holder-result ${show(h.text)} does not name ${c.holder.identity}`);
+        }
+      }
+    }
+
+    await page.waitForTimeout(SETTLE_MS);
+    if (why.length === 0 && watch.violations.length === 0 && watch.pageErrors.length === 0
+        && shot.path && !shot.taken && e.verdict === 'valid') {
+      fs.mkdirSync(path.dirname(shot.path), { recursive: true });
+      await page.screenshot({ path: shot.path, fullPage: true });
+      shot.taken = c.name;
+    }
+  } catch (err) {
+    why.push(err.message.split('\n')[0]);
+  } finally {
+    await context.close().catch(() => {});
+  }
+  if (watch.violations.length > 0) {
+    why.push(`the page made network requests (it must make none after load): ${watch.violations.join(', ')}`);
+  }
+  for (const m of watch.pageErrors) why.push(`uncaught error in the page: ${m}`);
+  return { why, console: watch.console };
+}
+
+// ------------------------------------------------------------ benchmark --
+
+/**
+ * Time to the first verdict of a valid link, and 1,000 checks of the valid
+ * badge's bytes by the page's own Verifier (window.tesseraVerifier).
+ */
+async function runBench(browser, config, origin) {
+  const valid = config.cases.find((c) => c.via === 'http' && c.fragment != null && c.expect.verdict === 'valid');
+  if (!valid) throw new Error('no http case with a valid link to measure');
+  const input = config.bench_input != null
+    ? fs.readFileSync(config.bench_input)
+    : Buffer.from(valid.fragment, 'utf8');
+
+  const { context, page, watch } = await openPage(browser, config, origin, 'http', 'en-US');
+  try {
+    // If the app sets no performance.mark('tessera-verdict'), note when the
+    // verdict appears from the very start (the check may finish before
+    // page.goto returns).
+    await page.addInitScript(() => {
+      const seen = () => document.querySelector('#verdict[data-verdict]') !== null;
+      const observer = new MutationObserver(() => {
+        if (window.__tesseraVerdictAt === undefined && seen()) {
+          window.__tesseraVerdictAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-verdict'] });
+    });
+    await page.goto(pageUrl(config, origin, 'http', valid.fragment), { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+    await waitReady(page);
+    const first = await page.evaluate(async (timeout) => {
+      const deadline = performance.now() + timeout;
+      while (document.querySelector('#verdict[data-verdict]') === null) {
+        if (performance.now() > deadline) return { error: 'no #verdict[data-verdict]' };
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      const polled = performance.now();
+      const nav = performance.getEntriesByType('navigation')[0];
+      const start = nav ? nav.startTime : 0;
+      const mark = performance.getEntriesByName('tessera-verdict', 'mark')[0];
+      const at = mark ? mark.startTime : (window.__tesseraVerdictAt ?? polled);
+      return {
+        ms: at - start,
+        source: mark ? 'mark' : window.__tesseraVerdictAt !== undefined ? 'observer' : 'poll',
+        verdict: document.querySelector('#verdict').getAttribute('data-verdict'),
+      };
+    }, VERDICT_TIMEOUT_MS);
+    if (first.error) throw new Error(first.error);
+    if (first.verdict !== 'valid') throw new Error(`the benchmark's link shows ${JSON.stringify(first.verdict)}, not "valid"`);
+
+    const run = await page.evaluate((b64) => {
+      const v = window.tesseraVerifier;
+      if (!v || typeof v.check !== 'function') {
+        return { error: 'window.tesseraVerifier is missing: the app must expose its wasm_bindgen.Verifier as window.tesseraVerifier' };
+      }
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const now = Math.floor(Date.now() / 1000);
+      const report = JSON.parse(v.check(bytes, now));
+      if (report.verdict !== 'valid') return { error: `tesseraVerifier.check says ${JSON.stringify(report.verdict)} for the valid badge` };
+      for (let i = 0; i < 50; i += 1) v.check(bytes, now); // warm up
+      let last = '';
+      const t0 = performance.now();
+      for (let i = 0; i < 1000; i += 1) last = v.check(bytes, now);
+      const t1 = performance.now();
+      if (JSON.parse(last).verdict !== 'valid') return { error: 'the 1000th check was not valid' };
+      return { ms: t1 - t0 };
+    }, input.toString('base64'));
+    if (run.error) throw new Error(run.error);
+    await page.waitForTimeout(SETTLE_MS);
+    if (watch.violations.length > 0) throw new Error(`the page made network requests: ${watch.violations.join(', ')}`);
+
+    const wasm = fs.readFileSync(path.join(config.site, 'tessera_web_bg.wasm'));
+    const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+    return {
+      first_verdict_ms: round(first.ms, 1),
+      first_verdict_from: first.source,
+      verify_1000_ms: round(run.ms, 1),
+      per_verify_us: round(run.ms, 1), // (ms / 1000 calls) * 1000 µs/ms
+      wasm_bytes: wasm.length,
+      wasm_gzip_bytes: zlib.gzipSync(wasm, { level: 9 }).length,
+      chromium: browser.version(),
+    };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+// ----------------------------------------------------------------- main --
+
+async function main() {
+  if (process.argv.length !== 3) {
+    console.log('usage: node web/tests/browser.mjs CASES.json');
+    process.exit(1);
+  }
+  setTimeout(() => die(`the whole run took over ${WHOLE_RUN_TIMEOUT_MS / 60_000} minutes`), WHOLE_RUN_TIMEOUT_MS).unref();
+  const config = readCases(process.argv[2]);
+  for (const f of ['index.html', 'app.js', 'strings.js', 'site-data.js', 'tessera_web.js', 'tessera_wasm.js', 'tessera_web_bg.wasm', 'style.css']) {
+    if (!fs.existsSync(path.join(config.site, f))) die(`the site ${config.site} has no ${f} (did \`tessera site build\` run?)`);
+  }
+  if (!fs.existsSync(CHROMIUM)) die(`no browser at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM)`);
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch (e) {
+    die(`cannot load playwright-core (${e.code ?? e.message}): run \`npm ci\` in web/tests`);
+  }
+
+  const { server, hits, origin } = await startServer(config.site);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: process.env.TESSERA_WEB_HEADED !== '1',
+    args: CHROMIUM_ARGS.filter((a) => a !== '--headless' || process.env.TESSERA_WEB_HEADED !== '1'),
+  });
+  // launch() gives the browser a fresh temporary profile (--user-data-dir)
+  // and removes it on close.
+  const shot = { path: config.screenshot ?? null, taken: null };
+  try {
+    for (const c of config.cases) {
+      const { why, console: logs } = await runCase(browser, config, origin, c, shot);
+      if (why.length === 0) ok(c.name);
+      else fail(c.name, why.join('; '), logs);
+    }
+    if (shot.path) {
+      if (shot.taken) console.log(`     screenshot of "${shot.taken}": ${shot.path}`);
+      else fail('screenshot', `no passing "valid" case to take ${shot.path} of`);
+    }
+    if (config.bench_out) {
+      try {
+        const bench = await runBench(browser, config, origin);
+        fs.mkdirSync(path.dirname(config.bench_out), { recursive: true });
+        fs.writeFileSync(config.bench_out, `${JSON.stringify(bench, null, 2)}\n`);
+        ok('benchmark');
+        console.log(`     ${JSON.stringify(bench)}`);
+        console.log(`     written to ${config.bench_out}`);
+      } catch (e) {
+        fail('benchmark', e.message.split('\n')[0]);
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+  const strays = hits.filter((h) => !/^\/(index\.html)?$|\.(html|js|css|wasm)$/.test(h.url.split('?')[0]));
+  if (strays.length > 0) {
+    console.log(`     (the server also saw: ${strays.map((h) => `${h.method} ${h.url}`).join(', ')})`);
+  }
+  const total = config.cases.length + (config.bench_out ? 1 : 0);
+  console.log(failures === 0 ? `all ${total} passed` : `${failures} of ${total} failed`);
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+main().catch((e) => die(e.stack ?? String(e)));
