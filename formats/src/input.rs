@@ -162,7 +162,8 @@ pub fn classify(input: &[u8]) -> Result<Input, InputError> {
             },
             error,
         })?;
-        let badge = tessera_core::ndef::parse_card_image(&d.user_memory).map_err(InputError::Card)?;
+        let badge =
+            tessera_core::ndef::parse_card_image(&d.user_memory).map_err(InputError::Card)?;
         let via = match d.format {
             DumpFormat::Pages => Via::TagDump,
             DumpFormat::Flipper => Via::Flipper,

@@ -95,7 +95,11 @@ pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, SharedError> {
         .filter_map(|e| e.get("id").and_then(Value::as_str))
         .find_map(|id| id.strip_prefix(COMPACT_BADGE_URI))
         .ok_or(SharedError::NoCompactBadge)
-        .and_then(|b64| STANDARD.decode(b64).map_err(|_| SharedError::NoCompactBadge))
+        .and_then(|b64| {
+            STANDARD
+                .decode(b64)
+                .map_err(|_| SharedError::NoCompactBadge)
+        })
 }
 
 /// The credential text baked into a PNG (read with the `png` crate, chunks

@@ -103,6 +103,10 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// The verification web site (the badge verifier in WebAssembly, this
+    /// desk's trust list and status list), for any static host or file://.
+    #[command(subcommand)]
+    Site(SiteCommand),
     /// Sign and write the current status list (for kiosks).
     StatusList {
         /// Where to write it (default: status-list.cbor in the data directory).
@@ -118,6 +122,25 @@ pub enum Command {
     /// The ledger of issued badges.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+}
+
+/// `site` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Write the whole site to DIR; publishing is copying DIR to a web
+    /// host. `tessera revoke` rebuilds it afterwards.
+    Build {
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where the site will be published (for share links), e.g.
+        /// https://badges.example.org/ (remembered).
+        #[arg(long)]
+        url: Option<String>,
+        /// The built page (`bash web/build.sh` makes web/dist).
+        #[arg(long)]
+        assets: Option<PathBuf>,
+    },
 }
 
 /// `card` subcommands. They use the first PC/SC reader (or the one whose
@@ -823,6 +846,17 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 "badge {serial} revoked; new status list for kiosks: {}",
                 path.display()
             );
+            match desk.rebuild_site(&key) {
+                Ok(Some(site)) => println!(
+                    "the verification site in {} was rebuilt: publish it again",
+                    site.dir.display()
+                ),
+                Ok(None) => println!(
+                    "if you publish a verification site, rebuild it: tessera site build --out DIR"
+                ),
+                // The revocation stands; only the site is behind.
+                Err(e) => eprintln!("the verification site could not be rebuilt: {e}"),
+            }
             Ok(0)
         }
         Command::Export {
@@ -855,6 +889,21 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                     path.display()
                 );
             }
+            Ok(0)
+        }
+        Command::Site(SiteCommand::Build { out, url, assets }) => {
+            let desk = Desk::open_or_demo(&home)?;
+            let key = desk.signing_key(&mut pass)?;
+            let assets = assets.unwrap_or_else(crate::desk::site::default_assets);
+            let site = desk.build_site(&key, &out, &assets, url.as_deref())?;
+            println!(
+                "verification site written to {} ({} trusted issuer keys, {} revoked badges listed); open {}/index.html or publish the folder{}",
+                site.dir.display(),
+                site.issuers,
+                site.revoked,
+                site.dir.display(),
+                site.url.map(|u| format!(" at {u}")).unwrap_or_default()
+            );
             Ok(0)
         }
         Command::StatusList { out } => {

@@ -12,6 +12,7 @@ pub mod keyfile;
 pub mod picture;
 pub mod qr;
 pub mod share;
+pub mod site;
 
 use std::path::{Path, PathBuf};
 

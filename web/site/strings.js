@@ -27,7 +27,6 @@ window.TESSERA_STRINGS = {
     field_level: "Level",
     field_evidence: "Evidence",
     expires_never: "Does not expire",
-    evidence_note: "(opens another website)",
     revocations_as_of: "Revocations as of {date}",
     revocations_none: "No revocation list was available for this issuer, so this page cannot say whether the badge was revoked.",
     revocation_reason: "Revoked on {date}: {reason}",
@@ -41,14 +40,15 @@ window.TESSERA_STRINGS = {
       forged: "FORGED",
       unreadable: "NOT A BADGE"
     },
-    // Used when the module gives no reason text of its own.
+    // A line per verdict for when the module reports no error code (for
+    // "unreadable" the page shows errors.NotABadgeInput). In English the
+    // module's own reason is shown instead when it has one.
     verdict_reasons: {
       valid: "Genuine and current: signed by a trusted issuer, not expired, not revoked.",
       revoked: "The issuer has revoked this badge. Do not accept it.",
       expired: "This badge is not valid at this time. Do not accept it as current.",
       unknown_issuer: "The badge was signed by an issuer this page does not trust. Do not accept it unless you can confirm the issuer another way.",
-      forged: "The badge was altered or forged. Do not accept it.",
-      unreadable: "This is not a badge this page can read. Check that you used the right link, file or card."
+      forged: "The badge was altered or forged. Do not accept it."
     },
     // English valid reasons from the module are shown as they are; this
     // table is only consulted for other languages.
@@ -73,7 +73,7 @@ window.TESSERA_STRINGS = {
     holder_intro: "Ask the holder for the e-mail or ID the badge was issued to and for their claim code. This checks the last badge you checked.",
     holder_identity: "Holder's e-mail or ID",
     holder_code: "Claim code",
-    holder_code_hint: "The holder received this code together with the badge.",
+    holder_code_hint: "The holder received this code with the badge: 16 letters and digits in groups of four, like ABCD-EFGH-IJKL-MNOP.",
     holder_check: "Check holder",
     holder_belongs: "Belongs to {identity}",
     holder_not_belongs: "Does not belong to {identity}",
@@ -82,7 +82,7 @@ window.TESSERA_STRINGS = {
     holder_unknown: "The holder could not be checked because the badge could not be read.",
     holder_no_input: "Check a badge first, then check the holder.",
     holder_identity_missing: "Enter the holder's e-mail or ID.",
-    holder_code_bad: "That is not a valid claim code. Check it with the holder and type it again exactly as it was given.",
+    holder_code_bad: "That is not a claim code: a claim code is 16 letters and digits (2 to 7) in groups of four, like ABCD-EFGH-IJKL-MNOP. Check it with the holder and type it again.",
 
     footer_lists: "Revocation list of {issuer}: issued {issued}, next update due {expires}.",
     footer_no_lists: "This page holds no revocation lists.",
@@ -121,6 +121,8 @@ window.TESSERA_STRINGS = {
       NdefLengthPastEnd: "The data on the card is damaged: it claims more data than the card can hold. Ask the issuer to rewrite the card.",
       NdefWrongRecordType: "The card holds something other than a Tessera badge. Check that it is the right card.",
       NdefMultipleRecords: "The card holds more than one item, but a Tessera card holds exactly one badge. Ask the issuer to rewrite the card.",
+      InvalidKey: "The badge's signature, or a key this page trusts, is not a valid key or signature: the badge is damaged, or this page is set up wrongly.",
+      BufferTooSmall: "This badge is too large for this verifier to read. Ask the issuer for a new copy of this page.",
 
       NotABadgeInput: "This is not a badge this page can read. Use a badge link, the QR code text (starting with TSR1:), a badge file or a badge card.",
       FileTooLarge: "This file is larger than 16 MiB, far too big to be a badge. Choose the badge file itself.",
@@ -166,7 +168,6 @@ window.TESSERA_STRINGS = {
     field_level: "Nível",
     field_evidence: "Comprovação",
     expires_never: "Sem data de vencimento",
-    evidence_note: "(abre outro site)",
     revocations_as_of: "Revogações atualizadas até {date}",
     revocations_none: "Não havia lista de revogações deste emissor, então esta página não consegue dizer se a credencial foi revogada.",
     revocation_reason: "Revogada em {date}: {reason}",
@@ -185,12 +186,12 @@ window.TESSERA_STRINGS = {
       revoked: "O emissor revogou esta credencial. Não a aceite.",
       expired: "Esta credencial não está valendo neste momento. Não a aceite como atual.",
       unknown_issuer: "A credencial foi assinada por um emissor em que esta página não confia. Não a aceite, a não ser que você consiga confirmar o emissor de outra forma.",
-      forged: "A credencial foi alterada ou falsificada. Não a aceite.",
-      unreadable: "Isto não é uma credencial que esta página consiga ler. Confira se você usou o link, o arquivo ou o cartão certo."
+      forged: "A credencial foi alterada ou falsificada. Não a aceite."
     },
     // Valid reasons from the module that add a caveat, matched on a piece
     // of the English text.
     valid_notes: {
+      "judged on the signed badge inside the credential": "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada (avaliada pela credencial assinada que vem dentro do documento).",
       "check the card itself to be sure": "Autêntica e em vigor. Ela está vinculada a um cartão: confira o próprio cartão para ter certeza de que é o original.",
       "a file cannot prove which card": "Autêntica e em vigor. O arquivo indica a qual cartão ela está vinculada, mas um arquivo não prova de qual cartão foi lido: confira o próprio cartão.",
       "on the card it was issued for": "Autêntica, em vigor e no cartão para o qual foi emitida."
@@ -215,7 +216,7 @@ window.TESSERA_STRINGS = {
     holder_intro: "Peça ao titular o e-mail ou a identificação para a qual a credencial foi emitida e o código do titular. A verificação usa a última credencial que você verificou.",
     holder_identity: "E-mail ou identificação do titular",
     holder_code: "Código do titular",
-    holder_code_hint: "O titular recebeu este código junto com a credencial.",
+    holder_code_hint: "O titular recebeu este código junto com a credencial: 16 letras e números em grupos de quatro, como ABCD-EFGH-IJKL-MNOP.",
     holder_check: "Verificar titular",
     holder_belongs: "Pertence a {identity}",
     holder_not_belongs: "Não pertence a {identity}",
@@ -224,7 +225,7 @@ window.TESSERA_STRINGS = {
     holder_unknown: "Não foi possível verificar o titular porque a credencial não pôde ser lida.",
     holder_no_input: "Verifique uma credencial primeiro e depois o titular.",
     holder_identity_missing: "Digite o e-mail ou a identificação do titular.",
-    holder_code_bad: "Esse não é um código do titular válido. Confira com o titular e digite de novo exatamente como foi informado.",
+    holder_code_bad: "Isso não é um código do titular: o código tem 16 letras e números (de 2 a 7) em grupos de quatro, como ABCD-EFGH-IJKL-MNOP. Confira com o titular e digite de novo.",
 
     footer_lists: "Lista de revogações de {issuer}: emitida em {issued}, próxima atualização até {expires}.",
     footer_no_lists: "Esta página não tem nenhuma lista de revogações.",
@@ -263,6 +264,8 @@ window.TESSERA_STRINGS = {
       NdefLengthPastEnd: "Os dados do cartão estão danificados: indicam mais dados do que cabem no cartão. Peça ao emissor para regravar o cartão.",
       NdefWrongRecordType: "O cartão tem outra coisa gravada, não uma credencial Tessera. Confira se é o cartão certo.",
       NdefMultipleRecords: "O cartão tem mais de um item gravado, mas um cartão Tessera guarda exatamente uma credencial. Peça ao emissor para regravar o cartão.",
+      InvalidKey: "A assinatura da credencial, ou uma chave em que esta página confia, não é uma chave ou assinatura válida: a credencial está danificada, ou esta página está configurada errado.",
+      BufferTooSmall: "Esta credencial é grande demais para este verificador ler. Peça ao emissor uma nova cópia desta página.",
 
       NotABadgeInput: "Isto não é uma credencial que esta página consiga ler. Use o link da credencial, o texto do QR code (começando com TSR1:), um arquivo de credencial ou um cartão.",
       FileTooLarge: "Este arquivo tem mais de 16 MiB, grande demais para ser uma credencial. Escolha o próprio arquivo da credencial.",

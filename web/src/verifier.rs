@@ -225,9 +225,11 @@ impl Verifier {
             .ok()
             .and_then(|m| m.kid.map(<[u8]>::to_vec));
         // The issuer's own status list, when the site has one.
-        let list = kid
-            .as_ref()
-            .and_then(|k| self.lists.iter().find(|l| l.kid().as_bytes() == k.as_slice()));
+        let list = kid.as_ref().and_then(|k| {
+            self.lists
+                .iter()
+                .find(|l| l.kid().as_bytes() == k.as_slice())
+        });
         let result = tessera_core::verify(&found.badge, &self.trust, Some(now), list);
         let result = result.and_then(|b| {
             if let Some(uid) = &found.tag_uid {
@@ -296,9 +298,7 @@ impl Verifier {
         let kid = b.kid.to_string();
         BadgeView {
             serial: c.serial,
-            issuer: c
-                .issuer
-                .map_or_else(|| self.name_of(&kid), str::to_string),
+            issuer: c.issuer.map_or_else(|| self.name_of(&kid), str::to_string),
             kid,
             achievement_id: c.achievement_id.to_string(),
             achievement_name: c.achievement_name.map(str::to_string),

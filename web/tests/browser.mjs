@@ -4,12 +4,24 @@
 //
 //   node web/tests/browser.mjs CASES.json
 //
-// CASES.json is written by tui/tests/web.rs (the format is described there
-// and in README's "Run the tests"): the built site, where to put the
-// screenshot and the benchmark, and the cases. Each case runs in a fresh
+// CASES.json is written by tui/tests/web.rs (after `tessera site build`):
+//   { "site": "/abs/site", "screenshot": "/abs/x.png" | null,
+//     "bench_out": "/abs/bench.json" | null,
+//     "bench_input": "/abs/badge.cbor" | null,  (bytes for the 1,000 checks;
+//                                              default: the valid link's text)
+//     "cases": [ { "name", "via": "http" | "file", "locale": "pt-BR" | null,
+//                  one of "fragment" (QR text for the link), "file", "paste",
+//                  "holder": null | { "identity", "code" },
+//                  "expect": { "verdict", "reason_contains", "serial", "demo",
+//                              "belongs", "holder_error", "lang" } } ] }
+// (null or absent expectations are not checked). Each case runs in a fresh
 // browser context (its own locale), over http (a static server on
 // 127.0.0.1 started here) or from file://, and must show the expected
-// verdict without making any network request after the page's load event.
+// verdict without making any network request after the page's load event
+// (nor, while it loads, to anything but the site). A screenshot of the
+// first passing "valid" case goes to "screenshot"; with "bench_out", the
+// time to the first verdict of a valid link and the time of 1,000
+// window.tesseraVerifier.check calls are measured and written there.
 //
 // Prints one line per case, `ok   name` or `FAIL name: why`, and exits 0
 // when every case passed, 1 otherwise (bad usage included).
@@ -171,10 +183,14 @@ function pageUrl(config, origin, via, fragment) {
   const base = via === 'http'
     ? `${origin}/index.html`
     : pathToFileURL(path.join(config.site, 'index.html')).href;
-  // The fragment is QR text, `TSR1:` + base45: URL-safe but for the space
-  // (base45's alphabet has ' ', '%', '*', '+', '-', '.', '/', ':', '$').
-  return fragment == null ? base : `${base}#${fragment.replace(/ /g, '%20')}`;
+  // The fragment is QR text, `TSR1:` + base45, whose alphabet has ' ' and
+  // '%' among '*', '+', '-', '.', '/', ':', '$': the link percent-encodes
+  // those two, as the desk's links do (tessera_formats::qr_text::link_fragment).
+  return fragment == null ? base : `${base}#${linkFragment(fragment)}`;
 }
+
+/** QR text as a link's fragment: '%' and ' ' percent-encoded. */
+const linkFragment = (text) => text.replace(/%/g, '%25').replace(/ /g, '%20');
 
 /** May the page load this URL while it loads? (Never after.) */
 function siteUrl(config, origin, via, url) {

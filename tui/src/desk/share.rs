@@ -9,7 +9,6 @@
 //! checks the JWT signature (for a VC-JWT), runs the core verifier on the
 //! compact badge, and checks that the JSON says what the signed badge says.
 
-
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
