@@ -92,6 +92,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The candidate's share kit: verification link, LinkedIn link, HTML
+    /// snippets, claim code; with --out also the baked picture and the
+    /// printable claim sheets (PDF, A4 and Letter).
+    Share {
+        /// The badge serial.
+        serial: u32,
+        /// Write the kit's files into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// NFC cards on the reader: write a badge, check a card, dump a tag.
     #[command(subcommand)]
     Card(CardCommand),
@@ -833,6 +843,24 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let v = desk.check(&bytes, uid.as_deref(), holder.as_ref())?;
             print_report(&v, json);
             Ok(v.exit_code())
+        }
+        Command::Share { serial, out } => {
+            let desk = Desk::open_or_demo(&home)?;
+            let kit = desk.share_kit(serial)?;
+            match out {
+                None => print!("{}", kit.text()),
+                Some(dir) => {
+                    let record = desk.badge(serial)?;
+                    let key = desk.signing_key_for(&record.kid, &mut pass)?;
+                    let written = desk.write_share_kit(serial, &dir, &key)?;
+                    println!(
+                        "share kit of badge {serial} written to {}: {}",
+                        written.dir.display(),
+                        written.files.join(", ")
+                    );
+                }
+            }
+            Ok(0)
         }
         Command::Card(command) => {
             let desk = Desk::open_or_demo(&home)?;

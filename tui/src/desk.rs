@@ -9,6 +9,7 @@ pub mod check;
 pub mod export;
 pub mod issue;
 pub mod keyfile;
+pub mod kit;
 pub mod picture;
 pub mod qr;
 pub mod share;

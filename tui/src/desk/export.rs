@@ -8,7 +8,7 @@ use tessera_core::{PublicKey, SigningKey, TrustStore};
 use super::check::{date, expiry_date};
 use super::issue::claim_code;
 use super::{Desk, DeskError};
-use crate::store::ledger::{BadgeRecord, BadgeState};
+use crate::store::ledger::{BadgeRecord, BadgeState, IssuerRecord};
 
 /// The formats a badge can be exported in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -360,23 +360,29 @@ impl Desk {
         if format == ExportFormat::VcJwt {
             return Ok(format!("{jwt}\n").into_bytes());
         }
-        let c = &badge.claims;
-        let valid_until = c.expires.map(|e| {
-            format!(
-                "valid until {}",
-                expiry_date(i64::try_from(e).unwrap_or(i64::MAX))
-            )
-        });
-        let face = crate::desk::picture::BadgeFace {
-            title: c.achievement_name.unwrap_or(c.achievement_id),
-            code: c.achievement_id,
-            issuer: c.issuer.unwrap_or(&issuer.name),
-            issued: &date(i64::try_from(c.issued_at).unwrap_or(i64::MAX)),
-            valid_until: valid_until.as_deref(),
-            serial,
-            demo: issuer.demo,
-        };
-        crate::desk::share::bake(&face, &jwt).map_err(DeskError::Input)
+        let pixels = badge_picture(&badge, &issuer);
+        crate::desk::share::bake(&pixels, &jwt).map_err(DeskError::Input)
+    }
+
+    /// A shareable ledger badge, verified with its own issuer's key, and
+    /// that issuer: what the credential formats, the picture and the share
+    /// kit are built from.
+    pub(crate) fn shareable(
+        &self,
+        serial: u32,
+    ) -> Result<(BadgeRecord, IssuerRecord), DeskError> {
+        let record = self.exportable(serial, ExportFormat::QrText)?;
+        let issuer = self
+            .ledger
+            .issuers()?
+            .into_iter()
+            .find(|i| i.kid == record.kid)
+            .ok_or_else(|| {
+                DeskError::Input(format!(
+                    "badge {serial} names an issuer key this desk does not have"
+                ))
+            })?;
+        Ok((record, issuer))
     }
 }
 
@@ -399,4 +405,23 @@ mod tests {
         }
         assert!("gif".parse::<ExportFormat>().is_err());
     }
+}
+
+/// The badge picture (RGB pixels, [`crate::desk::picture::SIDE`] square):
+/// achievement, issuer, dates, serial, and a DEMO banner for demo badges.
+pub(crate) fn badge_picture(badge: &tessera_core::VerifiedBadge<'_>, issuer: &IssuerRecord) -> Vec<u8> {
+    let c = &badge.claims;
+    let secs = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
+    let valid_until = c
+        .expires
+        .map(|e| format!("valid until {}", expiry_date(secs(e))));
+    crate::desk::picture::render(&crate::desk::picture::BadgeFace {
+        title: c.achievement_name.unwrap_or(c.achievement_id),
+        code: c.achievement_id,
+        issuer: c.issuer.unwrap_or(&issuer.name),
+        issued: &date(secs(c.issued_at)),
+        valid_until: valid_until.as_deref(),
+        serial: c.serial,
+        demo: issuer.demo,
+    })
 }

@@ -434,13 +434,9 @@ pub fn encode_png(
 
 /// The baked badge: the picture with the credential (a VC-JWT or the
 /// credential JSON) in an uncompressed `iTXt` chunk `openbadgecredential`.
-pub fn bake(
-    face: &crate::desk::picture::BadgeFace<'_>,
-    credential_text: &str,
-) -> Result<Vec<u8>, String> {
-    let pixels = crate::desk::picture::render(face);
+pub fn bake(pixels: &[u8], credential_text: &str) -> Result<Vec<u8>, String> {
     encode_png(
-        &pixels,
+        pixels,
         crate::desk::picture::SIDE,
         png::ColorType::Rgb,
         Some((PNG_KEYWORD, credential_text)),
