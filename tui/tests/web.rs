@@ -230,10 +230,65 @@ fn the_web_verifier_checks_links_files_and_holders_offline_in_a_browser() {
 
     let site = tmp.path().join("site");
     tessera(&desk)
-        .args(["site", "build", "--out"])
+        .args([
+            "site",
+            "build",
+            "--url",
+            "https://badges.example.org/",
+            "--out",
+        ])
         .arg(&site)
         .assert()
         .success();
+
+    // The candidate's share kit: the claim sheet says the claim code and
+    // the serial, and its QR code is the verification link.
+    let kit = tmp.path().join("kit");
+    tessera(&desk)
+        .args(["share", "1", "--out"])
+        .arg(&kit)
+        .assert()
+        .success();
+    let sheet = kit.join("claim-sheet-1-a4.pdf");
+    let text = StdCommand::new("pdftotext")
+        .arg(&sheet)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian poppler-utils; `bash .ci/test` installs it)");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(
+        text.contains(&claim_code) && text.contains("serial 1"),
+        "{text}"
+    );
+    let page = tmp.path().join("sheet");
+    assert!(
+        StdCommand::new("pdftoppm")
+            .args(["-r", "150", "-png", "-singlefile"])
+            .arg(&sheet)
+            .arg(&page)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let scanned = StdCommand::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(page.with_extension("png"))
+        .output()
+        .expect("zbarimg (Debian zbar-tools; `bash .ci/test` installs it)");
+    let sheet_link = String::from_utf8_lossy(&scanned.stdout).trim().to_string();
+    let share_txt = std::fs::read_to_string(kit.join("share.txt")).unwrap();
+    assert!(
+        sheet_link.starts_with("https://badges.example.org/#TSR1:")
+            && share_txt.contains(&sheet_link),
+        "{sheet_link}"
+    );
+    // The harness takes QR text and encodes it as a link does.
+    let sheet_fragment =
+        percent_encoding::percent_decode_str(sheet_link.split_once('#').unwrap().1)
+            .decode_utf8()
+            .unwrap()
+            .into_owned();
+    assert!(sheet_fragment.starts_with("TSR1:"));
 
     let frag = |s: &str| ("fragment", json!(s));
     let file = |p: &Path| ("file", json!(p));
@@ -303,6 +358,12 @@ fn the_web_verifier_checks_links_files_and_holders_offline_in_a_browser() {
             json!({"verdict": "valid", "serial": "1", "demo": true, "lang": "pt"}),
         ),
     ];
+    cases.push(case(
+        "the claim sheet's QR code opens the badge",
+        "file",
+        frag(&sheet_fragment),
+        valid.clone(),
+    ));
     cases[8]["holder"] = holder("ada@example.org", &claim_code);
     cases[9]["holder"] = holder("bob@example.org", &claim_code);
     cases[10]["holder"] = holder("ada@example.org", "1234");

@@ -367,10 +367,7 @@ impl Desk {
     /// A shareable ledger badge, verified with its own issuer's key, and
     /// that issuer: what the credential formats, the picture and the share
     /// kit are built from.
-    pub(crate) fn shareable(
-        &self,
-        serial: u32,
-    ) -> Result<(BadgeRecord, IssuerRecord), DeskError> {
+    pub(crate) fn shareable(&self, serial: u32) -> Result<(BadgeRecord, IssuerRecord), DeskError> {
         let record = self.exportable(serial, ExportFormat::QrText)?;
         let issuer = self
             .ledger
@@ -409,7 +406,10 @@ mod tests {
 
 /// The badge picture (RGB pixels, [`crate::desk::picture::SIDE`] square):
 /// achievement, issuer, dates, serial, and a DEMO banner for demo badges.
-pub(crate) fn badge_picture(badge: &tessera_core::VerifiedBadge<'_>, issuer: &IssuerRecord) -> Vec<u8> {
+pub(crate) fn badge_picture(
+    badge: &tessera_core::VerifiedBadge<'_>,
+    issuer: &IssuerRecord,
+) -> Vec<u8> {
     let c = &badge.claims;
     let secs = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
     let valid_until = c

@@ -5,8 +5,8 @@
 //! A4 and Letter) with the badge picture, a QR code of the link, the claim
 //! code and what to do with them.
 
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use tessera_core::{PublicKey, TrustStore};
 
 use super::export::badge_picture;
@@ -169,11 +169,9 @@ impl Desk {
         store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
         let badge = tessera_core::verify(&record.cose, &store, None, None)?;
         let pixels = badge_picture(&badge, &issuer);
-        let qr = qrcode::QrCode::with_error_correction_level(
-            kit.link.as_bytes(),
-            qrcode::EcLevel::M,
-        )
-        .map_err(|e| DeskError::Input(format!("the link does not fit a QR code: {e}")))?;
+        let qr =
+            qrcode::QrCode::with_error_correction_level(kit.link.as_bytes(), qrcode::EcLevel::M)
+                .map_err(|e| DeskError::Input(format!("the link does not fit a QR code: {e}")))?;
         let name = record
             .achievement_name
             .clone()
@@ -229,18 +227,32 @@ impl Desk {
             c.end_text();
         };
         let mut y = h - margin - 10.0;
-        text(&mut c, b"F2", 22.0, margin, y, &format!("Your badge: {name}"));
+        text(
+            &mut c,
+            b"F2",
+            22.0,
+            margin,
+            y,
+            &format!("Your badge: {name}"),
+        );
         y -= 22.0;
-        text(&mut c, b"F1", 12.0, margin, y, &format!(
-            "Issued by {} on {}{}, serial {}",
-            issuer.name,
-            date(record.issued_at),
-            record
-                .expires_at
-                .map(|e| format!(", valid until {}", expiry_date(e)))
-                .unwrap_or_default(),
-            serial
-        ));
+        text(
+            &mut c,
+            b"F1",
+            12.0,
+            margin,
+            y,
+            &format!(
+                "Issued by {} on {}{}, serial {}",
+                issuer.name,
+                date(record.issued_at),
+                record
+                    .expires_at
+                    .map(|e| format!(", valid until {}", expiry_date(e)))
+                    .unwrap_or_default(),
+                serial
+            ),
+        );
         // The picture on the left, the QR code of the link on the right.
         let box_side = ((w - 3.0 * margin) / 2.0).min(220.0);
         let top = y - 24.0;
@@ -277,7 +289,8 @@ impl Desk {
             "   it was issued to and this claim code. Keep the code otherwise private.".to_string(),
             "3. Add it to LinkedIn (Licenses & certifications) with the link below, or".to_string(),
             format!("   by hand: credential ID {serial}, credential URL the link below."),
-            "If you do not want this badge, ignore it: nothing is published in your name.".to_string(),
+            "If you do not want this badge, ignore it: nothing is published in your name."
+                .to_string(),
         ];
         for l in lines {
             text(&mut c, b"F1", 11.0, margin, y, &l);
