@@ -472,10 +472,8 @@ mod tests {
     use super::*;
     use tessera_core::ndef;
 
-    const V4_NTAG215: &str =
-        include_str!("../../../tests/vectors/dumps/ntag215-badge.flipper-v4.nfc");
-    const V2_NTAG213: &str =
-        include_str!("../../../tests/vectors/dumps/ntag213-badge.flipper-v2.nfc");
+    const V4_NTAG215: &str = include_str!("../../tests/vectors/dumps/ntag215-badge.flipper-v4.nfc");
+    const V2_NTAG213: &str = include_str!("../../tests/vectors/dumps/ntag213-badge.flipper-v2.nfc");
 
     /// The card image in the fixtures, written out by hand: NDEF TLV of 31
     /// bytes, record header (MB ME SR, TNF 4), type length 8, payload length

@@ -144,7 +144,7 @@ pub enum SiteCommand {
         #[arg(long)]
         out: PathBuf,
         /// Where the site will be published (for share links), e.g.
-        /// https://badges.example.org/ (remembered).
+        /// <https://badges.example.org/> (remembered).
         #[arg(long)]
         url: Option<String>,
         /// The built page (`bash web/build.sh` makes web/dist).

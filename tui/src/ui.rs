@@ -193,6 +193,8 @@ pub enum Effect {
     WriteCard(u32),
     /// Export a badge (shown on screen for the terminal QR code).
     Export(u32, crate::desk::ExportFormat),
+    /// Write a badge's share kit to the exports folder.
+    Share(u32),
     /// Record the candidate's answer.
     Mark(u32, BadgeState),
     /// Set private.
@@ -486,6 +488,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
                 Some(Effect::WriteCard(s))
             }
             LedgerAction::Export(s, f) => Some(Effect::Export(s, f)),
+            LedgerAction::Share(s) => Some(Effect::Share(s)),
             LedgerAction::Mark(s, st) => Some(Effect::Mark(s, st)),
             LedgerAction::TogglePrivate(s, p) => Some(Effect::SetPrivate(s, p)),
             LedgerAction::Revoke(s) => {
@@ -710,6 +713,28 @@ impl Runtime {
         matches!(m, Message::Reader(g, _) if self.watcher.is_none() || *g != self.watch_gen)
     }
 
+    /// The key that signed ledger badge `serial` (the active one, unlocked
+    /// once, or a retired one from the stored passphrase); `Ok(Err(m))`
+    /// when the passphrase must be asked for first.
+    fn badge_key(
+        &mut self,
+        serial: u32,
+        then: &Effect,
+    ) -> Result<Result<SigningKey, Message>, DeskError> {
+        let record = self.desk.badge(serial)?;
+        match self.key(then.clone()) {
+            Ok(k) if k.kid().as_bytes().as_slice() == record.kid.as_slice() => Ok(Ok(k)),
+            // Signed with a retired key: load that one.
+            Ok(_) => {
+                let mut stored = stored_passphrase(self.passphrase_file.as_deref())?;
+                Ok(Ok(self
+                    .desk
+                    .signing_key_for(&record.kid, &mut || stored.take())?))
+            }
+            Err(m) => Ok(Err(m)),
+        }
+    }
+
     /// Queue the Keys screen's fresh lists after a change to them (the
     /// effect's own message is the confirmation).
     fn refresh_keys(&mut self) {
@@ -833,17 +858,8 @@ impl Runtime {
             ))),
             Effect::Export(serial, format) => {
                 let key = if format.needs_key() {
-                    let record = self.desk.badge(serial)?;
-                    match self.key(effect.clone()) {
-                        Ok(k) if k.kid().as_bytes().as_slice() == record.kid.as_slice() => Some(k),
-                        // Signed with a retired key: load that one.
-                        Ok(_) => {
-                            let mut stored = stored_passphrase(self.passphrase_file.as_deref())?;
-                            Some(
-                                self.desk
-                                    .signing_key_for(&record.kid, &mut || stored.take())?,
-                            )
-                        }
+                    match self.badge_key(serial, &effect)? {
+                        Ok(k) => Some(k),
                         Err(m) => return Ok(Some(m)),
                     }
                 } else {
@@ -861,6 +877,21 @@ impl Runtime {
                     format.label(),
                     bytes.len(),
                     path.display()
+                ))))
+            }
+            Effect::Share(serial) => {
+                // Refused for revoked or private badges before any passphrase.
+                self.desk.share_kit(serial)?;
+                let key = match self.badge_key(serial, &effect)? {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Some(m)),
+                };
+                let dir = self.home.join("exports").join(format!("share-{serial}"));
+                let kit = self.desk.write_share_kit(serial, &dir, &key)?;
+                Ok(Some(Message::Info(format!(
+                    "share kit of badge {serial} in {}: {}",
+                    kit.dir.display(),
+                    kit.files.join(", ")
                 ))))
             }
             Effect::Mark(serial, state) => {

@@ -23,6 +23,9 @@ use tessera_web::verifier::Verifier;
 fn desk_verdict(desk: &Desk, input: &[u8]) -> &'static str {
     let judged = match tessera_formats::classify(input) {
         Ok(found) if matches!(found.via, Via::VcJwt | Via::Ob3Json | Via::BakedPng) => found.badge,
+        // No badge found in a credential: the page says NOT A BADGE, the desk
+        // may say more about a VC-JWT around it (its signer, its signature).
+        Err(tessera_formats::input::InputError::Shared(_)) => return "unreadable",
         _ => input.to_vec(),
     };
     desk.check(&judged, None, None).unwrap().verdict.code()

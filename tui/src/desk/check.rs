@@ -153,6 +153,17 @@ struct Prepared {
     demo: bool,
 }
 
+/// The VC-JWT in an input (as text, or baked in a PNG), if there is one.
+fn jwt_in(input: &[u8]) -> Option<String> {
+    use tessera_formats::shared;
+    let text = if input.starts_with(&shared::PNG_SIGNATURE) {
+        shared::unbake(input).ok()?
+    } else {
+        std::str::from_utf8(input).ok()?.to_string()
+    };
+    shared::looks_like_jwt(&text).then(|| text.trim().to_string())
+}
+
 /// Find the badge in the input (the one reading every verifier shares,
 /// `tessera_formats::classify`), check a VC-JWT's own signature, and note
 /// how the badge came.
@@ -181,7 +192,16 @@ fn prepare<const N: usize>(
     };
     let found = match tessera_formats::classify(input) {
         Ok(f) => f,
-        Err(InputError::Shared(e)) => return Err(refuse(e.into())),
+        Err(InputError::Shared(e)) => {
+            // A VC-JWT's own faults (its header, algorithm, signature) come
+            // before what its payload lacks.
+            if let Some(token) = jwt_in(input)
+                && let Err(jwt_error) = share::verify_jwt(&token, trust)
+            {
+                return Err(refuse(jwt_error));
+            }
+            return Err(refuse(e.into()));
+        }
         Err(e) => return Err(Box::new(CheckReport::unreadable(&e.to_string()))),
     };
     // A VC-JWT's signature is checked here; its verified claims are what

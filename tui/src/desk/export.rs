@@ -383,27 +383,6 @@ impl Desk {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{ExportFormat, FORMATS};
-
-    #[test]
-    fn every_format_has_one_row_with_unique_name_key_and_extension() {
-        for (i, a) in FORMATS.iter().enumerate() {
-            assert_eq!(a.format.info(), a);
-            assert_eq!(ExportFormat::from_name(a.name), Some(a.format));
-            assert_eq!(ExportFormat::from_key(a.key), Some(a.format));
-            for b in FORMATS.iter().skip(i + 1) {
-                assert_ne!(a.format, b.format);
-                assert_ne!(a.name, b.name);
-                assert_ne!(a.key, b.key);
-                assert_ne!(a.extension, b.extension);
-            }
-        }
-        assert!("gif".parse::<ExportFormat>().is_err());
-    }
-}
-
 /// The badge picture (RGB pixels, [`crate::desk::picture::SIDE`] square):
 /// achievement, issuer, dates, serial, and a DEMO banner for demo badges.
 pub(crate) fn badge_picture(
@@ -424,4 +403,25 @@ pub(crate) fn badge_picture(
         serial: c.serial,
         demo: issuer.demo,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ExportFormat, FORMATS};
+
+    #[test]
+    fn every_format_has_one_row_with_unique_name_key_and_extension() {
+        for (i, a) in FORMATS.iter().enumerate() {
+            assert_eq!(a.format.info(), a);
+            assert_eq!(ExportFormat::from_name(a.name), Some(a.format));
+            assert_eq!(ExportFormat::from_key(a.key), Some(a.format));
+            for b in FORMATS.iter().skip(i + 1) {
+                assert_ne!(a.format, b.format);
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.key, b.key);
+                assert_ne!(a.extension, b.extension);
+            }
+        }
+        assert!("gif".parse::<ExportFormat>().is_err());
+    }
 }

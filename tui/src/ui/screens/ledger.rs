@@ -48,6 +48,8 @@ pub enum LedgerAction {
     Revoke(u32),
     /// Export the badge in this format (to the desk's exports folder).
     Export(u32, ExportFormat),
+    /// Write the candidate's share kit.
+    Share(u32),
 }
 
 impl LedgerView {
@@ -99,6 +101,7 @@ impl LedgerView {
         }
         match (key.code, serial) {
             (KeyCode::Char('e'), Some(_)) => self.exporting = true,
+            (KeyCode::Char('S'), Some(s)) => return LedgerAction::Share(s),
             (KeyCode::Char('/'), _) => self.searching = true,
             (KeyCode::Down | KeyCode::Char('j'), _) => {
                 self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
@@ -228,7 +231,7 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
                     .unwrap_or_default()
             )),
             Line::styled(
-                "w write to card  e export  a accepted  x declined  p private  r revoke  / search  s state  d dates",
+                "w write to card  e export  S share kit  a accepted  x declined  p private  r revoke  / search  s state  d dates",
                 Style::new().fg(Color::DarkGray),
             ),
         ],
