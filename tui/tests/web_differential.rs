@@ -75,6 +75,7 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
         inputs.push((format!("valid {format}"), bytes));
     }
     let t = u64::try_from(now()).unwrap();
+    let mut all: Vec<(String, Vec<u8>, &'static str)> = Vec::new();
     let mut compared = 0usize;
     let mut kinds = std::collections::BTreeMap::new();
     for (name, input) in &inputs {
@@ -94,9 +95,48 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
             );
             *kinds.entry(page).or_insert(0usize) += 1;
             compared += 1;
+            all.push((format!("{name}, byte {at} changed"), bytes, page));
         }
     }
     eprintln!("{compared} inputs: page and desk agree ({kinds:?})");
+
+    // The same inputs through the WebAssembly build (web/dist), in Node.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dist = root.join("web/dist");
+    assert!(
+        dist.join("tessera_web_bg.wasm").exists(),
+        "web/dist is not built: run `bash web/build.sh` (`bash .ci/test` does)"
+    );
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let file = home.path().join("inputs.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&serde_json::json!({
+            "site": site,
+            "now": t,
+            "inputs": all.iter().map(|(_, b, _)| b64.encode(b)).collect::<Vec<_>>(),
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new("node")
+        .arg(root.join("web/tests/differential.mjs"))
+        .arg(&dist)
+        .arg(&file)
+        .output()
+        .expect("node is needed (`bash .ci/test` checks for it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wasm: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(wasm.len(), all.len());
+    for ((name, _, native), wasm) in all.iter().zip(&wasm) {
+        assert_eq!(native, wasm, "{name}: native {native}, WebAssembly {wasm}");
+    }
+    eprintln!("{} inputs: the WebAssembly build agrees", wasm.len());
     assert!(kinds.contains_key("valid") && kinds.contains_key("revoked"));
     assert!(kinds.contains_key("forged") && kinds.contains_key("unreadable"));
 }
