@@ -3,6 +3,9 @@
 
 use tessera_core::Salt;
 
+/// RFC 4648 base32 without padding (claim codes are 16 characters).
+const BASE32: base32::Alphabet = base32::Alphabet::Rfc4648 { padding: false };
+
 /// Format Unix seconds as an ISO date (UTC).
 pub fn date(t: i64) -> String {
     chrono::DateTime::from_timestamp(t, 0)
@@ -17,7 +20,7 @@ pub fn expiry_date(exp: i64) -> String {
 
 /// The claim code (recipient salt) for people: base32 in groups of 4.
 pub fn claim_code(salt: &[u8]) -> String {
-    let text = data_encoding::BASE32_NOPAD.encode(salt);
+    let text = base32::encode(BASE32, salt);
     text.as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
@@ -41,9 +44,11 @@ pub fn parse_claim_code(code: &str) -> Result<Salt, ClaimCodeError> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     let bad = || ClaimCodeError(code.to_string());
-    let bytes = data_encoding::BASE32_NOPAD
-        .decode(cleaned.as_bytes())
-        .map_err(|_| bad())?;
+    // The alphabet only: base32's decoder alone would also take '=' padding.
+    if !cleaned.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)) {
+        return Err(bad());
+    }
+    let bytes = base32::decode(BASE32, &cleaned).ok_or_else(bad)?;
     let salt: [u8; tessera_core::sizes::SALT_LEN] = bytes.try_into().map_err(|_| bad())?;
     Ok(Salt::from(salt))
 }
