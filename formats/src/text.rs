@@ -45,7 +45,10 @@ pub fn parse_claim_code(code: &str) -> Result<Salt, ClaimCodeError> {
         .collect();
     let bad = || ClaimCodeError(code.to_string());
     // The alphabet only: base32's decoder alone would also take '=' padding.
-    if !cleaned.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)) {
+    if !cleaned
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    {
         return Err(bad());
     }
     let bytes = base32::decode(BASE32, &cleaned).ok_or_else(bad)?;
