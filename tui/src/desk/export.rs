@@ -319,19 +319,8 @@ impl Desk {
             _ => {}
         }
         // The credential formats are built from the verified badge.
-        let issuer = self
-            .ledger
-            .issuers()?
-            .into_iter()
-            .find(|i| i.kid == record.kid)
-            .ok_or_else(|| {
-                DeskError::Input(format!(
-                    "badge {serial} names an issuer key this desk does not have"
-                ))
-            })?;
-        let mut store: TrustStore<1> = TrustStore::new();
-        store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
-        let badge = tessera_core::verify(&record.cose, &store, None, None)?;
+        let issuer = self.issuer_of(&record)?;
+        let badge = verify_own(&record, &issuer)?;
         let code = claim_code(&record.salt);
         let credential = crate::desk::share::credential(&crate::desk::share::CredentialInput {
             cose: &record.cose,
@@ -364,23 +353,38 @@ impl Desk {
         crate::desk::share::bake(&pixels, &jwt).map_err(DeskError::Input)
     }
 
-    /// A shareable ledger badge, verified with its own issuer's key, and
-    /// that issuer: what the credential formats, the picture and the share
-    /// kit are built from.
+    /// A shareable ledger badge (not revoked, not private) and its issuer:
+    /// what the share kit is built from.
     pub(crate) fn shareable(&self, serial: u32) -> Result<(BadgeRecord, IssuerRecord), DeskError> {
         let record = self.exportable(serial, ExportFormat::QrText)?;
-        let issuer = self
-            .ledger
+        let issuer = self.issuer_of(&record)?;
+        Ok((record, issuer))
+    }
+
+    /// The issuer key record that signed a ledger badge.
+    fn issuer_of(&self, record: &BadgeRecord) -> Result<IssuerRecord, DeskError> {
+        self.ledger
             .issuers()?
             .into_iter()
             .find(|i| i.kid == record.kid)
             .ok_or_else(|| {
                 DeskError::Input(format!(
-                    "badge {serial} names an issuer key this desk does not have"
+                    "badge {} names an issuer key this desk does not have",
+                    record.serial
                 ))
-            })?;
-        Ok((record, issuer))
+            })
     }
+}
+
+/// A ledger badge verified with its own issuer's key (no time, no status
+/// list: an export says what was signed).
+pub(crate) fn verify_own<'r>(
+    record: &'r BadgeRecord,
+    issuer: &IssuerRecord,
+) -> Result<tessera_core::VerifiedBadge<'r>, DeskError> {
+    let mut store: TrustStore<1> = TrustStore::new();
+    store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
+    Ok(tessera_core::verify(&record.cose, &store, None, None)?)
 }
 
 /// The badge picture (RGB pixels, [`crate::desk::picture::SIDE`] square):

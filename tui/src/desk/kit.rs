@@ -5,11 +5,11 @@
 //! A4 and Letter) with the badge picture, a QR code of the link, the claim
 //! code and what to do with them.
 
+use crate::store::ledger::{BadgeRecord, IssuerRecord};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use tessera_core::{PublicKey, TrustStore};
 
-use super::export::badge_picture;
+use super::export::{badge_picture, verify_own};
 use super::{Desk, DeskError, claim_code};
 use crate::desk::check::{date, expiry_date};
 use crate::desk::picture::SIDE;
@@ -87,6 +87,11 @@ impl Desk {
     /// The share kit of a badge (refused for revoked and private badges).
     pub fn share_kit(&self, serial: u32) -> Result<ShareKit, DeskError> {
         let (record, issuer) = self.shareable(serial)?;
+        self.kit_for(&record, &issuer)
+    }
+
+    fn kit_for(&self, record: &BadgeRecord, issuer: &IssuerRecord) -> Result<ShareKit, DeskError> {
+        let serial = record.serial;
         let link = self.verification_link(&record.cose)?;
         let name = record
             .achievement_name
@@ -163,11 +168,9 @@ impl Desk {
     /// The printable claim sheet of a badge: its picture, a QR code of the
     /// verification link, the claim code and short instructions.
     pub fn claim_sheet(&self, serial: u32, paper: Paper) -> Result<Vec<u8>, DeskError> {
-        let kit = self.share_kit(serial)?;
         let (record, issuer) = self.shareable(serial)?;
-        let mut store: TrustStore<1> = TrustStore::new();
-        store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
-        let badge = tessera_core::verify(&record.cose, &store, None, None)?;
+        let kit = self.kit_for(&record, &issuer)?;
+        let badge = verify_own(&record, &issuer)?;
         let pixels = badge_picture(&badge, &issuer);
         let qr =
             qrcode::QrCode::with_error_correction_level(kit.link.as_bytes(), qrcode::EcLevel::M)
