@@ -259,7 +259,10 @@ fn bad_shared_files_get_specific_errors() {
         Verdict::Unreadable,
         "no `openbadgecredential` chunk",
     );
-    assert_eq!(share::unbake(&qr_png), Err(ShareError::PngNoCredential));
+    assert_eq!(
+        share::unbake(&qr_png),
+        Err(ShareError::Shared(share::SharedError::PngNoCredential))
+    );
     // A baked PNG cut short.
     let baked = f.export(ExportFormat::BakedPng);
     expect(

@@ -28,17 +28,11 @@ pub use tessera_formats::shared::{
 /// Why a shared badge file cannot be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ShareError {
-    /// The PNG is damaged.
-    #[error("this PNG cannot be read ({0}); export the badge image again")]
-    PngUnreadable(String),
-    /// A PNG without the credential chunk.
-    #[error(
-        "this PNG has no `openbadgecredential` chunk, so it is a picture, not a baked badge; ask for the badge file or its QR code"
-    )]
-    PngNoCredential,
-    /// The JWT is not three base64url parts with JSON inside.
-    #[error("this VC-JWT is damaged: {0}")]
-    JwtMalformed(String),
+    /// The file holds no readable credential or badge (damaged PNG, a
+    /// picture without a credential, a malformed JWT, JSON that is not a
+    /// credential, no compact badge).
+    #[error(transparent)]
+    Shared(#[from] SharedError),
     /// `alg: none`.
     #[error("this VC-JWT is unsigned (alg \"none\") and proves nothing; refused")]
     JwtUnsigned,
@@ -55,14 +49,6 @@ pub enum ShareError {
     /// The signature does not hold.
     #[error("this VC-JWT's signature does not match its contents: it was altered or forged")]
     JwtSignature,
-    /// JSON that is not an OpenBadgeCredential.
-    #[error("this is not an Open Badges credential: {0}")]
-    NotCredential(String),
-    /// No compact badge inside.
-    #[error(
-        "this credential carries no Tessera compact badge (evidence with a data:application/cose URI), so it cannot be checked offline"
-    )]
-    NoCompactBadge,
     /// JSON fields that say something else than the signed badge.
     #[error("the credential's {0} does not match its signed badge: it was altered")]
     Mismatch(String),
@@ -72,18 +58,6 @@ pub enum ShareError {
         "this VC-JWT was signed by key {0}, not by the issuer of the badge inside it: it was re-wrapped"
     )]
     JwtWrongSigner(String),
-}
-
-impl From<SharedError> for ShareError {
-    fn from(e: SharedError) -> Self {
-        match e {
-            SharedError::PngUnreadable(d) => ShareError::PngUnreadable(d),
-            SharedError::PngNoCredential => ShareError::PngNoCredential,
-            SharedError::JwtMalformed(d) => ShareError::JwtMalformed(d),
-            SharedError::NotCredential(d) => ShareError::NotCredential(d),
-            SharedError::NoCompactBadge => ShareError::NoCompactBadge,
-        }
-    }
 }
 
 /// What a credential is made from besides the verified badge.
@@ -253,21 +227,24 @@ pub fn verify_jwt<const N: usize>(
         .decode(header_b64)
         .ok()
         .and_then(|h| serde_json::from_slice(&h).ok())
-        .ok_or_else(|| ShareError::JwtMalformed("its header is not base64url JSON".into()))?;
+        .ok_or_else(|| {
+            ShareError::from(SharedError::JwtMalformed(
+                "its header is not base64url JSON".into(),
+            ))
+        })?;
     match header.get("alg").and_then(Value::as_str) {
         Some("EdDSA") => {}
         Some(alg) if alg.eq_ignore_ascii_case("none") => return Err(ShareError::JwtUnsigned),
         Some(alg) => return Err(ShareError::JwtAlgorithm(alg.to_string())),
         None => {
-            return Err(ShareError::JwtMalformed(
-                "its header names no algorithm".into(),
-            ));
+            return Err(SharedError::JwtMalformed("its header names no algorithm".into()).into());
         }
     }
-    let kid = header
-        .get("kid")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ShareError::JwtMalformed("its header names no key (kid)".into()))?;
+    let kid = header.get("kid").and_then(Value::as_str).ok_or_else(|| {
+        ShareError::from(SharedError::JwtMalformed(
+            "its header names no key (kid)".into(),
+        ))
+    })?;
     let mut validation = Validation::new(Algorithm::EdDSA);
     // Time and revocation are judged on the compact badge inside, as for
     // every other input, so the verdict is the same.
@@ -285,17 +262,14 @@ pub fn verify_jwt<const N: usize>(
         .map(|data| (data.claims, issuer.key))
         .map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::InvalidSignature => ShareError::JwtSignature,
-            _ => ShareError::JwtMalformed(e.to_string()),
+            _ => SharedError::JwtMalformed(e.to_string()).into(),
         });
         if outcome.is_ok() {
             break;
         }
     }
     let (claims, key) = outcome?;
-    let vc = claims
-        .get("vc")
-        .cloned()
-        .ok_or_else(|| ShareError::NotCredential("the JWT has no `vc` claim".into()))?;
+    let vc = tessera_formats::shared::jwt_credential(&claims)?;
     Ok((vc, claims, key))
 }
 
