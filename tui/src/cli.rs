@@ -511,15 +511,7 @@ fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskEr
         println!("{}", serde_json::Value::Array(rows));
     } else {
         for (f, v) in files.iter().zip(&verdicts) {
-            let what = v.badge.as_ref().map_or(String::new(), |b| {
-                format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
-            });
-            println!(
-                "{f}: {}{}{what} {}",
-                v.verdict.headline(),
-                if v.demo { " (DEMO)" } else { "" },
-                v.reason
-            );
+            println!("{}", verdict_line(f, v));
         }
         let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
         println!("{} checked: {}", verdicts.len(), summary.join(", "));
@@ -533,6 +525,20 @@ fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
             "{input} is {size} bytes; no badge file is that large (baked images are under 100 KB)"
         ))
     })
+}
+
+/// One verdict on one line, for many files or a watched reader:
+/// `WHERE: VERDICT serial N CODE (ISSUER), reason`.
+fn verdict_line(source: &str, v: &CheckReport) -> String {
+    let what = v.badge.as_ref().map_or(String::new(), |b| {
+        format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
+    });
+    format!(
+        "{source}: {}{}{what} {}",
+        v.verdict.headline(),
+        if v.demo { " (DEMO)" } else { "" },
+        v.reason
+    )
 }
 
 /// Print a verdict the way `verify` and `card check` do.
@@ -647,15 +653,7 @@ fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
                 ReaderEvent::Card(read) => match desk.check_read(read) {
                     Ok((v, _)) if json => print_report(&v, true),
                     Ok((v, source)) => {
-                        let what = v.badge.as_ref().map_or(String::new(), |b| {
-                            format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
-                        });
-                        println!(
-                            "{source}: {}{}{what} {}",
-                            v.verdict.headline(),
-                            if v.demo { " (DEMO)" } else { "" },
-                            v.reason
-                        );
+                        println!("{}", verdict_line(&source, &v));
                         let _ = std::io::stdout().flush();
                     }
                     // The card left mid-read, say: the next card will do.
