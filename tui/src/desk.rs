@@ -30,7 +30,7 @@ use crate::card::CardError;
 use crate::store::files::{self, FileError};
 use crate::store::keystore::{self, KeyError};
 use crate::store::ledger::{
-    BadgeRecord, BadgeState, Filter, IssuerRecord, Ledger, LedgerError, TrustedRecord,
+    BadgeRecord, BadgeState, Filter, IssuerRecord, Ledger, LedgerError, Page, TrustedRecord,
 };
 use crate::store::secret::Secret;
 
@@ -105,6 +105,9 @@ pub struct AuditReport {
     /// Serials that failed, with why.
     pub problems: Vec<(u32, String)>,
 }
+
+/// Badges [`Desk::audit`] reads and verifies at a time.
+const AUDIT_CHUNK: u32 = 4096;
 
 /// The current time, Unix seconds.
 pub fn now() -> i64 {
@@ -305,39 +308,43 @@ impl Desk {
         for issuer in self.ledger.issuers()? {
             store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
         }
-        let rows = self.ledger.list(&Filter::default())?;
-        let inputs: Vec<&[u8]> = rows.iter().map(|r| r.cose.as_slice()).collect();
         let now = u64::try_from(now()).map_err(|_| {
             DeskError::Input("the system clock is before 1970: set the date and try again".into())
         })?;
-        // No time: an expired badge must still have its row compared.
-        let results = tessera_core::verify_batch(&inputs, &store, None, None);
-        let mut report = AuditReport {
-            checked: rows.len(),
-            ..AuditReport::default()
-        };
-        for (row, result) in rows.iter().zip(results) {
-            let problem = match result {
-                Ok(b)
-                    if b.claims.serial != row.serial
-                        || b.kid.as_bytes() != row.kid.as_slice()
-                        || b.claims.subject != row.subject
-                        || b.claims.achievement_id != row.achievement_id =>
-                {
-                    Some("the ledger row does not match the badge it signed".to_string())
-                }
-                Ok(b) => {
-                    if b.claims.expires.is_some_and(|exp| now >= exp) {
-                        report.expired += 1;
+        let mut report = AuditReport::default();
+        // In chunks, in serial order: bounded memory for any ledger size.
+        let mut after = 0;
+        loop {
+            let rows = self.ledger.scan(after, AUDIT_CHUNK)?;
+            let Some(last) = rows.last() else { break };
+            after = last.serial;
+            report.checked += rows.len();
+            let inputs: Vec<&[u8]> = rows.iter().map(|r| r.cose.as_slice()).collect();
+            // No time: an expired badge must still have its row compared.
+            let results = tessera_core::verify_batch(&inputs, &store, None, None);
+            for (row, result) in rows.iter().zip(results) {
+                let problem = match result {
+                    Ok(b)
+                        if b.claims.serial != row.serial
+                            || b.kid.as_bytes() != row.kid.as_slice()
+                            || b.claims.subject != row.subject
+                            || b.claims.achievement_id != row.achievement_id =>
+                    {
+                        Some("the ledger row does not match the badge it signed".to_string())
                     }
-                    None
+                    Ok(b) => {
+                        if b.claims.expires.is_some_and(|exp| now >= exp) {
+                            report.expired += 1;
+                        }
+                        None
+                    }
+                    Err(e) => Some(e.to_string()),
+                };
+                match problem {
+                    Some(p) => report.problems.push((row.serial, p)),
+                    None if row.state == BadgeState::Revoked => report.revoked += 1,
+                    None => {}
                 }
-                Err(e) => Some(e.to_string()),
-            };
-            match problem {
-                Some(p) => report.problems.push((row.serial, p)),
-                None if row.state == BadgeState::Revoked => report.revoked += 1,
-                None => {}
             }
         }
         report.genuine = report.checked - report.problems.len();
@@ -444,6 +451,16 @@ impl Desk {
     /// Ledger badges matching `filter`, newest first.
     pub fn badges(&self, filter: &Filter) -> Result<Vec<BadgeRecord>, DeskError> {
         Ok(self.ledger.list(filter)?)
+    }
+
+    /// One page of the badges matching `filter`, newest first.
+    pub fn badge_page(&self, filter: &Filter, page: Page) -> Result<Vec<BadgeRecord>, DeskError> {
+        Ok(self.ledger.page(filter, page)?)
+    }
+
+    /// How many badges match `filter`.
+    pub fn badge_count(&self, filter: &Filter) -> Result<u64, DeskError> {
+        Ok(self.ledger.count_matching(filter)?)
     }
 
     /// The serial the next badge issued will get.

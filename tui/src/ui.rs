@@ -115,6 +115,19 @@ pub struct Model {
     pub quit: bool,
 }
 
+/// A window of the Ledger screen, loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRows {
+    /// The rows.
+    pub rows: Vec<BadgeRecord>,
+    /// Index of the first among all matching badges.
+    pub offset: u64,
+    /// How many badges match.
+    pub total: u64,
+    /// The serial the next badge gets.
+    pub next_serial: u32,
+}
+
 /// Everything that can happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -136,7 +149,7 @@ pub enum Message {
     /// A card was written: (serial, result text).
     Written(Result<String, String>),
     /// Ledger rows, and the next serial.
-    LedgerRows(Vec<BadgeRecord>, u32),
+    LedgerRows(LedgerRows),
     /// Keys and trusted issuers.
     KeysLoaded(Vec<IssuerRecord>, Vec<TrustedRecord>, String, bool),
     /// CSV checked.
@@ -188,7 +201,7 @@ pub enum Effect {
     /// Check QR text.
     CheckQr(String),
     /// Reload the ledger rows with this filter.
-    LoadLedger(crate::store::ledger::Filter),
+    LoadLedger(crate::store::ledger::Filter, crate::store::ledger::Page),
     /// Write a badge to a card.
     WriteCard(u32),
     /// Export a badge (shown on screen for the terminal QR code).
@@ -257,7 +270,7 @@ impl Model {
 }
 
 fn reload_ledger(model: &Model) -> Effect {
-    Effect::LoadLedger(model.ledger.filter(model.now))
+    Effect::LoadLedger(model.ledger.filter(model.now), model.ledger.page())
 }
 
 fn error(model: &mut Model, text: String) {
@@ -303,13 +316,9 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
             }
             return Some(reload_ledger(model));
         }
-        Message::LedgerRows(rows, next_serial) => {
-            model.next_serial = next_serial;
-            model.ledger.rows = rows;
-            model.ledger.selected = model
-                .ledger
-                .selected
-                .min(model.ledger.rows.len().saturating_sub(1));
+        Message::LedgerRows(page) => {
+            model.next_serial = page.next_serial;
+            model.ledger.loaded(page.rows, page.offset, page.total);
         }
         Message::KeysLoaded(issuers, trusted, name, demo) => {
             model.keys.issuers = issuers;
@@ -654,7 +663,10 @@ impl Runtime {
     /// The messages that fill a fresh model.
     pub fn initial(&mut self) -> Vec<Message> {
         [
-            Effect::LoadLedger(crate::store::ledger::Filter::default()),
+            Effect::LoadLedger(
+                crate::store::ledger::Filter::default(),
+                LedgerView::default().page(),
+            ),
             Effect::LoadKeys,
         ]
         .into_iter()
@@ -852,10 +864,12 @@ impl Runtime {
                 });
                 Ok(None)
             }
-            Effect::LoadLedger(filter) => Ok(Some(Message::LedgerRows(
-                self.desk.badges(&filter)?,
-                self.desk.next_serial()?,
-            ))),
+            Effect::LoadLedger(filter, page) => Ok(Some(Message::LedgerRows(LedgerRows {
+                rows: self.desk.badge_page(&filter, page)?,
+                offset: page.offset,
+                total: self.desk.badge_count(&filter)?,
+                next_serial: self.desk.next_serial()?,
+            }))),
             Effect::Export(serial, format) => {
                 let key = if format.needs_key() {
                     match self.badge_key(serial, &effect)? {

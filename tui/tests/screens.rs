@@ -16,8 +16,10 @@ use tessera_tui::desk::FORMATS;
 use tessera_tui::desk::IssueRequest;
 use tessera_tui::desk::RowProblem;
 use tessera_tui::desk::check::{CheckReport, Details, Verdict};
-use tessera_tui::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, TrustedRecord};
+use tessera_tui::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, Page, TrustedRecord};
+use tessera_tui::ui::LedgerRows;
 use tessera_tui::ui::screens::bulk::BulkPhase;
+use tessera_tui::ui::screens::ledger::WINDOW;
 use tessera_tui::ui::{Effect, Message, Model, Screen, update, view};
 
 /// 2026-11-25T12:00:00Z.
@@ -52,6 +54,16 @@ fn snapshot(name: &str, model: &Model) {
         terminal.draw(|f| view(model, f)).unwrap();
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
     }
+}
+
+/// The whole ledger as one loaded window.
+fn rows(rows: Vec<BadgeRecord>) -> Message {
+    Message::LedgerRows(LedgerRows {
+        total: rows.len() as u64,
+        next_serial: rows.iter().map(|r| r.serial).max().unwrap_or(0) + 1,
+        offset: 0,
+        rows,
+    })
 }
 
 fn record(serial: u32, recipient: &str, state: BadgeState) -> BadgeRecord {
@@ -105,7 +117,13 @@ fn function_keys_switch_screens_and_load_their_data() {
     let mut m = model();
     assert_eq!(
         update(&mut m, key(KeyCode::F(5))),
-        Some(Effect::LoadLedger(Default::default()))
+        Some(Effect::LoadLedger(
+            Default::default(),
+            Page {
+                offset: 0,
+                limit: WINDOW
+            }
+        ))
     );
     assert_eq!(m.screen, Screen::Ledger);
     assert_eq!(update(&mut m, key(KeyCode::F(6))), Some(Effect::LoadKeys));
@@ -154,7 +172,7 @@ fn issue_form_validates_as_you_type_and_submits() {
         &mut m,
         Message::Issued(Ok((7, "AAAA-BBBB".into(), 189, "NTAG215".into()))),
     );
-    assert!(matches!(next, Some(Effect::LoadLedger(_))));
+    assert!(matches!(next, Some(Effect::LoadLedger(..))));
     assert!(m.issue.inputs[0].value.is_empty());
     assert_eq!(m.issue.inputs[1].value, "RUST-101");
     assert!(m.issue.last.as_deref().unwrap().contains("AAAA-BBBB"));
@@ -335,7 +353,7 @@ fn ledger_actions_and_passphrase_prompt() {
     update(&mut m, key(KeyCode::F(5)));
     update(
         &mut m,
-        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)], 4),
+        rows(vec![record(3, "carol@example.org", BadgeState::Issued)]),
     );
     assert_eq!(
         update(&mut m, key(KeyCode::Char('w'))),
@@ -347,7 +365,7 @@ fn ledger_actions_and_passphrase_prompt() {
         Message::Written(Err("the card was taken off the reader".into())),
     );
     assert!(m.status.as_ref().unwrap().0, "shown as an error");
-    let Some(Effect::LoadLedger(f)) = update(&mut m, key(KeyCode::Char('s'))) else {
+    let Some(Effect::LoadLedger(f, _)) = update(&mut m, key(KeyCode::Char('s'))) else {
         panic!()
     };
     assert_eq!(f.state, Some(BadgeState::Issued));
@@ -373,7 +391,7 @@ fn ledger_exports_through_a_menu_and_shows_the_qr_code() {
     update(&mut m, key(KeyCode::F(5)));
     update(
         &mut m,
-        Message::LedgerRows(vec![record(3, "carol@example.org", BadgeState::Issued)], 4),
+        rows(vec![record(3, "carol@example.org", BadgeState::Issued)]),
     );
     // e opens the menu; a key that is no format closes it (and is not quit).
     assert_eq!(update(&mut m, key(KeyCode::Char('e'))), None);
@@ -499,14 +517,11 @@ fn snapshots_bulk_revoke_ledger_keys() {
     update(&mut m, key(KeyCode::F(5)));
     update(
         &mut m,
-        Message::LedgerRows(
-            vec![
-                record(3, "carol@example.org", BadgeState::Written),
-                record(2, "bob@example.org", BadgeState::Revoked),
-                record(1, "ada@example.org", BadgeState::Issued),
-            ],
-            4,
-        ),
+        rows(vec![
+            record(3, "carol@example.org", BadgeState::Written),
+            record(2, "bob@example.org", BadgeState::Revoked),
+            record(1, "ada@example.org", BadgeState::Issued),
+        ]),
     );
     update(&mut m, key(KeyCode::Down));
     snapshot("ledger", &m);

@@ -496,19 +496,32 @@ impl Desk {
                 });
                 continue;
             }
-            let existing = desk.ledger.duplicates(&key.0, &key.1)?;
-            if !existing.is_empty() {
+            out.push((line, req));
+        }
+        // Badges the recipients already hold: one set query for the file.
+        let pairs: Vec<(&str, &str)> = out
+            .iter()
+            .map(|(_, r)| (r.recipient.trim(), r.achievement.trim()))
+            .collect();
+        let existing = desk.ledger.existing(&pairs)?;
+        let mut ready = Vec::with_capacity(out.len());
+        for ((line, req), held) in out.into_iter().zip(existing) {
+            if held.is_empty() {
+                ready.push((line, req));
+            } else {
                 problems.push(RowProblem {
                     line,
                     reason: format!(
                         "{} already holds {} (serial {:?}); remove the row or revoke the old badge",
-                        key.0, key.1, existing
+                        req.recipient.trim().to_lowercase(),
+                        req.achievement.trim(),
+                        held
                     ),
                 });
-                continue;
             }
-            out.push((line, req));
         }
+        problems.sort_by_key(|p| p.line);
+        let out = ready;
         Ok((out, problems))
     }
 }

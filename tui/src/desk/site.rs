@@ -69,10 +69,10 @@ impl Desk {
             .ledger
             .list(&Filter {
                 state: Some(BadgeState::Revoked),
+                kid: Some(key.kid().as_bytes().to_vec()),
                 ..Filter::default()
             })?
             .into_iter()
-            .filter(|b| hex::encode(&b.kid) == kid)
             .map(|b| SiteRevocation {
                 kid: kid.clone(),
                 serial: b.serial,

@@ -1,29 +1,24 @@
-//! The local ledger: every issued badge, issuer keys and trusted issuers, in
-//! SQLite (WAL, `synchronous = FULL`).
+//! The ledger: every issued badge, issuer keys and trusted issuers.
 //!
-//! A badge is signed first and recorded in the same transaction that takes
-//! its serial; nothing is reported before that transaction commits. So a
-//! crash never loses a reported badge, never records one that was not
-//! signed, and never gives two badges one serial (the serial is the primary
-//! key and rows are never deleted).
+//! One interface, [`Ledger`], over two backends: SQLite in the desk's data
+//! directory (the embedded default, [`sqlite`]) and, for a center with
+//! several desks, a shared PostgreSQL database. Both keep the same promises:
+//!
+//! - A badge is signed first and recorded in the same transaction that takes
+//!   its serial; nothing is reported before that transaction commits. So a
+//!   crash never loses a reported badge, never records one that was not
+//!   signed, and never gives two badges one serial (the serial is the
+//!   primary key and rows are never deleted).
+//! - A bulk issue is one transaction: all of it or none of it.
+//! - Every lookup the desk makes is on an index: a page of the Ledger
+//!   screen, its counts and its search cost the same in a ledger of ten
+//!   thousand badges as in one of a million.
+//! - The schema is versioned; opening a ledger written by an older release
+//!   upgrades it in place in one transaction.
+
+pub mod sqlite;
 
 use std::path::Path;
-
-use rusqlite::{Connection, OptionalExtension, params};
-
-impl From<rusqlite::Error> for LedgerError {
-    fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
-            return LedgerError::Damaged(inner.to_string());
-        }
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
-                LedgerError::WriteFailed
-            }
-            _ => LedgerError::Sql(e),
-        }
-    }
-}
 
 /// Lifecycle of a badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,9 +138,25 @@ pub enum LedgerError {
         "the ledger is damaged: {0}; nothing was changed. Restore the ledger from a backup, or ask for help before using it"
     )]
     Damaged(String),
+    /// The ledger was written by a newer release of Tessera.
+    #[error(
+        "the ledger {path} was written by a newer Tessera (schema version {found}; this release knows up to {known}); nothing was changed. Update Tessera on this desk"
+    )]
+    TooNew {
+        /// The ledger.
+        path: String,
+        /// Its schema version.
+        found: i64,
+        /// The newest this release knows.
+        known: i64,
+    },
     /// Any other database failure.
     #[error("ledger error: {0}")]
     Sql(rusqlite::Error),
+    /// Signing a badge of a batch failed; the batch was rolled back (the
+    /// caller reports the signer's own error).
+    #[error("signing failed; nothing was recorded")]
+    SignFailed,
 }
 
 /// One badge as recorded. Its `Debug` leaves out the salt (the claim code).
@@ -269,9 +280,10 @@ pub struct TrustedRecord {
 /// Filters for listing badges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// Substring of the recipient (case-insensitive).
+    /// Words of the recipient: every word given starts a word of the
+    /// recipient, case- and accent-insensitive (`ana silva`, `silva@ex`).
     pub recipient: Option<String>,
-    /// Substring of the achievement id or name (case-insensitive).
+    /// Words of the achievement code or title, as for `recipient`.
     pub achievement: Option<String>,
     /// Only this state.
     pub state: Option<BadgeState>,
@@ -281,209 +293,118 @@ pub struct Filter {
     pub until: Option<i64>,
     /// Leave out private badges (for listings meant for sharing).
     pub public_only: bool,
-    /// Substring of the recipient, achievement id or achievement name.
+    /// Words of the recipient, achievement code or title, as for
+    /// `recipient` (the Ledger screen's search box).
     pub any: Option<String>,
+    /// Only badges signed by this key id.
+    pub kid: Option<Vec<u8>>,
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS issuers (
-    kid BLOB PRIMARY KEY,
-    public_key BLOB NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    demo INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL,
-    retired_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS badges (
-    serial INTEGER PRIMARY KEY CHECK (serial BETWEEN 1 AND 4294967295),
-    kid BLOB NOT NULL REFERENCES issuers(kid),
-    recipient TEXT NOT NULL,
-    salt BLOB NOT NULL,
-    subject TEXT NOT NULL,
-    achievement_id TEXT NOT NULL,
-    achievement_name TEXT,
-    profile TEXT NOT NULL CHECK (profile IN ('mini', 'standard')),
-    display_name TEXT,
-    issued_at INTEGER NOT NULL,
-    expires_at INTEGER,
-    state TEXT NOT NULL CHECK (state IN ('issued', 'written', 'accepted', 'declined', 'revoked')),
-    card_uid BLOB,
-    revoked_at INTEGER,
-    revocation_reason TEXT,
-    private INTEGER NOT NULL DEFAULT 0,
-    cose BLOB NOT NULL,
-    evidence TEXT,
-    level INTEGER CHECK (level BETWEEN 0 AND 255)
-);
-CREATE INDEX IF NOT EXISTS badges_recipient ON badges(recipient);
-CREATE INDEX IF NOT EXISTS badges_dup ON badges(recipient, achievement_id);
-CREATE TABLE IF NOT EXISTS trusted (
-    public_key BLOB PRIMARY KEY,
-    kid BLOB NOT NULL,
-    name TEXT NOT NULL,
-    added_at INTEGER NOT NULL
-);
-";
+/// A window of a listing: `limit` rows from the `offset`-th, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return at most.
+    pub limit: u32,
+}
 
-/// The ledger database.
+/// The words of a search, as the index stores them: runs of letters and
+/// digits, lower-cased. `"RUST-101 ana@x"` gives `rust`, `101`, `ana`, `x`.
+/// An empty list (only punctuation) filters nothing.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// What a backend does; [`Ledger`] wraps one. Every method is one
+/// statement or one transaction.
+trait Backend: Send {
+    fn integrity_check(&self) -> Result<String, LedgerError>;
+    fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError>;
+    fn retire_others(&self, keep: &[u8], now: i64) -> Result<usize, LedgerError>;
+    fn issuers(&self) -> Result<Vec<IssuerRecord>, LedgerError>;
+    fn issue_batch(
+        &mut self,
+        kid: &[u8],
+        badges: &[NewBadge],
+        sign: &mut dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError>,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<Vec<BadgeRecord>, LedgerError>;
+    fn next_serial(&self) -> Result<u32, LedgerError>;
+    fn badge(&self, serial: u32) -> Result<Option<BadgeRecord>, LedgerError>;
+    fn list(&self, filter: &Filter, page: Option<Page>) -> Result<Vec<BadgeRecord>, LedgerError>;
+    fn count_matching(&self, filter: &Filter) -> Result<u64, LedgerError>;
+    fn scan(&self, after: u32, limit: u32) -> Result<Vec<BadgeRecord>, LedgerError>;
+    fn existing(&self, pairs: &[(&str, &str)]) -> Result<Vec<(usize, u32)>, LedgerError>;
+    fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<bool, LedgerError>;
+    fn set_state_from(
+        &self,
+        serial: u32,
+        from: BadgeState,
+        to: BadgeState,
+        card_uid: Option<&[u8]>,
+    ) -> Result<bool, LedgerError>;
+    fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError>;
+    fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError>;
+    fn max_serial(&self) -> Result<u32, LedgerError>;
+    fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError>;
+    fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError>;
+    fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError>;
+    fn meta(&self, key: &str) -> Result<Option<String>, LedgerError>;
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError>;
+}
+
+/// The ledger database (either backend).
 pub struct Ledger {
-    conn: Connection,
+    backend: Box<dyn Backend>,
+    /// Where it is, for messages (a path, or a URL without its password).
+    location: String,
 }
 
 impl std::fmt::Debug for Ledger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Ledger")
+        f.debug_struct("Ledger")
+            .field("location", &self.location)
+            .finish()
     }
-}
-
-/// Columns added after the first release, added to older ledgers on open.
-/// Added columns are nullable, so existing rows stay as they were.
-const ADDED_COLUMNS: [(&str, &str); 2] = [
-    ("evidence", "TEXT"),
-    ("level", "INTEGER CHECK (level BETWEEN 0 AND 255)"),
-];
-
-fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('badges')")?;
-    let have: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for (name, decl) in ADDED_COLUMNS {
-        if !have.iter().any(|h| h == name) {
-            conn.execute_batch(&format!("ALTER TABLE badges ADD COLUMN {name} {decl}"))?;
-        }
-    }
-    Ok(())
-}
-
-/// A stored value the ledger never writes (a state outside the lifecycle):
-/// the file was changed by something else.
-#[derive(Debug, thiserror::Error)]
-#[error("badge {serial} has the state {state:?}, which Tessera never writes")]
-struct UnknownState {
-    serial: u32,
-    state: String,
-}
-
-fn row_to_badge(row: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
-    let state_text: String = row.get("state")?;
-    let serial: u32 = row.get("serial")?;
-    let state = BadgeState::parse(&state_text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            Box::new(UnknownState {
-                serial,
-                state: state_text.clone(),
-            }),
-        )
-    })?;
-    Ok(BadgeRecord {
-        serial: row.get("serial")?,
-        kid: row.get("kid")?,
-        recipient: row.get("recipient")?,
-        salt: row.get("salt")?,
-        subject: row.get("subject")?,
-        achievement_id: row.get("achievement_id")?,
-        achievement_name: row.get("achievement_name")?,
-        profile: row.get("profile")?,
-        display_name: row.get("display_name")?,
-        issued_at: row.get("issued_at")?,
-        expires_at: row.get("expires_at")?,
-        state,
-        evidence: row.get("evidence")?,
-        level: row.get("level")?,
-        card_uid: row.get("card_uid")?,
-        revoked_at: row.get("revoked_at")?,
-        revocation_reason: row.get("revocation_reason")?,
-        private: row.get("private")?,
-        cose: row.get("cose")?,
-    })
 }
 
 impl Ledger {
-    /// Open (creating if needed) the ledger at `path`, and check it.
+    /// Open (creating if needed) the SQLite ledger at `path`, check it and
+    /// bring its schema up to date.
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
-        let corrupt = |e: rusqlite::Error| {
-            let (path, detail) = (path.display().to_string(), e.to_string());
-            match e.sqlite_error_code() {
-                Some(
-                    rusqlite::ErrorCode::ReadOnly
-                    | rusqlite::ErrorCode::CannotOpen
-                    | rusqlite::ErrorCode::PermissionDenied,
-                ) => LedgerError::ReadOnly { path, detail },
-                _ => LedgerError::Corrupt { path, detail },
-            }
-        };
-        let conn = Connection::open(path).map_err(corrupt)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(corrupt)?;
-        // Reading the schema is the first thing that fails on a damaged file.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
+        Ok(Self {
+            backend: Box::new(sqlite::SqliteLedger::open(path)?),
+            location: path.display().to_string(),
         })
-        .map_err(corrupt)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(corrupt)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(corrupt)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(corrupt)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(corrupt)?;
-        if check != "ok" {
-            return Err(LedgerError::Corrupt {
-                path: path.display().to_string(),
-                detail: check,
-            });
-        }
-        conn.execute_batch(SCHEMA).map_err(corrupt)?;
-        migrate(&conn).map_err(corrupt)?;
-        Ok(Self { conn })
     }
 
-    /// SQLite's full integrity check: `ok` when the file is sound.
+    /// Where the ledger is: its file, or its database URL without password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The database's own integrity check: `ok` when it is sound.
     pub fn integrity_check(&self) -> Result<String, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        self.backend.integrity_check()
     }
 
     /// Record an issuer key.
     pub fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO issuers (kid, public_key, name, demo, created_at, retired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![issuer.kid, issuer.public_key, issuer.name, issuer.demo, issuer.created_at, issuer.retired_at],
-        )?;
-        Ok(())
+        self.backend.add_issuer(issuer)
     }
 
     /// Retire every active issuer key except `keep` (key rotation).
     pub fn retire_others(&self, keep: &[u8], now: i64) -> Result<usize, LedgerError> {
-        Ok(self.conn.execute(
-            "UPDATE issuers SET retired_at = ?2 WHERE retired_at IS NULL AND kid != ?1",
-            params![keep, now],
-        )?)
+        self.backend.retire_others(keep, now)
     }
 
     /// All issuer keys, newest first.
     pub fn issuers(&self) -> Result<Vec<IssuerRecord>, LedgerError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT kid, public_key, name, demo, created_at, retired_at FROM issuers ORDER BY created_at DESC, rowid DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(IssuerRecord {
-                kid: r.get(0)?,
-                public_key: r.get(1)?,
-                name: r.get(2)?,
-                demo: r.get(3)?,
-                created_at: r.get(4)?,
-                retired_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.issuers()
     }
 
     /// The issuer key in use: the newest one not retired.
@@ -493,7 +414,9 @@ impl Ledger {
 
     /// Record badges signed by `sign`, each under the next serial, all in
     /// one transaction. `sign(serial, &new)` returns the COSE bytes; if it
-    /// fails for any badge nothing is recorded. Returns the records.
+    /// fails for any badge nothing is recorded and its error is returned.
+    /// `progress(done)` returning false cancels (nothing is recorded, and
+    /// the result is empty). Returns the records.
     pub fn issue_batch<E: From<LedgerError>>(
         &mut self,
         kid: &[u8],
@@ -501,126 +424,56 @@ impl Ledger {
         mut sign: impl FnMut(u32, &NewBadge) -> Result<Vec<u8>, E>,
         mut progress: impl FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, E> {
-        let tx = self.conn.transaction().map_err(LedgerError::from)?;
-        let next: i64 = tx
-            .query_row("SELECT coalesce(max(serial), 0) + 1 FROM badges", [], |r| {
-                r.get(0)
-            })
-            .map_err(LedgerError::from)?;
-        let mut out = Vec::with_capacity(badges.len());
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id, achievement_name, profile,
-                        display_name, issued_at, expires_at, state, private, cose, evidence, level)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'issued', ?12, ?13, ?14, ?15)",
-                )
-                .map_err(LedgerError::from)?;
-            for (i, b) in badges.iter().enumerate() {
-                let serial =
-                    u32::try_from(next + i as i64).map_err(|_| LedgerError::SerialsExhausted)?;
-                let cose = sign(serial, b)?;
-                insert
-                    .execute(params![
-                        serial,
-                        kid,
-                        b.recipient,
-                        b.salt,
-                        b.subject,
-                        b.achievement_id,
-                        b.achievement_name,
-                        b.profile,
-                        b.display_name,
-                        b.issued_at,
-                        b.expires_at,
-                        b.private,
-                        cose,
-                        b.evidence,
-                        b.level
-                    ])
-                    .map_err(LedgerError::from)?;
-                out.push(BadgeRecord {
-                    serial,
-                    kid: kid.to_vec(),
-                    recipient: b.recipient.clone(),
-                    salt: b.salt.clone(),
-                    subject: b.subject.clone(),
-                    achievement_id: b.achievement_id.clone(),
-                    achievement_name: b.achievement_name.clone(),
-                    profile: b.profile.clone(),
-                    display_name: b.display_name.clone(),
-                    issued_at: b.issued_at,
-                    expires_at: b.expires_at,
-                    state: BadgeState::Issued,
-                    card_uid: None,
-                    revoked_at: None,
-                    revocation_reason: None,
-                    private: b.private,
-                    cose,
-                    evidence: b.evidence.clone(),
-                    level: b.level,
-                });
-                if !progress(i + 1) {
-                    // Cancelled: dropping the transaction rolls everything back.
-                    return Ok(Vec::new());
-                }
-            }
+        let mut failed = None;
+        let result = self.backend.issue_batch(
+            kid,
+            badges,
+            &mut |serial, badge| {
+                sign(serial, badge).map_err(|e| {
+                    failed = Some(e);
+                    LedgerError::SignFailed
+                })
+            },
+            &mut progress,
+        );
+        match (result, failed) {
+            (Err(_), Some(e)) => Err(e),
+            (result, _) => result.map_err(E::from),
         }
-        tx.commit().map_err(LedgerError::from)?;
-        Ok(out)
     }
 
-    /// The serial the next issued badge gets.
+    /// The serial the next issued badge gets (on a shared ledger, another
+    /// desk may take it first).
     pub fn next_serial(&self) -> Result<u32, LedgerError> {
-        let next: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(serial), 0) + 1 FROM badges", [], |r| {
-                    r.get(0)
-                })?;
-        u32::try_from(next).map_err(|_| LedgerError::SerialsExhausted)
+        self.backend.next_serial()
     }
 
     /// One badge.
     pub fn badge(&self, serial: u32) -> Result<BadgeRecord, LedgerError> {
-        self.conn
-            .query_row(
-                "SELECT * FROM badges WHERE serial = ?1",
-                [serial],
-                row_to_badge,
-            )
-            .optional()?
+        self.backend
+            .badge(serial)?
             .ok_or(LedgerError::UnknownSerial(serial))
     }
 
-    /// Badges matching `filter`, newest first.
+    /// Every badge matching `filter`, newest first.
     pub fn list(&self, filter: &Filter) -> Result<Vec<BadgeRecord>, LedgerError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT * FROM badges
-             WHERE (?1 IS NULL OR instr(lower(recipient), lower(?1)) > 0)
-               AND (?2 IS NULL OR instr(lower(achievement_id), lower(?2)) > 0
-                    OR instr(lower(coalesce(achievement_name, '')), lower(?2)) > 0)
-               AND (?3 IS NULL OR state = ?3)
-               AND (?4 IS NULL OR issued_at >= ?4)
-               AND (?5 IS NULL OR issued_at < ?5)
-               AND (?6 = 0 OR private = 0)
-               AND (?7 IS NULL OR instr(lower(recipient), lower(?7)) > 0
-                    OR instr(lower(achievement_id), lower(?7)) > 0
-                    OR instr(lower(coalesce(achievement_name, '')), lower(?7)) > 0)
-             ORDER BY serial DESC",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                filter.recipient,
-                filter.achievement,
-                filter.state.map(BadgeState::as_str),
-                filter.from,
-                filter.until,
-                filter.public_only,
-                filter.any
-            ],
-            row_to_badge,
-        )?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.list(filter, None)
+    }
+
+    /// One page of the badges matching `filter`, newest first.
+    pub fn page(&self, filter: &Filter, page: Page) -> Result<Vec<BadgeRecord>, LedgerError> {
+        self.backend.list(filter, Some(page))
+    }
+
+    /// How many badges match `filter`.
+    pub fn count_matching(&self, filter: &Filter) -> Result<u64, LedgerError> {
+        self.backend.count_matching(filter)
+    }
+
+    /// Up to `limit` badges with serials above `after`, in serial order:
+    /// walks the whole ledger in bounded memory (audit, migration).
+    pub fn scan(&self, after: u32, limit: u32) -> Result<Vec<BadgeRecord>, LedgerError> {
+        self.backend.scan(after, limit)
     }
 
     /// Serials of badges already issued to `recipient` for `achievement_id`
@@ -630,24 +483,39 @@ impl Ledger {
         recipient: &str,
         achievement_id: &str,
     ) -> Result<Vec<u32>, LedgerError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT serial FROM badges WHERE lower(recipient) = lower(?1) AND achievement_id = ?2
-             AND state NOT IN ('revoked', 'declined') ORDER BY serial",
-        )?;
-        let rows = stmt.query_map(params![recipient.trim(), achievement_id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(self
+            .existing(&[(recipient, achievement_id)])?
+            .into_iter()
+            .next()
+            .unwrap_or_default())
+    }
+
+    /// For each (recipient, achievement id) pair, the serials of badges
+    /// already issued for it and not revoked or declined, in serial order:
+    /// the duplicate check of a whole CSV as one query. Recipients compare
+    /// trimmed and case-insensitively.
+    pub fn existing(&self, pairs: &[(&str, &str)]) -> Result<Vec<Vec<u32>>, LedgerError> {
+        let mut out = vec![Vec::new(); pairs.len()];
+        let trimmed: Vec<(&str, &str)> = pairs.iter().map(|(r, a)| (r.trim(), *a)).collect();
+        // Bounded statements: a CSV of any size, a few thousand pairs a query.
+        for (chunk_no, chunk) in trimmed.chunks(4096).enumerate() {
+            for (i, serial) in self.backend.existing(chunk)? {
+                if let Some(v) = out.get_mut(chunk_no * 4096 + i) {
+                    v.push(serial);
+                }
+            }
+        }
+        for v in &mut out {
+            v.sort_unstable();
+        }
+        Ok(out)
     }
 
     /// Revoke a badge with a reason.
     pub fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<(), LedgerError> {
         // One statement decides and changes, so another desk process (a card
         // writer, say) cannot slip in between a read and the update.
-        let changed = self.conn.execute(
-            "UPDATE badges SET state = 'revoked', revoked_at = ?2, revocation_reason = ?3
-             WHERE serial = ?1 AND state != 'revoked'",
-            params![serial, now, reason],
-        )?;
-        if changed == 0 {
+        if !self.backend.revoke(serial, reason, now)? {
             // Unknown serial, or revoked already.
             self.badge(serial)?;
             return Err(LedgerError::AlreadyRevoked(serial));
@@ -669,12 +537,7 @@ impl Ledger {
         }
         // Only from the state just read: a revocation that lands in between
         // is never overwritten.
-        let changed = self.conn.execute(
-            "UPDATE badges SET state = ?2, card_uid = coalesce(?3, card_uid)
-             WHERE serial = ?1 AND state = ?4",
-            params![serial, to.as_str(), card_uid, from.as_str()],
-        )?;
-        if changed == 0 {
+        if !self.backend.set_state_from(serial, from, to, card_uid)? {
             let now = self.badge(serial)?.state;
             return Err(LedgerError::BadTransition {
                 serial,
@@ -687,11 +550,7 @@ impl Ledger {
 
     /// Mark a badge private (left out of sharing) or not.
     pub fn set_private(&self, serial: u32, private: bool) -> Result<(), LedgerError> {
-        if self.conn.execute(
-            "UPDATE badges SET private = ?2 WHERE serial = ?1",
-            params![serial, private],
-        )? == 0
-        {
+        if !self.backend.set_private(serial, private)? {
             return Err(LedgerError::UnknownSerial(serial));
         }
         Ok(())
@@ -699,73 +558,64 @@ impl Ledger {
 
     /// Revoked serials of the issuer `kid`, and the highest serial issued.
     pub fn revocations(&self, kid: &[u8]) -> Result<(Vec<u32>, u32), LedgerError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT serial FROM badges WHERE kid = ?1 AND state = 'revoked' ORDER BY serial",
-        )?;
-        let revoked = stmt
-            .query_map([kid], |r| r.get(0))?
-            .collect::<Result<Vec<u32>, _>>()?;
-        let max: u32 =
-            self.conn
-                .query_row("SELECT coalesce(max(serial), 0) FROM badges", [], |r| {
-                    r.get(0)
-                })?;
-        Ok((revoked, max))
+        Ok((
+            self.backend.revoked_serials(kid)?,
+            self.backend.max_serial()?,
+        ))
     }
 
     /// Count of badges.
     pub fn count(&self) -> Result<u64, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM badges", [], |r| r.get(0))?)
+        self.count_matching(&Filter::default())
     }
 
     /// Trust another center's issuer key.
     pub fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError> {
-        Ok(self.conn.execute(
-            "INSERT OR IGNORE INTO trusted (public_key, kid, name, added_at) VALUES (?1, ?2, ?3, ?4)",
-            params![record.public_key, record.kid, record.name, record.added_at],
-        )? == 1)
+        self.backend.trust(record)
     }
 
-    /// Stop trusting a key (by hex kid or public key prefix match done by the caller).
+    /// Stop trusting a key.
     pub fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM trusted WHERE public_key = ?1", [public_key])?
-            == 1)
+        self.backend.untrust(public_key)
     }
 
     /// Trusted issuers of other centers.
     pub fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT kid, public_key, name, added_at FROM trusted ORDER BY added_at, rowid",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(TrustedRecord {
-                kid: r.get(0)?,
-                public_key: r.get(1)?,
-                name: r.get(2)?,
-                added_at: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.trusted()
     }
 
     /// A stored setting.
     pub fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        self.backend.meta(key)
     }
 
     /// Store a setting.
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        self.backend.set_meta(key, value)
+    }
+}
+
+/// The record of a badge just inserted.
+fn inserted(serial: u32, kid: &[u8], b: &NewBadge, cose: Vec<u8>) -> BadgeRecord {
+    BadgeRecord {
+        serial,
+        kid: kid.to_vec(),
+        recipient: b.recipient.clone(),
+        salt: b.salt.clone(),
+        subject: b.subject.clone(),
+        achievement_id: b.achievement_id.clone(),
+        achievement_name: b.achievement_name.clone(),
+        profile: b.profile.clone(),
+        display_name: b.display_name.clone(),
+        issued_at: b.issued_at,
+        expires_at: b.expires_at,
+        state: BadgeState::Issued,
+        card_uid: None,
+        revoked_at: None,
+        revocation_reason: None,
+        private: b.private,
+        cose,
+        evidence: b.evidence.clone(),
+        level: b.level,
     }
 }

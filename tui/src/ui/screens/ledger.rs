@@ -1,5 +1,9 @@
 //! Ledger: every badge, searchable by recipient or achievement, filtered by
 //! state and date; actions move a badge along its lifecycle.
+//!
+//! The screen holds one window of [`WINDOW`] rows around the selection and
+//! the count of all matching badges; moving out of the window loads the
+//! next one, so the screen costs the same over any size of ledger.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::prelude::*;
@@ -8,7 +12,13 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use super::widgets::{Input, field};
 use crate::desk::check::date;
 use crate::desk::{ExportFormat, FORMATS};
-use crate::store::ledger::{BadgeRecord, BadgeState, Filter};
+use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
+
+/// Rows the screen loads at a time.
+pub const WINDOW: u32 = 200;
+
+/// Rows PageUp and PageDown move.
+const PAGE_STEP: usize = 20;
 
 /// The Ledger screen's state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -21,9 +31,13 @@ pub struct LedgerView {
     pub state: Option<BadgeState>,
     /// Only badges issued in the last 30 days.
     pub recent: bool,
-    /// The rows shown.
+    /// The window of rows loaded, from the `offset`-th matching badge.
     pub rows: Vec<BadgeRecord>,
-    /// Selected row.
+    /// Index of `rows[0]` among all matching badges.
+    pub offset: u64,
+    /// How many badges match (all of them, not only the window).
+    pub total: u64,
+    /// Selected badge: its index among all matching badges.
     pub selected: usize,
     /// The export menu is open.
     pub exporting: bool,
@@ -63,9 +77,47 @@ impl LedgerView {
         }
     }
 
+    /// The window that holds the selection.
+    pub fn page(&self) -> Page {
+        let window = u64::from(WINDOW);
+        Page {
+            offset: self.selected as u64 / window * window,
+            limit: WINDOW,
+        }
+    }
+
     /// The selected badge.
     pub fn current(&self) -> Option<&BadgeRecord> {
-        self.rows.get(self.selected)
+        let i = (self.selected as u64).checked_sub(self.offset)?;
+        self.rows.get(usize::try_from(i).ok()?)
+    }
+
+    /// Take a loaded window.
+    pub fn loaded(&mut self, rows: Vec<BadgeRecord>, offset: u64, total: u64) {
+        self.rows = rows;
+        self.offset = offset;
+        self.total = total;
+        self.selected = self
+            .selected
+            .min(usize::try_from(total.saturating_sub(1)).unwrap_or(usize::MAX));
+    }
+
+    /// Select the `to`-th badge; loads its window when it is not loaded.
+    fn select(&mut self, to: usize) -> LedgerAction {
+        let last = usize::try_from(self.total.saturating_sub(1)).unwrap_or(usize::MAX);
+        let before = self.page();
+        self.selected = to.min(last);
+        if self.page() != before || self.current().is_none() {
+            LedgerAction::Reload
+        } else {
+            LedgerAction::None
+        }
+    }
+
+    /// A new filter: back to the newest badge.
+    fn refilter(&mut self) -> LedgerAction {
+        self.selected = 0;
+        LedgerAction::Reload
     }
 
     /// Is the search box taking keys?
@@ -80,7 +132,7 @@ impl LedgerView {
                 KeyCode::Enter | KeyCode::Esc => self.searching = false,
                 _ => {
                     if self.search.handle(key) {
-                        return LedgerAction::Reload;
+                        return self.refilter();
                     }
                 }
             }
@@ -103,12 +155,14 @@ impl LedgerView {
             (KeyCode::Char('e'), Some(_)) => self.exporting = true,
             (KeyCode::Char('S'), Some(s)) => return LedgerAction::Share(s),
             (KeyCode::Char('/'), _) => self.searching = true,
-            (KeyCode::Down | KeyCode::Char('j'), _) => {
-                self.selected = (self.selected + 1).min(self.rows.len().saturating_sub(1))
-            }
+            (KeyCode::Down | KeyCode::Char('j'), _) => return self.select(self.selected + 1),
             (KeyCode::Up | KeyCode::Char('k'), _) => {
-                self.selected = self.selected.saturating_sub(1)
+                return self.select(self.selected.saturating_sub(1));
             }
+            (KeyCode::PageDown, _) => return self.select(self.selected + PAGE_STEP),
+            (KeyCode::PageUp, _) => return self.select(self.selected.saturating_sub(PAGE_STEP)),
+            (KeyCode::Home | KeyCode::Char('g'), _) => return self.select(0),
+            (KeyCode::End | KeyCode::Char('G'), _) => return self.select(usize::MAX),
             (KeyCode::Char('s'), _) => {
                 let all = BadgeState::ALL;
                 self.state = match self.state {
@@ -119,11 +173,11 @@ impl LedgerView {
                         .and_then(|i| all.get(i + 1))
                         .copied(),
                 };
-                return LedgerAction::Reload;
+                return self.refilter();
             }
             (KeyCode::Char('d'), _) => {
                 self.recent = !self.recent;
-                return LedgerAction::Reload;
+                return self.refilter();
             }
             (KeyCode::Char('w'), Some(s)) => return LedgerAction::Write(s),
             (KeyCode::Char('a'), Some(s)) => return LedgerAction::Mark(s, BadgeState::Accepted),
@@ -202,8 +256,16 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
     )
     .header(header)
     .row_highlight_style(Style::new().reversed())
-    .block(Block::bordered().title(format!(" {} badges ", v.rows.len())));
-    let mut state = TableState::default().with_selected((!v.rows.is_empty()).then_some(v.selected));
+    .block(Block::bordered().title(match v.total {
+        0 => " no badges ".to_string(),
+        1 => " 1 badge ".to_string(),
+        n => format!(" {} of {n} badges ", v.selected + 1),
+    }));
+    let in_window = (v.selected as u64)
+        .checked_sub(v.offset)
+        .and_then(|i| usize::try_from(i).ok())
+        .filter(|i| *i < v.rows.len());
+    let mut state = TableState::default().with_selected(in_window);
     frame.render_stateful_widget(table, table_area, &mut state);
     let detail = match v.current() {
         Some(b) if v.exporting => vec![Line::from(vec![

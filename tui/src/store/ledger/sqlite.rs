@@ -1,0 +1,597 @@
+//! The SQLite backend: one file in the desk's data directory (WAL,
+//! `synchronous = FULL`), with bundled SQLite.
+//!
+//! The schema is versioned with `PRAGMA user_version`: [`MIGRATIONS`] lists
+//! every step since the first release, and opening a ledger applies the
+//! missing ones in one `BEGIN IMMEDIATE` transaction (two desks opening an
+//! old ledger at once upgrade it once). Search uses an FTS5 index kept by
+//! triggers; every other lookup has a B-tree index.
+
+use std::path::Path;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
+
+use super::{
+    Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page,
+    TrustedRecord, inserted, search_words,
+};
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            return LedgerError::Damaged(inner.to_string());
+        }
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) => {
+                LedgerError::WriteFailed
+            }
+            _ => LedgerError::Sql(e),
+        }
+    }
+}
+
+/// One schema step.
+struct Migration {
+    /// What it brings, for the history.
+    what: &'static str,
+    /// The statements.
+    sql: &'static str,
+}
+
+/// Every schema version since the first release, in order: a ledger at
+/// `user_version` n has the first n applied. Never edit a released step;
+/// add one. The first release's ledgers have `user_version` 0 and all of
+/// step 1's tables (step 1 is idempotent for them; some lack the columns
+/// that [`ADDED_BEFORE_VERSIONING`] adds).
+const MIGRATIONS: [Migration; 2] = [
+    Migration {
+        what: "the first release's tables",
+        sql: "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS issuers (
+    kid BLOB PRIMARY KEY,
+    public_key BLOB NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    demo INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS badges (
+    serial INTEGER PRIMARY KEY CHECK (serial BETWEEN 1 AND 4294967295),
+    kid BLOB NOT NULL REFERENCES issuers(kid),
+    recipient TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    subject TEXT NOT NULL,
+    achievement_id TEXT NOT NULL,
+    achievement_name TEXT,
+    profile TEXT NOT NULL CHECK (profile IN ('mini', 'standard')),
+    display_name TEXT,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('issued', 'written', 'accepted', 'declined', 'revoked')),
+    card_uid BLOB,
+    revoked_at INTEGER,
+    revocation_reason TEXT,
+    private INTEGER NOT NULL DEFAULT 0,
+    cose BLOB NOT NULL,
+    evidence TEXT,
+    level INTEGER CHECK (level BETWEEN 0 AND 255)
+);
+CREATE INDEX IF NOT EXISTS badges_recipient ON badges(recipient);
+CREATE INDEX IF NOT EXISTS badges_dup ON badges(recipient, achievement_id);
+CREATE TABLE IF NOT EXISTS trusted (
+    public_key BLOB PRIMARY KEY,
+    kid BLOB NOT NULL,
+    name TEXT NOT NULL,
+    added_at INTEGER NOT NULL
+);
+",
+    },
+    Migration {
+        what: "indexes for every lookup and a word search (FTS5)",
+        sql: "
+DROP INDEX badges_recipient;
+DROP INDEX badges_dup;
+CREATE INDEX badges_dup ON badges(lower(recipient), achievement_id);
+CREATE INDEX badges_state ON badges(state, serial);
+CREATE INDEX badges_issued ON badges(issued_at);
+CREATE INDEX badges_kid_state ON badges(kid, state);
+CREATE VIRTUAL TABLE badges_search USING fts5(
+    recipient, achievement_id, achievement_name,
+    content = 'badges', content_rowid = 'serial',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+INSERT INTO badges_search (badges_search) VALUES ('rebuild');
+CREATE TRIGGER badges_search_insert AFTER INSERT ON badges BEGIN
+    INSERT INTO badges_search (rowid, recipient, achievement_id, achievement_name)
+    VALUES (new.serial, new.recipient, new.achievement_id, new.achievement_name);
+END;
+CREATE TRIGGER badges_search_update AFTER UPDATE OF recipient, achievement_id, achievement_name ON badges BEGIN
+    INSERT INTO badges_search (badges_search, rowid, recipient, achievement_id, achievement_name)
+    VALUES ('delete', old.serial, old.recipient, old.achievement_id, old.achievement_name);
+    INSERT INTO badges_search (rowid, recipient, achievement_id, achievement_name)
+    VALUES (new.serial, new.recipient, new.achievement_id, new.achievement_name);
+END;
+",
+    },
+];
+
+/// The newest schema version this release writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Columns the first release added to its own older ledgers on open
+/// (nullable, so existing rows stay as they were); step 1 adds them where
+/// missing.
+const ADDED_BEFORE_VERSIONING: [(&str, &str); 2] = [
+    ("evidence", "TEXT"),
+    ("level", "INTEGER CHECK (level BETWEEN 0 AND 255)"),
+];
+
+/// Bring the schema to [`SCHEMA_VERSION`], all steps in one transaction.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(LedgerError::TooNew {
+            path: path.display().to_string(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    for (done, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.execute_batch(step.sql)?;
+        if done == 0 {
+            let have: Vec<String> = tx
+                .prepare("SELECT name FROM pragma_table_info('badges')")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for (name, decl) in ADDED_BEFORE_VERSIONING {
+                if !have.iter().any(|h| h == name) {
+                    tx.execute_batch(&format!("ALTER TABLE badges ADD COLUMN {name} {decl}"))?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![
+                format!("schema_{}", done + 1),
+                format!("{} ({})", step.what, chrono::Utc::now().to_rfc3339())
+            ],
+        )?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A stored value the ledger never writes (a state outside the lifecycle):
+/// the file was changed by something else.
+#[derive(Debug, thiserror::Error)]
+#[error("badge {serial} has the state {state:?}, which Tessera never writes")]
+struct UnknownState {
+    serial: u32,
+    state: String,
+}
+
+fn row_to_badge(row: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
+    let state_text: String = row.get("state")?;
+    let serial: u32 = row.get("serial")?;
+    let state = BadgeState::parse(&state_text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(UnknownState {
+                serial,
+                state: state_text.clone(),
+            }),
+        )
+    })?;
+    Ok(BadgeRecord {
+        serial,
+        kid: row.get("kid")?,
+        recipient: row.get("recipient")?,
+        salt: row.get("salt")?,
+        subject: row.get("subject")?,
+        achievement_id: row.get("achievement_id")?,
+        achievement_name: row.get("achievement_name")?,
+        profile: row.get("profile")?,
+        display_name: row.get("display_name")?,
+        issued_at: row.get("issued_at")?,
+        expires_at: row.get("expires_at")?,
+        state,
+        evidence: row.get("evidence")?,
+        level: row.get("level")?,
+        card_uid: row.get("card_uid")?,
+        revoked_at: row.get("revoked_at")?,
+        revocation_reason: row.get("revocation_reason")?,
+        private: row.get("private")?,
+        cose: row.get("cose")?,
+    })
+}
+
+/// An FTS5 query for the filter's words: each word a prefix, all of them
+/// required, restricted to the columns each filter names. `None` when the
+/// filter has no words.
+fn match_query(filter: &Filter) -> Option<String> {
+    let words = |text: &Option<String>| {
+        text.as_deref()
+            .map(search_words)
+            .unwrap_or_default()
+            .into_iter()
+            // Words are letters and digits only: nothing to escape.
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let parts: Vec<String> = [
+        (None, words(&filter.any)),
+        (Some("recipient"), words(&filter.recipient)),
+        (
+            Some("{achievement_id achievement_name}"),
+            words(&filter.achievement),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, q)| !q.is_empty())
+    .map(|(cols, q)| match cols {
+        Some(c) => format!("{c} : ({q})"),
+        None => format!("({q})"),
+    })
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// The filter's conditions on `badges AS b` other than its words.
+fn conditions(filter: &Filter, args: &mut Vec<Value>) -> String {
+    let mut sql = String::new();
+    let mut cond = |text: &str, value: Option<Value>| {
+        sql.push_str(" AND ");
+        sql.push_str(text);
+        args.extend(value);
+    };
+    if let Some(s) = filter.state {
+        cond("b.state = ?", Some(Value::Text(s.as_str().into())));
+    }
+    if let Some(t) = filter.from {
+        cond("b.issued_at >= ?", Some(Value::Integer(t)));
+    }
+    if let Some(t) = filter.until {
+        cond("b.issued_at < ?", Some(Value::Integer(t)));
+    }
+    if filter.public_only {
+        cond("b.private = 0", None);
+    }
+    if let Some(kid) = &filter.kid {
+        cond("b.kid = ?", Some(Value::Blob(kid.clone())));
+    }
+    sql
+}
+
+/// The SQLite ledger.
+pub(super) struct SqliteLedger {
+    conn: Connection,
+}
+
+impl SqliteLedger {
+    /// Open (creating if needed) the ledger at `path`, check it and bring
+    /// its schema up to date.
+    pub(super) fn open(path: &Path) -> Result<Self, LedgerError> {
+        let corrupt = |e: rusqlite::Error| {
+            let (path, detail) = (path.display().to_string(), e.to_string());
+            match e.sqlite_error_code() {
+                Some(
+                    rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::PermissionDenied,
+                ) => LedgerError::ReadOnly { path, detail },
+                _ => LedgerError::Corrupt { path, detail },
+            }
+        };
+        let mut conn = Connection::open(path).map_err(corrupt)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(corrupt)?;
+        // Reading the schema is the first thing that fails on a damaged file.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(corrupt)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(corrupt)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(corrupt)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(corrupt)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        if check != "ok" {
+            return Err(LedgerError::Corrupt {
+                path: path.display().to_string(),
+                detail: check,
+            });
+        }
+        migrate(&mut conn, path).map_err(|e| match e {
+            LedgerError::Sql(e) => corrupt(e),
+            other => other,
+        })?;
+        Ok(Self { conn })
+    }
+
+    /// Rows of `SELECT b.* …` with `args`.
+    fn badges(&self, sql: &str, args: Vec<Value>) -> Result<Vec<BadgeRecord>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params_from_iter(args), row_to_badge)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Backend for SqliteLedger {
+    fn integrity_check(&self) -> Result<String, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO issuers (kid, public_key, name, demo, created_at, retired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![issuer.kid, issuer.public_key, issuer.name, issuer.demo, issuer.created_at, issuer.retired_at],
+        )?;
+        Ok(())
+    }
+
+    fn retire_others(&self, keep: &[u8], now: i64) -> Result<usize, LedgerError> {
+        Ok(self.conn.execute(
+            "UPDATE issuers SET retired_at = ?2 WHERE retired_at IS NULL AND kid != ?1",
+            params![keep, now],
+        )?)
+    }
+
+    fn issuers(&self) -> Result<Vec<IssuerRecord>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kid, public_key, name, demo, created_at, retired_at FROM issuers ORDER BY created_at DESC, rowid DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(IssuerRecord {
+                kid: r.get(0)?,
+                public_key: r.get(1)?,
+                name: r.get(2)?,
+                demo: r.get(3)?,
+                created_at: r.get(4)?,
+                retired_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn issue_batch(
+        &mut self,
+        kid: &[u8],
+        badges: &[NewBadge],
+        sign: &mut dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError>,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<Vec<BadgeRecord>, LedgerError> {
+        // Immediate: the serials read here stay ours until the commit.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let next: i64 =
+            tx.query_row("SELECT coalesce(max(serial), 0) + 1 FROM badges", [], |r| {
+                r.get(0)
+            })?;
+        let mut out = Vec::with_capacity(badges.len());
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id, achievement_name, profile,
+                    display_name, issued_at, expires_at, state, private, cose, evidence, level)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'issued', ?12, ?13, ?14, ?15)",
+            )?;
+            for (i, b) in badges.iter().enumerate() {
+                let serial =
+                    u32::try_from(next + i as i64).map_err(|_| LedgerError::SerialsExhausted)?;
+                let cose = sign(serial, b)?;
+                insert.execute(params![
+                    serial,
+                    kid,
+                    b.recipient,
+                    b.salt,
+                    b.subject,
+                    b.achievement_id,
+                    b.achievement_name,
+                    b.profile,
+                    b.display_name,
+                    b.issued_at,
+                    b.expires_at,
+                    b.private,
+                    cose,
+                    b.evidence,
+                    b.level
+                ])?;
+                out.push(inserted(serial, kid, b, cose));
+                if !progress(i + 1) {
+                    // Cancelled: dropping the transaction rolls everything back.
+                    return Ok(Vec::new());
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn next_serial(&self) -> Result<u32, LedgerError> {
+        let next: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(serial), 0) + 1 FROM badges", [], |r| {
+                    r.get(0)
+                })?;
+        u32::try_from(next).map_err(|_| LedgerError::SerialsExhausted)
+    }
+
+    fn badge(&self, serial: u32) -> Result<Option<BadgeRecord>, LedgerError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT * FROM badges WHERE serial = ?1")?
+            .query_row([serial], row_to_badge)
+            .optional()?)
+    }
+
+    fn list(&self, filter: &Filter, page: Option<Page>) -> Result<Vec<BadgeRecord>, LedgerError> {
+        let mut args = Vec::new();
+        let query = match_query(filter);
+        // With words, the search index drives (newest first, as it stores
+        // them); otherwise the table or the state index does.
+        let mut sql = if let Some(q) = query {
+            args.push(Value::Text(q));
+            "SELECT b.* FROM badges_search AS s JOIN badges AS b ON b.serial = s.rowid
+             WHERE badges_search MATCH ?"
+                .to_string()
+        } else {
+            "SELECT b.* FROM badges AS b WHERE 1".to_string()
+        };
+        sql.push_str(&conditions(filter, &mut args));
+        sql.push_str(" ORDER BY b.serial DESC");
+        if let Some(p) = page {
+            sql.push_str(" LIMIT ? OFFSET ?");
+            args.push(Value::Integer(i64::from(p.limit)));
+            args.push(Value::Integer(i64::try_from(p.offset).unwrap_or(i64::MAX)));
+        }
+        self.badges(&sql, args)
+    }
+
+    fn count_matching(&self, filter: &Filter) -> Result<u64, LedgerError> {
+        let mut args = Vec::new();
+        let mut sql = if let Some(q) = match_query(filter) {
+            args.push(Value::Text(q));
+            "SELECT count(*) FROM badges_search AS s JOIN badges AS b ON b.serial = s.rowid
+             WHERE badges_search MATCH ?"
+                .to_string()
+        } else {
+            "SELECT count(*) FROM badges AS b WHERE 1".to_string()
+        };
+        sql.push_str(&conditions(filter, &mut args));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(params_from_iter(args), |r| r.get(0))?)
+    }
+
+    fn scan(&self, after: u32, limit: u32) -> Result<Vec<BadgeRecord>, LedgerError> {
+        self.badges(
+            "SELECT * FROM badges WHERE serial > ? ORDER BY serial LIMIT ?",
+            vec![
+                Value::Integer(i64::from(after)),
+                Value::Integer(i64::from(limit)),
+            ],
+        )
+    }
+
+    fn existing(&self, pairs: &[(&str, &str)]) -> Result<Vec<(usize, u32)>, LedgerError> {
+        let json = serde_json::Value::Array(
+            pairs
+                .iter()
+                .map(|(r, a)| serde_json::json!([r, a]))
+                .collect(),
+        )
+        .to_string();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT j.key, b.serial FROM json_each(?1) AS j
+             JOIN badges AS b ON lower(b.recipient) = lower(j.value ->> 0)
+                 AND b.achievement_id = j.value ->> 1
+             WHERE b.state NOT IN ('revoked', 'declined')",
+        )?;
+        let rows = stmt.query_map([json], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<bool, LedgerError> {
+        Ok(self.conn.execute(
+            "UPDATE badges SET state = 'revoked', revoked_at = ?2, revocation_reason = ?3
+             WHERE serial = ?1 AND state != 'revoked'",
+            params![serial, now, reason],
+        )? == 1)
+    }
+
+    fn set_state_from(
+        &self,
+        serial: u32,
+        from: BadgeState,
+        to: BadgeState,
+        card_uid: Option<&[u8]>,
+    ) -> Result<bool, LedgerError> {
+        Ok(self.conn.execute(
+            "UPDATE badges SET state = ?2, card_uid = coalesce(?3, card_uid)
+             WHERE serial = ?1 AND state = ?4",
+            params![serial, to.as_str(), card_uid, from.as_str()],
+        )? == 1)
+    }
+
+    fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError> {
+        Ok(self.conn.execute(
+            "UPDATE badges SET private = ?2 WHERE serial = ?1",
+            params![serial, private],
+        )? == 1)
+    }
+
+    fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT serial FROM badges WHERE kid = ?1 AND state = 'revoked' ORDER BY serial",
+        )?;
+        let rows = stmt.query_map([kid], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn max_serial(&self) -> Result<u32, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(serial), 0) FROM badges", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError> {
+        Ok(self.conn.execute(
+            "INSERT OR IGNORE INTO trusted (public_key, kid, name, added_at) VALUES (?1, ?2, ?3, ?4)",
+            params![record.public_key, record.kid, record.name, record.added_at],
+        )? == 1)
+    }
+
+    fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM trusted WHERE public_key = ?1", [public_key])?
+            == 1)
+    }
+
+    fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kid, public_key, name, added_at FROM trusted ORDER BY added_at, rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(TrustedRecord {
+                kid: r.get(0)?,
+                public_key: r.get(1)?,
+                name: r.get(2)?,
+                added_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
