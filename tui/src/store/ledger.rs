@@ -319,6 +319,9 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Signs the badge about to be recorded under a serial: its COSE bytes.
+type Signer<'a> = dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError> + 'a;
+
 /// What a backend does; [`Ledger`] wraps one. Every method is one
 /// statement or one transaction.
 trait Backend: Send {
@@ -330,7 +333,7 @@ trait Backend: Send {
         &mut self,
         kid: &[u8],
         badges: &[NewBadge],
-        sign: &mut dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError>,
+        sign: &mut Signer<'_>,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, LedgerError>;
     fn next_serial(&self) -> Result<u32, LedgerError>;

@@ -13,7 +13,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
 use super::{
-    Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page,
+    Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page, Signer,
     TrustedRecord, inserted, search_words,
 };
 
@@ -373,7 +373,7 @@ impl Backend for SqliteLedger {
         &mut self,
         kid: &[u8],
         badges: &[NewBadge],
-        sign: &mut dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError>,
+        sign: &mut Signer<'_>,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, LedgerError> {
         // Immediate: the serials read here stay ours until the commit.
