@@ -30,6 +30,11 @@ pub struct Cli {
     /// Read the issuer key passphrase from this file (else $TESSERA_PASSPHRASE, else a prompt).
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// The ledger: a shared PostgreSQL ledger (postgres://user:password@host/db)
+    /// or a SQLite file. Default: the one `ledger migrate` switched this desk
+    /// to, else ledger.sqlite in the data directory.
+    #[arg(long, global = true, env = "TESSERA_LEDGER", value_name = "URL")]
+    pub ledger: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -363,6 +368,18 @@ pub enum LedgerCommand {
         serial: u32,
         /// on or off.
         value: String,
+    },
+    /// Move this desk onto a shared PostgreSQL ledger: copy every badge,
+    /// key and trusted issuer, check every copy (signature and row) as read
+    /// back from the server, and only then switch the desk over. The SQLite
+    /// ledger is left as it was, as a backup.
+    Migrate {
+        /// The shared ledger, postgres://user:password@host:port/database.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -703,10 +720,11 @@ fn write_out(path: Option<&Path>, bytes: &[u8]) -> Result<(), DeskError> {
 /// Run a command; returns the process exit code.
 pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
     let home = cli.home.clone().unwrap_or_else(default_home);
+    let ledger = cli.ledger.as_deref();
     let mut pass = passphrase_source(cli.passphrase_file.clone(), false);
     match command {
         Command::Init { demo, name } => {
-            let desk = Desk::open(&home)?;
+            let desk = Desk::open_at(&home, ledger)?;
             let record = if demo {
                 desk.setup(None, &name)?
             } else {
@@ -728,7 +746,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Issue(args) => {
-            let mut desk = Desk::open_or_demo(&home)?;
+            let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             let key = desk.signing_key(&mut pass)?;
             let record = desk.issue(&key, &request(&args))?;
             if let Some(out) = &args.out {
@@ -753,7 +771,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::IssueBulk { csv, dry_run } => {
-            let mut desk = Desk::open_or_demo(&home)?;
+            let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             let bytes = files::read(&csv)?;
             let (rows, problems) = desk.check_bulk_csv(&bytes)?;
             for p in &problems {
@@ -805,7 +823,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             claim_code,
             json,
         } => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let holder = match (recipient, claim_code) {
                 (Some(identity), Some(code)) => Some(Holder {
                     salt: parse_claim_code(&code)?,
@@ -843,7 +861,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(v.exit_code())
         }
         Command::Share { serial, out } => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let kit = desk.share_kit(serial)?;
             match out {
                 None => print!("{}", kit.text()),
@@ -861,11 +879,11 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Card(command) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             run_card(&desk, command)
         }
         Command::Revoke { serial, reason } => {
-            let mut desk = Desk::open_or_demo(&home)?;
+            let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             let key = desk.signing_key(&mut pass)?;
             let path = desk.revoke(&key, serial, &reason)?;
             println!(
@@ -890,7 +908,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             format,
             out,
         } => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             if format.is_binary() && out.is_none() && std::io::stdout().is_terminal() {
                 return Err(DeskError::Input(format!(
                     "a {} is binary: give --out FILE (for example --out badge-{serial}.{})",
@@ -918,7 +936,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Site(SiteCommand::Build { out, url, assets }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let key = desk.signing_key(&mut pass)?;
             let assets = assets.unwrap_or_else(crate::desk::site::default_assets);
             let site = desk.build_site(&key, &out, &assets, url.as_deref())?;
@@ -933,14 +951,14 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::StatusList { out } => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let key = desk.signing_key(&mut pass)?;
             let path = desk.publish_status_list(&key, out.as_deref())?;
             println!("status list written to {}", path.display());
             Ok(0)
         }
         Command::Key(KeyCommand::ExportPublic { format, out }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let issuer = desk.issuer()?;
             let key = PublicKey::try_from(issuer.public_key.as_slice())?;
             let bytes = match format {
@@ -951,7 +969,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Key(KeyCommand::Rotate { name }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let mut new_pass = passphrase_source(cli.passphrase_file.clone(), true);
             let p = new_pass().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
             let (old, record) = desk.rotate(&p, name.as_deref())?;
@@ -963,7 +981,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Key(KeyCommand::List) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             for i in desk.issuers()? {
                 println!(
                     "{}  {}{}  created {}{}",
@@ -979,7 +997,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Trust(TrustCommand::Add { file, name }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let bytes = files::read(&file)?;
             for t in desk.trust_add(&bytes, &name)? {
                 println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
@@ -987,7 +1005,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Trust(TrustCommand::Export { format, out }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.trusted_keys()?;
             let bytes = match format {
                 TrustFormat::Jwks => crate::desk::keyfile::jwks(&keys).into_bytes(),
@@ -1010,7 +1028,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Trust(TrustCommand::List) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             for t in desk.trusted()? {
                 println!(
                     "{}  {}  added {}",
@@ -1022,13 +1040,13 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Trust(TrustCommand::Remove { kid }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let t = desk.trust_remove(&kid)?;
             println!("no longer trusting {} ({})", t.name, hex::encode(&t.kid));
             Ok(0)
         }
         Command::Trust(TrustCommand::Demo { value }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let on = on_off(&value)?;
             desk.set_trust_demo(on)?;
             println!(
@@ -1048,7 +1066,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             public_only,
             json,
         }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let state = state
                 .map(|s| {
                     BadgeState::parse(&s).ok_or_else(|| {
@@ -1090,7 +1108,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Ledger(LedgerCommand::Audit { json }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let report = desk.audit()?;
             if json {
                 let text = serde_json::to_string(&report).map_err(|e| {
@@ -1109,11 +1127,40 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 for (serial, problem) in &report.problems {
                     println!("  serial {serial}: FAILED: {problem}");
                 }
+                if report.database != "ok" {
+                    println!(
+                        "the ledger database itself is damaged: {}; restore it from a backup",
+                        report.database
+                    );
+                }
             }
-            Ok(i32::from(!report.problems.is_empty()))
+            Ok(i32::from(
+                !report.problems.is_empty() || report.database != "ok",
+            ))
+        }
+        Command::Ledger(LedgerCommand::Migrate { to, json }) => {
+            let mut desk = Desk::open_at(&home, ledger)?;
+            let from = desk.ledger_location().to_string();
+            let report = desk.migrate_to(&to)?;
+            if json {
+                let text = serde_json::to_string(&report).map_err(|e| {
+                    DeskError::Input(format!("the report cannot be written as JSON: {e}"))
+                })?;
+                println!("{text}");
+            } else {
+                println!(
+                    "copied {} badges to {} and checked every copy (signature and row, read back from the server)",
+                    report.copied, report.location
+                );
+                println!(
+                    "this desk now uses {}; {from} is left as it was, as a backup",
+                    report.location
+                );
+            }
+            Ok(0)
         }
         Command::Ledger(LedgerCommand::Mark { serial, state }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let to = match state.as_str() {
                 "accepted" => BadgeState::Accepted,
                 "declined" => BadgeState::Declined,
@@ -1128,7 +1175,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             Ok(0)
         }
         Command::Ledger(LedgerCommand::Private { serial, value }) => {
-            let desk = Desk::open_or_demo(&home)?;
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
             let on = on_off(&value)?;
             desk.set_private(serial, on)?;
             println!(

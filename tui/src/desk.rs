@@ -104,6 +104,64 @@ pub struct AuditReport {
     pub revoked: usize,
     /// Serials that failed, with why.
     pub problems: Vec<(u32, String)>,
+    /// The database's own integrity check: `ok`, or what it found.
+    pub database: String,
+}
+
+/// The file in a data directory that names the shared ledger the desk
+/// uses (written by `ledger migrate`).
+pub const LEDGER_URL_FILE: &str = "ledger-url";
+
+/// What [`Desk::migrate_to`] did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationReport {
+    /// Badges copied.
+    pub copied: u64,
+    /// Copies read back and checked.
+    pub checked: u64,
+    /// The ledger the desk uses now (no password).
+    pub location: String,
+}
+
+/// The first field in which two records of one badge differ.
+fn first_difference(a: &BadgeRecord, b: &BadgeRecord) -> Option<&'static str> {
+    let fields: [(&'static str, bool); 19] = [
+        ("serial", a.serial == b.serial),
+        ("key id", a.kid == b.kid),
+        ("recipient", a.recipient == b.recipient),
+        ("claim code", a.salt == b.salt),
+        ("recipient commitment", a.subject == b.subject),
+        ("achievement code", a.achievement_id == b.achievement_id),
+        (
+            "achievement title",
+            a.achievement_name == b.achievement_name,
+        ),
+        ("profile", a.profile == b.profile),
+        ("display name", a.display_name == b.display_name),
+        ("issue date", a.issued_at == b.issued_at),
+        ("expiry", a.expires_at == b.expires_at),
+        ("state", a.state == b.state),
+        ("card UID", a.card_uid == b.card_uid),
+        ("revocation date", a.revoked_at == b.revoked_at),
+        (
+            "revocation reason",
+            a.revocation_reason == b.revocation_reason,
+        ),
+        ("private flag", a.private == b.private),
+        ("signed badge", a.cose == b.cose),
+        ("evidence", a.evidence == b.evidence),
+        ("level", a.level == b.level),
+    ];
+    fields.into_iter().find(|(_, same)| !same).map(|(f, _)| f)
+}
+
+/// Does a verified badge say what its ledger row says? `Some(why)` when not.
+fn row_mismatch(row: &BadgeRecord, b: &tessera_core::VerifiedBadge<'_>) -> Option<String> {
+    (b.claims.serial != row.serial
+        || b.kid.as_bytes() != row.kid.as_slice()
+        || b.claims.subject != row.subject
+        || b.claims.achievement_id != row.achievement_id)
+        .then(|| "the ledger row does not match the badge it signed".to_string())
 }
 
 /// Badges [`Desk::audit`] reads and verifies at a time.
@@ -117,7 +175,25 @@ pub fn now() -> i64 {
 /// One test center's data: a directory with the ledger and key files.
 pub struct Desk {
     home: PathBuf,
+    /// The ledger named when opening (see [`Desk::open_at`]).
+    ledger_spec: Option<String>,
     ledger: Ledger,
+}
+
+/// Where a desk is: enough to open it again (a worker thread opens its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The data directory.
+    pub home: PathBuf,
+    /// The ledger named when it was opened, if any.
+    pub ledger: Option<String>,
+}
+
+impl Place {
+    /// Open the desk here.
+    pub fn open(&self) -> Result<Desk, DeskError> {
+        Desk::open_at(&self.home, self.ledger.as_deref())
+    }
 }
 
 impl std::fmt::Debug for Desk {
@@ -137,24 +213,80 @@ pub fn default_home() -> PathBuf {
 }
 
 impl Desk {
-    /// Open the data directory (creating it and the ledger if needed).
+    /// Open the data directory (creating it and the ledger if needed) with
+    /// the ledger it is set up for (see [`Desk::open_at`]).
     pub fn open(home: &Path) -> Result<Self, DeskError> {
+        Self::open_at(home, None)
+    }
+
+    /// Open the data directory with this ledger: `ledger` (a
+    /// `postgres://…` URL or a SQLite file), else the shared ledger the
+    /// desk was switched to (its `ledger-url` file, written by
+    /// [`Desk::migrate_to`]), else `ledger.sqlite` in the directory.
+    pub fn open_at(home: &Path, ledger: Option<&str>) -> Result<Self, DeskError> {
         files::create_dir(home)?;
-        let ledger = Ledger::open(&home.join("ledger.sqlite"))?;
+        let ledger_spec = ledger.map(str::to_string);
+        let saved = home.join(LEDGER_URL_FILE);
+        let configured = match ledger {
+            Some(l) => Some(l.trim().to_string()),
+            None if saved.exists() => Some(
+                String::from_utf8_lossy(&files::read(&saved)?)
+                    .trim()
+                    .to_string(),
+            ),
+            None => None,
+        };
+        let ledger = match configured {
+            Some(url) if Ledger::is_url(&url) => Ledger::connect(&url)?,
+            Some(file) => Ledger::open(Path::new(&file))?,
+            None => Ledger::open(&home.join("ledger.sqlite"))?,
+        };
         Ok(Self {
             home: home.to_path_buf(),
+            ledger_spec,
             ledger,
         })
+    }
+
+    /// Where this desk is, to open it again.
+    pub fn place(&self) -> Place {
+        Place {
+            home: self.home.clone(),
+            ledger: self.ledger_spec.clone(),
+        }
     }
 
     /// Open, and on first run set up the labelled demo issuer, so the app
     /// works with one command.
     pub fn open_or_demo(home: &Path) -> Result<Self, DeskError> {
-        let desk = Self::open(home)?;
+        Self::open_or_demo_at(home, None)
+    }
+
+    /// [`Desk::open_at`], and on first run (a ledger without any issuer)
+    /// the labelled demo issuer.
+    pub fn open_or_demo_at(home: &Path, ledger: Option<&str>) -> Result<Self, DeskError> {
+        let desk = Self::open_at(home, ledger)?;
         if desk.ledger.issuers()?.is_empty() {
             desk.init(None, DEMO_NAME)?;
         }
         Ok(desk)
+    }
+
+    /// Where this desk's ledger is (a file, or a URL without password).
+    pub fn ledger_location(&self) -> &str {
+        self.ledger.location()
+    }
+
+    /// This desk's own issuer keys, newest first: those whose key file is
+    /// in its data directory. A shared ledger also lists the other desks'.
+    pub fn own_issuers(&self) -> Result<Vec<IssuerRecord>, DeskError> {
+        let dir = self.keys_dir();
+        Ok(self
+            .ledger
+            .issuers()?
+            .into_iter()
+            .filter(|i| keystore::key_path(&dir, &i.kid).exists())
+            .collect())
     }
 
     /// The data directory.
@@ -187,13 +319,25 @@ impl Desk {
             retired_at: None,
         };
         self.ledger.add_issuer(&record)?;
-        self.ledger.retire_others(&record.kid, now())?;
+        // Only this desk's keys: on a shared ledger the others stay active.
+        for old in self.own_issuers()? {
+            if old.kid != record.kid && old.retired_at.is_none() {
+                self.ledger.retire(&old.kid, now())?;
+            }
+        }
         Ok(record)
     }
 
-    /// The active issuer.
+    /// The active issuer: this desk's newest key not retired.
     pub fn issuer(&self) -> Result<IssuerRecord, DeskError> {
-        self.ledger.active_issuer()?.ok_or(DeskError::NoIssuer)
+        self.active_issuer()?.ok_or(DeskError::NoIssuer)
+    }
+
+    fn active_issuer(&self) -> Result<Option<IssuerRecord>, DeskError> {
+        Ok(self
+            .own_issuers()?
+            .into_iter()
+            .find(|i| i.retired_at.is_none()))
     }
 
     /// Unlock the active issuer's signing key.
@@ -218,7 +362,7 @@ impl Desk {
     /// is set) and the trusted issuers of other centers.
     pub fn trust_store(&self) -> Result<(TrustStore<64>, Vec<Vec<u8>>), DeskError> {
         let mut store = TrustStore::new();
-        let active = self.ledger.active_issuer()?;
+        let active = self.active_issuer()?;
         let trust_demo = active.as_ref().is_some_and(|a| a.demo)
             || self.ledger.meta("trust_demo")?.as_deref() == Some("yes");
         let mut demo_kids = Vec::new();
@@ -251,10 +395,18 @@ impl Desk {
         }
         let badge = self.ledger.badge(serial)?;
         if badge.kid != key.kid().as_bytes() {
-            return Err(DeskError::Input(format!(
-                "badge {serial} was signed by the retired key {}; revoke it with that key's status list",
-                hex::encode(&badge.kid)
-            )));
+            let own = self.own_issuers()?.iter().any(|i| i.kid == badge.kid);
+            return Err(DeskError::Input(if own {
+                format!(
+                    "badge {serial} was signed by the retired key {}; revoke it with that key's status list",
+                    hex::encode(&badge.kid)
+                )
+            } else {
+                format!(
+                    "badge {serial} was signed by key {}, which is another desk's: revoke it at that desk, which signs that key's status list",
+                    hex::encode(&badge.kid)
+                )
+            }));
         }
         self.ledger.revoke(serial, reason.trim(), now())?;
         self.publish_status_list(key, None)
@@ -311,7 +463,10 @@ impl Desk {
         let now = u64::try_from(now()).map_err(|_| {
             DeskError::Input("the system clock is before 1970: set the date and try again".into())
         })?;
-        let mut report = AuditReport::default();
+        let mut report = AuditReport {
+            database: self.ledger.integrity_check()?,
+            ..AuditReport::default()
+        };
         // In chunks, in serial order: bounded memory for any ledger size.
         let mut after = 0;
         loop {
@@ -324,19 +479,12 @@ impl Desk {
             let results = tessera_core::verify_batch(&inputs, &store, None, None);
             for (row, result) in rows.iter().zip(results) {
                 let problem = match result {
-                    Ok(b)
-                        if b.claims.serial != row.serial
-                            || b.kid.as_bytes() != row.kid.as_slice()
-                            || b.claims.subject != row.subject
-                            || b.claims.achievement_id != row.achievement_id =>
-                    {
-                        Some("the ledger row does not match the badge it signed".to_string())
-                    }
                     Ok(b) => {
-                        if b.claims.expires.is_some_and(|exp| now >= exp) {
+                        let mismatch = row_mismatch(row, &b);
+                        if mismatch.is_none() && b.claims.expires.is_some_and(|exp| now >= exp) {
                             report.expired += 1;
                         }
-                        None
+                        mismatch
                     }
                     Err(e) => Some(e.to_string()),
                 };
@@ -349,6 +497,81 @@ impl Desk {
         }
         report.genuine = report.checked - report.problems.len();
         Ok(report)
+    }
+
+    /// Move this desk onto the shared PostgreSQL ledger at `url`: copy every
+    /// badge (under its own serial), issuer key and trusted issuer; read
+    /// every copied badge back from the server and check it (all fields
+    /// equal to its source row, signature verified, signed claims matching
+    /// the row); only when all of them pass, commit and switch the desk over
+    /// (its `ledger-url` file). If anything fails, the server keeps nothing
+    /// of the copy and the desk stays on its own ledger, which is never
+    /// changed either way (it stays as a backup).
+    pub fn migrate_to(&mut self, url: &str) -> Result<MigrationReport, DeskError> {
+        if !Ledger::is_url(url) {
+            return Err(DeskError::Input(format!(
+                "{url:?} is not a PostgreSQL URL; give one like postgres://user:password@host/database"
+            )));
+        }
+        if Ledger::is_url(self.ledger.location()) {
+            return Err(DeskError::Input(format!(
+                "this desk already uses the shared ledger {}",
+                self.ledger.location()
+            )));
+        }
+        let mut store: TrustStore<64> = TrustStore::new();
+        for issuer in self.ledger.issuers()? {
+            store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
+        }
+        let mut target = Ledger::connect(url)?;
+        let mut checked = 0u64;
+        let copied = target.import_from(&self.ledger, |source, stored| {
+            let mut copies = Vec::with_capacity(source.len());
+            for s in source {
+                let copy = stored
+                    .binary_search_by_key(&s.serial, |t| t.serial)
+                    .ok()
+                    .and_then(|i| stored.get(i))
+                    .ok_or_else(|| LedgerError::CopyMismatch {
+                        serial: s.serial,
+                        what: "it is not in the target ledger".into(),
+                    })?;
+                if let Some(field) = first_difference(s, copy) {
+                    return Err(LedgerError::CopyMismatch {
+                        serial: s.serial,
+                        what: format!("its {field} differs from this desk's ledger"),
+                    });
+                }
+                copies.push(copy);
+            }
+            let inputs: Vec<&[u8]> = copies.iter().map(|c| c.cose.as_slice()).collect();
+            for (copy, result) in copies
+                .iter()
+                .zip(tessera_core::verify_batch(&inputs, &store, None, None))
+            {
+                let problem = match result {
+                    Ok(b) => row_mismatch(copy, &b),
+                    Err(e) => Some(e.to_string()),
+                };
+                if let Some(what) = problem {
+                    return Err(LedgerError::CopyMismatch {
+                        serial: copy.serial,
+                        what,
+                    });
+                }
+            }
+            checked += copies.len() as u64;
+            Ok(())
+        })?;
+        files::write_atomic(&self.home.join(LEDGER_URL_FILE), url.as_bytes())?;
+        let location = target.location().to_string();
+        self.ledger = target;
+        self.ledger_spec = None;
+        Ok(MigrationReport {
+            copied,
+            checked,
+            location,
+        })
     }
 
     /// The signing key with this key id (active or retired).
@@ -458,9 +681,13 @@ impl Desk {
         Ok(self.ledger.page(filter, page)?)
     }
 
-    /// How many badges match `filter`.
-    pub fn badge_count(&self, filter: &Filter) -> Result<u64, DeskError> {
-        Ok(self.ledger.count_matching(filter)?)
+    /// How many badges match `filter`; with `cap`, counting stops there
+    /// (see [`Ledger::count_up_to`]).
+    pub fn badge_count(&self, filter: &Filter, cap: Option<u64>) -> Result<u64, DeskError> {
+        Ok(match cap {
+            Some(cap) => self.ledger.count_up_to(filter, cap)?,
+            None => self.ledger.count_matching(filter)?,
+        })
     }
 
     /// The serial the next badge issued will get.
@@ -509,7 +736,7 @@ impl Desk {
         passphrase: Option<&Secret>,
         name: &str,
     ) -> Result<IssuerRecord, DeskError> {
-        if let Some(active) = self.ledger.active_issuer()?
+        if let Some(active) = self.active_issuer()?
             && !active.demo
         {
             return Err(DeskError::AlreadySetUp {

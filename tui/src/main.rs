@@ -16,7 +16,11 @@ fn main() {
             }
         },
         None => {
-            match tessera_tui::ui::run_terminal(cli.home.clone(), cli.passphrase_file.clone()) {
+            match tessera_tui::ui::run_terminal(
+                cli.home.clone(),
+                cli.ledger.clone(),
+                cli.passphrase_file.clone(),
+            ) {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -617,6 +617,7 @@ struct Watcher {
 pub struct Runtime {
     desk: Desk,
     home: PathBuf,
+    place: crate::desk::Place,
     key: Option<SigningKey>,
     passphrase_file: Option<PathBuf>,
     tx: Sender<Message>,
@@ -644,9 +645,11 @@ impl Runtime {
     pub fn new(desk: Desk, passphrase_file: Option<PathBuf>) -> Self {
         let (tx, rx) = channel();
         let home = desk.home().to_path_buf();
+        let place = desk.place();
         Self {
             desk,
             home,
+            place,
             key: None,
             passphrase_file,
             tx,
@@ -842,14 +845,14 @@ impl Runtime {
                 self.writing.store(true, Ordering::SeqCst);
                 self.set_watching(false);
                 self.cancel_card.store(false, Ordering::SeqCst);
-                let (tx, cancel, home, writing) = (
+                let (tx, cancel, place, writing) = (
                     self.tx.clone(),
                     self.cancel_card.clone(),
-                    self.home.clone(),
+                    self.place.clone(),
                     self.writing.clone(),
                 );
                 std::thread::spawn(move || {
-                    let r = write_card_blocking(&tx, &cancel, &home, serial)
+                    let r = write_card_blocking(&tx, &cancel, &place, serial)
                         .map(|report| {
                             format!(
                                 "badge {serial} written to the {} with UID {} and verified ({} pages)",
@@ -867,7 +870,9 @@ impl Runtime {
             Effect::LoadLedger(filter, page) => Ok(Some(Message::LedgerRows(LedgerRows {
                 rows: self.desk.badge_page(&filter, page)?,
                 offset: page.offset,
-                total: self.desk.badge_count(&filter)?,
+                total: self
+                    .desk
+                    .badge_count(&filter, LedgerView::count_cap(&filter))?,
                 next_serial: self.desk.next_serial()?,
             }))),
             Effect::Export(serial, format) => {
@@ -933,11 +938,14 @@ impl Runtime {
                     Err(m) => return Ok(Some(m)),
                 };
                 self.cancel_bulk.store(false, Ordering::SeqCst);
-                let (tx, cancel, home) =
-                    (self.tx.clone(), self.cancel_bulk.clone(), self.home.clone());
+                let (tx, cancel, place) = (
+                    self.tx.clone(),
+                    self.cancel_bulk.clone(),
+                    self.place.clone(),
+                );
                 std::thread::spawn(move || {
                     let total = reqs.len();
-                    let r = Desk::open(&home).and_then(|mut desk| {
+                    let r = place.open().and_then(|mut desk| {
                         desk.issue_many(&key, &reqs, &mut |done| {
                             if done % 50 == 0 || done == total {
                                 let _ = tx.send(Message::BulkProgress(done, total));
@@ -1049,10 +1057,10 @@ impl Runtime {
 fn write_card_blocking(
     tx: &Sender<Message>,
     cancel: &AtomicBool,
-    home: &std::path::Path,
+    place: &crate::desk::Place,
     serial: u32,
 ) -> Result<crate::card::WriteReport, DeskError> {
-    let desk = Desk::open(home)?;
+    let desk = place.open()?;
     let mut tag = crate::desk::card::wait_for_card(None, cancel, &mut |name| {
         let _ = tx.send(Message::CardWaiting(format!(
             "Put a blank card on {name} to write badge {serial} (Esc cancels)…"
@@ -1068,10 +1076,11 @@ fn write_card_blocking(
 /// Run the terminal app on the data directory.
 pub fn run_terminal(
     home: Option<PathBuf>,
+    ledger: Option<String>,
     passphrase_file: Option<PathBuf>,
 ) -> Result<(), DeskError> {
     let home = home.unwrap_or_else(default_home);
-    let desk = Desk::open_or_demo(&home)?;
+    let desk = Desk::open_or_demo_at(&home, ledger.as_deref())?;
     let issuer = desk.issuer()?;
     let mut model = Model::new(&issuer.name, issuer.demo, now());
     let mut rt = Runtime::new(desk, passphrase_file);

@@ -1,6 +1,7 @@
 //! The ledger's own promises, through its public interface: versioned
 //! migrations from a ledger the previous release wrote, word search on the
-//! index, windows and counts, and the set-wise duplicate check.
+//! index, windows and counts, and the set-wise duplicate check, each on
+//! both backends (SQLite, and PostgreSQL on the server `.ci/test` starts).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,6 +11,9 @@
 // Reason: tests.
 
 use std::path::{Path, PathBuf};
+
+#[path = "common/pg.rs"]
+mod pg;
 
 use tempfile::TempDir;
 use tessera_tui::desk::Desk;
@@ -153,23 +157,39 @@ fn new_badge(recipient: &str, achievement: &str, title: Option<&str>) -> NewBadg
     }
 }
 
-fn ledger_with(badges: &[NewBadge]) -> (TempDir, Ledger) {
+/// What keeps a test ledger alive: its directory or its database.
+#[allow(dead_code)]
+enum Keep {
+    Dir(TempDir),
+    Db(pg::TestDb),
+}
+
+/// The same badges in a SQLite ledger and in a PostgreSQL one.
+fn ledgers_with(badges: &[NewBadge]) -> Vec<(&'static str, Keep, Ledger)> {
     let dir = TempDir::new().unwrap();
-    let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
-    ledger
-        .add_issuer(&IssuerRecord {
-            kid: vec![1, 2, 3, 4],
-            public_key: vec![9; 32],
-            name: "T".into(),
-            demo: false,
-            created_at: 0,
-            retired_at: None,
-        })
-        .unwrap();
-    ledger
-        .issue_batch::<LedgerError>(&[1, 2, 3, 4], badges, |s, _| Ok(vec![s as u8]), |_| true)
-        .unwrap();
-    (dir, ledger)
+    let sqlite = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
+    let db = pg::TestDb::new();
+    let postgres = Ledger::connect(&db.url).unwrap();
+    let mut out = vec![
+        ("sqlite", Keep::Dir(dir), sqlite),
+        ("postgres", Keep::Db(db), postgres),
+    ];
+    for (_, _, ledger) in &mut out {
+        ledger
+            .add_issuer(&IssuerRecord {
+                kid: vec![1, 2, 3, 4],
+                public_key: vec![9; 32],
+                name: "T".into(),
+                demo: false,
+                created_at: 0,
+                retired_at: None,
+            })
+            .unwrap();
+        ledger
+            .issue_batch::<LedgerError>(&[1, 2, 3, 4], badges, |s, _| Ok(vec![s as u8]), |_| true)
+            .unwrap();
+    }
+    out
 }
 
 fn serials(ledger: &Ledger, filter: Filter) -> Vec<u32> {
@@ -180,7 +200,7 @@ fn serials(ledger: &Ledger, filter: Filter) -> Vec<u32> {
 
 #[test]
 fn search_finds_words_by_their_start_in_recipient_code_and_title() {
-    let (_dir, ledger) = ledger_with(&[
+    for (backend, _keep, ledger) in ledgers_with(&[
         new_badge(
             "ana.silva@example.org",
             "RUST-101",
@@ -189,10 +209,16 @@ fn search_finds_words_by_their_start_in_recipient_code_and_title() {
         new_badge("joao@example.org", "AZ-305", Some("Azure Architect")),
         new_badge("Ana.Souza@Example.org", "SEC-200", Some("Segurança")),
         new_badge("bob@rust.example", "AZ-104", None),
-    ]);
+    ]) {
+        eprintln!("{backend}");
+        search_on(&ledger);
+    }
+}
+
+fn search_on(ledger: &Ledger) {
     let any = |q: &str| {
         serials(
-            &ledger,
+            ledger,
             Filter {
                 any: Some(q.into()),
                 ..Filter::default()
@@ -217,7 +243,7 @@ fn search_finds_words_by_their_start_in_recipient_code_and_title() {
     // Column filters.
     let recipient = |q: &str| {
         serials(
-            &ledger,
+            ledger,
             Filter {
                 recipient: Some(q.into()),
                 ..Filter::default()
@@ -227,7 +253,7 @@ fn search_finds_words_by_their_start_in_recipient_code_and_title() {
     assert_eq!(recipient("rust"), [4], "recipient only");
     let achievement = |q: &str| {
         serials(
-            &ledger,
+            ledger,
             Filter {
                 achievement: Some(q.into()),
                 ..Filter::default()
@@ -240,7 +266,7 @@ fn search_finds_words_by_their_start_in_recipient_code_and_title() {
     ledger.revoke(3, "test", 1).unwrap();
     assert_eq!(
         serials(
-            &ledger,
+            ledger,
             Filter {
                 any: Some("ana".into()),
                 state: Some(BadgeState::Revoked),
@@ -257,7 +283,13 @@ fn pages_are_windows_of_the_same_order_and_counts_come_from_the_database() {
     let badges: Vec<NewBadge> = (0..250)
         .map(|i| new_badge(&format!("c{i}@example.org"), "RUST-101", None))
         .collect();
-    let (_dir, ledger) = ledger_with(&badges);
+    for (backend, _keep, ledger) in ledgers_with(&badges) {
+        eprintln!("{backend}");
+        pages_on(&ledger);
+    }
+}
+
+fn pages_on(ledger: &Ledger) {
     let all = ledger.list(&Filter::default()).unwrap();
     let mut paged = Vec::new();
     for offset in (0..260).step_by(100) {
@@ -301,13 +333,19 @@ fn pages_are_windows_of_the_same_order_and_counts_come_from_the_database() {
 
 #[test]
 fn the_duplicate_check_of_a_whole_file_is_one_set_query() {
-    let (_dir, ledger) = ledger_with(&[
+    for (backend, _keep, ledger) in ledgers_with(&[
         new_badge("ana@example.org", "RUST-101", None),
         new_badge("Bob@Example.org", "RUST-101", None),
         new_badge("ana@example.org", "AZ-305", None),
         new_badge("ana@example.org", "RUST-101", None),
         new_badge("carol@example.org", "RUST-101", None),
-    ]);
+    ]) {
+        eprintln!("{backend}");
+        duplicates_on(&ledger);
+    }
+}
+
+fn duplicates_on(ledger: &Ledger) {
     ledger.revoke(5, "wrong person", 1).unwrap();
     ledger.set_state(3, BadgeState::Declined, None).unwrap();
     let held = ledger

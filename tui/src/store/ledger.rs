@@ -16,6 +16,7 @@
 //! - The schema is versioned; opening a ledger written by an older release
 //!   upgrades it in place in one transaction.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::Path;
@@ -153,6 +154,48 @@ pub enum LedgerError {
     /// Any other database failure.
     #[error("ledger error: {0}")]
     Sql(rusqlite::Error),
+    /// The PostgreSQL server cannot be reached, or the connection was lost.
+    #[error(
+        "the shared ledger {location} cannot be reached ({detail}); nothing was recorded. Check the network and that the PostgreSQL server is running, then try again"
+    )]
+    Unreachable {
+        /// Where (no password).
+        location: String,
+        /// What the connection said.
+        detail: String,
+    },
+    /// The connection was lost during a commit: the server may or may not
+    /// have recorded the batch.
+    #[error(
+        "the connection to the shared ledger {location} was lost while recording ({detail}); the badges may or may not have been recorded. Run the same command again when the server is back: rows already recorded are reported as held and are not issued twice"
+    )]
+    CommitUnknown {
+        /// Where (no password).
+        location: String,
+        /// What the connection said.
+        detail: String,
+    },
+    /// A badge read back after copying is not the badge copied.
+    #[error(
+        "badge {serial} did not survive the copy: {what}; nothing was copied and this desk keeps its own ledger. Check the target database (triggers, other writers) and try again"
+    )]
+    CopyMismatch {
+        /// The badge.
+        serial: u32,
+        /// What is wrong.
+        what: String,
+    },
+    /// A copied badge's serial is already used in the target ledger.
+    #[error(
+        "serial {0} is already used in the target ledger; a desk's badges can only join a ledger whose serials do not overlap (nothing was copied)"
+    )]
+    SerialTaken(u32),
+    /// A PostgreSQL failure.
+    #[error("shared ledger error: {0}")]
+    Postgres(::postgres::Error),
+    /// An operation this backend does not do.
+    #[error("not supported: {0}")]
+    Unsupported(&'static str),
     /// Signing a badge of a batch failed; the batch was rolled back (the
     /// caller reports the signer's own error).
     #[error("signing failed; nothing was recorded")]
@@ -310,12 +353,22 @@ pub struct Page {
 }
 
 /// The words of a search, as the index stores them: runs of letters and
-/// digits, lower-cased. `"RUST-101 ana@x"` gives `rust`, `101`, `ana`, `x`.
-/// An empty list (only punctuation) filters nothing.
+/// digits, lower-cased, accents taken off. `"RUST-101 ana@x"` gives
+/// `rust`, `101`, `ana`, `x`; `"Segurança"` gives `seguranca`. An empty
+/// list (only punctuation) filters nothing. Both backends index and search
+/// these words, so a search finds the same badges on either.
 pub fn search_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let folded: String = text
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_string)
         .collect()
 }
 
@@ -327,7 +380,7 @@ type Signer<'a> = dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError> + 'a
 trait Backend: Send {
     fn integrity_check(&self) -> Result<String, LedgerError>;
     fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError>;
-    fn retire_others(&self, keep: &[u8], now: i64) -> Result<usize, LedgerError>;
+    fn retire(&self, kid: &[u8], now: i64) -> Result<bool, LedgerError>;
     fn issuers(&self) -> Result<Vec<IssuerRecord>, LedgerError>;
     fn issue_batch(
         &mut self,
@@ -339,7 +392,7 @@ trait Backend: Send {
     fn next_serial(&self) -> Result<u32, LedgerError>;
     fn badge(&self, serial: u32) -> Result<Option<BadgeRecord>, LedgerError>;
     fn list(&self, filter: &Filter, page: Option<Page>) -> Result<Vec<BadgeRecord>, LedgerError>;
-    fn count_matching(&self, filter: &Filter) -> Result<u64, LedgerError>;
+    fn count_matching(&self, filter: &Filter, cap: Option<u64>) -> Result<u64, LedgerError>;
     fn scan(&self, after: u32, limit: u32) -> Result<Vec<BadgeRecord>, LedgerError>;
     fn existing(&self, pairs: &[(&str, &str)]) -> Result<Vec<(usize, u32)>, LedgerError>;
     fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<bool, LedgerError>;
@@ -358,6 +411,21 @@ trait Backend: Send {
     fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError>;
     fn meta(&self, key: &str) -> Result<Option<String>, LedgerError>;
     fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError>;
+    /// Copy another ledger in, badges under their own serials, then hand
+    /// every stored badge to `check` in serial order, chunk by chunk, and
+    /// an empty chunk at the end, all in one transaction.
+    fn import(
+        &mut self,
+        issuers: &[IssuerRecord],
+        trusted: &[TrustedRecord],
+        next: &mut dyn FnMut() -> Result<Vec<BadgeRecord>, LedgerError>,
+        check: &mut dyn FnMut(Vec<BadgeRecord>) -> Result<(), LedgerError>,
+    ) -> Result<u64, LedgerError> {
+        let _ = (issuers, trusted, next, check);
+        Err(LedgerError::Unsupported(
+            "copying a ledger into a SQLite ledger; migrate into PostgreSQL",
+        ))
+    }
 }
 
 /// The ledger database (either backend).
@@ -385,6 +453,21 @@ impl Ledger {
         })
     }
 
+    /// Connect to the shared PostgreSQL ledger at `url`
+    /// (`postgres://user:password@host:port/database`, or any form the
+    /// `postgres` crate reads) and bring its schema up to date.
+    pub fn connect(url: &str) -> Result<Self, LedgerError> {
+        Ok(Self {
+            backend: Box::new(postgres::PgLedger::connect(url)?),
+            location: postgres::describe(url),
+        })
+    }
+
+    /// Is `text` a PostgreSQL URL (rather than a file)?
+    pub fn is_url(text: &str) -> bool {
+        text.starts_with("postgres://") || text.starts_with("postgresql://")
+    }
+
     /// Where the ledger is: its file, or its database URL without password.
     pub fn location(&self) -> &str {
         &self.location
@@ -400,9 +483,9 @@ impl Ledger {
         self.backend.add_issuer(issuer)
     }
 
-    /// Retire every active issuer key except `keep` (key rotation).
-    pub fn retire_others(&self, keep: &[u8], now: i64) -> Result<usize, LedgerError> {
-        self.backend.retire_others(keep, now)
+    /// Retire an issuer key (key rotation); false if it was retired already.
+    pub fn retire(&self, kid: &[u8], now: i64) -> Result<bool, LedgerError> {
+        self.backend.retire(kid, now)
     }
 
     /// All issuer keys, newest first.
@@ -470,7 +553,14 @@ impl Ledger {
 
     /// How many badges match `filter`.
     pub fn count_matching(&self, filter: &Filter) -> Result<u64, LedgerError> {
-        self.backend.count_matching(filter)
+        self.backend.count_matching(filter, None)
+    }
+
+    /// How many badges match `filter`, counting no further than `cap`: a
+    /// search that matches most of a large ledger is not worth counting to
+    /// the end on every keystroke ("10,000 or more" says enough).
+    pub fn count_up_to(&self, filter: &Filter, cap: u64) -> Result<u64, LedgerError> {
+        self.backend.count_matching(filter, Some(cap))
     }
 
     /// Up to `limit` badges with serials above `after`, in serial order:
@@ -585,6 +675,58 @@ impl Ledger {
     /// Trusted issuers of other centers.
     pub fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError> {
         self.backend.trusted()
+    }
+
+    /// Copy every badge, issuer key and trusted issuer of `from` into this
+    /// ledger under their own serials, then read every badge back and hand
+    /// each chunk to `check(source rows, stored rows)` (the stored rows of a
+    /// serial range and the source rows in it; a shared ledger may hold
+    /// other desks' badges too), all in one transaction: if a serial is
+    /// taken, a copied badge is missing, or `check` fails, nothing is kept.
+    /// Returns how many badges were copied.
+    pub fn import_from(
+        &mut self,
+        from: &Ledger,
+        mut check: impl FnMut(&[BadgeRecord], &[BadgeRecord]) -> Result<(), LedgerError>,
+    ) -> Result<u64, LedgerError> {
+        const CHUNK: u32 = 4096;
+        let (issuers, trusted) = (from.issuers()?, from.trusted()?);
+        let copied = std::cell::Cell::new(0u64);
+        let mut after = 0;
+        let mut next = || {
+            let rows = from.scan(after, CHUNK)?;
+            if let Some(last) = rows.last() {
+                after = last.serial;
+            }
+            copied.set(copied.get() + rows.len() as u64);
+            Ok(rows)
+        };
+        let mut matched = 0u64;
+        let mut compare = |stored: Vec<BadgeRecord>| {
+            let (Some(first), Some(last)) = (stored.first(), stored.last()) else {
+                // The end of the walk: every copied badge was read back.
+                let missing = copied.get().saturating_sub(matched);
+                return if missing == 0 {
+                    Ok(())
+                } else {
+                    Err(LedgerError::Damaged(format!(
+                        "{missing} copied badges are not in the target ledger"
+                    )))
+                };
+            };
+            let mut source = Vec::new();
+            let mut at = first.serial.saturating_sub(1);
+            while at < last.serial {
+                let rows = from.scan(at, CHUNK)?;
+                let Some(end) = rows.last() else { break };
+                at = end.serial;
+                source.extend(rows.into_iter().filter(|r| r.serial <= last.serial));
+            }
+            matched += source.len() as u64;
+            check(&source, &stored)
+        };
+        self.backend
+            .import(&issuers, &trusted, &mut next, &mut compare)
     }
 
     /// A stored setting.

@@ -17,6 +17,11 @@ use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
 /// Rows the screen loads at a time.
 pub const WINDOW: u32 = 200;
 
+/// The screen counts matching badges up to this many and then says "more
+/// than": counting a search that matches most of a million badges on every
+/// keystroke would cost more than it tells.
+pub const COUNT_CAP: u64 = 10_000;
+
 /// Rows PageUp and PageDown move.
 const PAGE_STEP: usize = 20;
 
@@ -75,6 +80,12 @@ impl LedgerView {
             from: self.recent.then_some(now - 30 * 86_400),
             ..Filter::default()
         }
+    }
+
+    /// How far to count the badges a filter matches: searches stop past
+    /// [`COUNT_CAP`]; states and dates are counted on their index in full.
+    pub fn count_cap(filter: &Filter) -> Option<u64> {
+        filter.any.is_some().then_some(COUNT_CAP + 1)
     }
 
     /// The window that holds the selection.
@@ -259,6 +270,7 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
     .block(Block::bordered().title(match v.total {
         0 => " no badges ".to_string(),
         1 => " 1 badge ".to_string(),
+        n if n > COUNT_CAP => format!(" {} of more than {COUNT_CAP} badges ", v.selected + 1),
         n => format!(" {} of {n} badges ", v.selected + 1),
     }));
     let in_window = (v.selected as u64)

@@ -1,0 +1,236 @@
+//! The ledger at scale: how the desk's costs grow with the ledger, from
+//! 10,000 to 1,000,000 badges.
+//!
+//! For each size the setup makes a demo desk holding that many real, signed
+//! badges (1 in 1,000 revoked), once, cached under
+//! `target/ledger-bench/` (delete it to rebuild). Then it measures:
+//!
+//! - `tessera issue-bulk` of 5,000 new CSV rows through the real binary
+//!   (open, duplicate check, sign, one transaction), into a fresh copy of
+//!   the ledger each time, and the same into an empty ledger;
+//! - opening the Ledger screen: the first window, the count and the next
+//!   serial (what the screen loads), then one frame drawn;
+//! - each keystroke of a search (`c`, `cand`, `candidate`, a whole
+//!   address): the window and count for that text;
+//! - `ledger audit` (batch signature check of every badge against its row);
+//! - building the signed status list.
+//!
+//! Sizes come from `TESSERA_LEDGER_SIZES` (comma-separated; default
+//! `10000,100000,1000000`); CI's smoke run uses a small one.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+// Reason: benchmark harness.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+use tessera_tui::desk::{Desk, IssueRequest};
+use tessera_tui::store::ledger::Filter;
+use tessera_tui::store::ledger::sqlite::SCHEMA_VERSION;
+use tessera_tui::ui::screens::ledger::LedgerView;
+use tessera_tui::ui::{LedgerRows, Message, Model, update, view};
+
+const CODES: [(&str, &str); 4] = [
+    ("RUST-101", "Rust Fundamentals"),
+    ("AZ-305", "Azure Solutions Architect"),
+    ("SEC-200", "Segurança da Informação"),
+    ("NET-110", "Networking Basics"),
+];
+
+fn sizes() -> Vec<usize> {
+    std::env::var("TESSERA_LEDGER_SIZES")
+        .unwrap_or_else(|_| "10000,100000,1000000".into())
+        .split(',')
+        .map(|s| s.trim().parse().expect("TESSERA_LEDGER_SIZES: numbers"))
+        .collect()
+}
+
+fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/ledger-bench")
+}
+
+/// A demo desk with `n` signed badges (made once, then reused).
+fn desk_of(n: usize) -> PathBuf {
+    let home = cache_dir().join(format!("{n}-v{SCHEMA_VERSION}"));
+    if home.join("complete").exists() {
+        return home;
+    }
+    let _ = std::fs::remove_dir_all(&home);
+    let mut desk = Desk::open_or_demo(&home).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let start = std::time::Instant::now();
+    let mut made = 0;
+    while made < n {
+        let chunk = (n - made).min(50_000);
+        let reqs: Vec<IssueRequest> = (made..made + chunk)
+            .map(|i| {
+                let (code, title) = CODES[i % CODES.len()];
+                IssueRequest {
+                    recipient: format!("candidate{i}@example.org"),
+                    achievement: code.into(),
+                    title: Some(title.into()),
+                    expires: Some("2031-01-01".into()),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        desk.issue_many(&key, &reqs, &mut |_| true).unwrap();
+        made += chunk;
+    }
+    for serial in (1000..=n as u32).step_by(1000) {
+        desk.revoke(&key, serial, "benchmark revocation").unwrap();
+    }
+    std::fs::write(home.join("complete"), b"").unwrap();
+    eprintln!(
+        "made a ledger of {n} badges in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    home
+}
+
+fn tessera(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.env("TESSERA_HOME", home);
+    c
+}
+
+fn copy_desk(from: &Path) -> TempDir {
+    let to = TempDir::new_in(cache_dir()).unwrap();
+    for name in ["ledger.sqlite", "ledger.sqlite-wal"] {
+        if from.join(name).exists() {
+            std::fs::copy(from.join(name), to.path().join(name)).unwrap();
+        }
+    }
+    let keys = to.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    for e in std::fs::read_dir(from.join("keys")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), keys.join(e.file_name())).unwrap();
+    }
+    to
+}
+
+fn csv_file(dir: &Path) -> PathBuf {
+    let mut s = String::from("recipient,achievement,title,expires\n");
+    for i in 0..5000 {
+        s.push_str(&format!(
+            "newcomer{i}@example.org,RUST-101,Rust Fundamentals,2031-01-01\n"
+        ));
+    }
+    let path = dir.join("cohort.csv");
+    std::fs::write(&path, s).unwrap();
+    path
+}
+
+fn bulk(home: &Path, csv: &Path) {
+    let out = tessera(home)
+        .args(["issue-bulk", "--csv", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn bench_ledger(c: &mut Criterion) {
+    std::fs::create_dir_all(cache_dir()).unwrap();
+    let work = TempDir::new_in(cache_dir()).unwrap();
+    let csv = csv_file(work.path());
+    {
+        let mut group = c.benchmark_group("ledger/bulk_issue_5000");
+        group.sample_size(10);
+        group.bench_function("fresh ledger", |b| {
+            b.iter_batched(
+                || {
+                    let home = TempDir::new_in(cache_dir()).unwrap();
+                    assert!(
+                        tessera(home.path())
+                            .args(["key", "list"])
+                            .status()
+                            .unwrap()
+                            .success()
+                    );
+                    home
+                },
+                |home| {
+                    bulk(home.path(), &csv);
+                    home
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.finish();
+    }
+    for n in sizes() {
+        let home = desk_of(n);
+        let mut group = c.benchmark_group(format!("ledger/{n}"));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(if n >= 1_000_000 { 30 } else { 10 }));
+        group.bench_function("bulk_issue_5000", |b| {
+            b.iter_batched(
+                || copy_desk(&home),
+                |copy| {
+                    bulk(copy.path(), &csv);
+                    copy
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        let desk = Desk::open(&home).unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let load = |filter: &Filter| {
+            let page = LedgerView::default().page();
+            LedgerRows {
+                rows: desk.badge_page(filter, page).unwrap(),
+                offset: page.offset,
+                total: desk
+                    .badge_count(filter, LedgerView::count_cap(filter))
+                    .unwrap(),
+                next_serial: desk.next_serial().unwrap(),
+            }
+        };
+        group.bench_function("ledger_screen_open", |b| {
+            b.iter(|| {
+                let mut model = Model::new("Bench", true, 0);
+                update(&mut model, Message::LedgerRows(load(&Filter::default())));
+                terminal.draw(|f| view(&model, f)).unwrap();
+            })
+        });
+        for text in ["c", "cand", "candidate", "candidate4242@example.org"] {
+            let filter = Filter {
+                any: Some(text.into()),
+                ..Filter::default()
+            };
+            let rows = load(&filter);
+            assert!(rows.total > 0, "{text:?} finds badges");
+            group.bench_function(format!("search_keystroke {text:?}"), |b| {
+                b.iter(|| load(&filter))
+            });
+        }
+        group.bench_function("ledger_audit", |b| {
+            b.iter(|| {
+                let report = desk.audit().unwrap();
+                assert!(report.problems.is_empty() && report.checked >= n);
+            })
+        });
+        let key = desk.signing_key(&mut || None).unwrap();
+        group.bench_function("status_list", |b| {
+            b.iter(|| desk.status_list(&key).unwrap())
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench_ledger);
+criterion_main!(benches);

@@ -1,0 +1,757 @@
+//! The PostgreSQL backend: one ledger shared by every desk of a center (or
+//! of a program), through the `postgres` crate.
+//!
+//! The same promises as the SQLite ledger, for many desks at once:
+//!
+//! - Serials come from one sequence, `badge_serial`, so they are unique
+//!   across desks. A rolled-back batch leaves a gap (sequences never go
+//!   back); gaps are harmless: no badge carries those serials.
+//! - A bulk issue is one transaction. If the connection is lost before the
+//!   commit, nothing is recorded; if it is lost during the commit, the
+//!   desk says it cannot know, and running the same file again is safe:
+//!   the duplicate check reports every recorded row as already held.
+//! - Revocations are rows of the shared table, so every desk sees them and
+//!   builds its status list from them.
+//! - The schema is versioned in `schema_history`; desks upgrading at once
+//!   take an advisory lock, so the upgrade runs once.
+//!
+//! The connection is plain TCP or a Unix socket (`NoTls`): run it on the
+//! center's own network or a socket, or tunnel it (SSH, WireGuard) to a
+//! server elsewhere.
+
+use std::sync::{Mutex, MutexGuard};
+
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row};
+
+use super::{
+    Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page, Signer,
+    TrustedRecord, inserted, search_words,
+};
+
+/// Every schema version, in order (see the SQLite backend's list; never
+/// edit a released step).
+const MIGRATIONS: [(&str, &str); 1] = [(
+    "the ledger's tables, indexes and word search",
+    "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE issuers (
+    kid BYTEA PRIMARY KEY,
+    public_key BYTEA NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    demo BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL,
+    retired_at BIGINT,
+    seq BIGSERIAL NOT NULL
+);
+CREATE SEQUENCE badge_serial AS BIGINT MINVALUE 1 MAXVALUE 4294967295 NO CYCLE;
+CREATE TABLE badges (
+    serial BIGINT PRIMARY KEY CHECK (serial BETWEEN 1 AND 4294967295),
+    kid BYTEA NOT NULL REFERENCES issuers (kid),
+    recipient TEXT NOT NULL,
+    salt BYTEA NOT NULL,
+    subject TEXT NOT NULL,
+    achievement_id TEXT NOT NULL,
+    achievement_name TEXT,
+    profile TEXT NOT NULL CHECK (profile IN ('mini', 'standard')),
+    display_name TEXT,
+    issued_at BIGINT NOT NULL,
+    expires_at BIGINT,
+    state TEXT NOT NULL CHECK (state IN ('issued', 'written', 'accepted', 'declined', 'revoked')),
+    card_uid BYTEA,
+    revoked_at BIGINT,
+    revocation_reason TEXT,
+    private BOOLEAN NOT NULL DEFAULT false,
+    cose BYTEA NOT NULL,
+    evidence TEXT,
+    level SMALLINT CHECK (level BETWEEN 0 AND 255),
+    recipient_words TEXT NOT NULL,
+    achievement_words TEXT NOT NULL,
+    search TSVECTOR GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple', recipient_words), 'A')
+        || setweight(to_tsvector('simple', achievement_words), 'B')
+    ) STORED
+);
+CREATE INDEX badges_dup ON badges (lower(recipient), achievement_id);
+CREATE INDEX badges_state ON badges (state, serial);
+CREATE INDEX badges_issued ON badges (issued_at);
+CREATE INDEX badges_kid_state ON badges (kid, state);
+CREATE INDEX badges_search ON badges USING gin (search);
+CREATE TABLE trusted (
+    public_key BYTEA PRIMARY KEY,
+    kid BYTEA NOT NULL,
+    name TEXT NOT NULL,
+    added_at BIGINT NOT NULL,
+    seq BIGSERIAL NOT NULL
+);
+",
+)];
+
+/// The newest schema version this release writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Advisory lock key held while the schema is upgraded ("TSRA").
+const MIGRATION_LOCK: i64 = 0x5453_5241;
+
+/// The words the search index keeps for a text (see [`search_words`]).
+fn words(text: &str) -> String {
+    search_words(text).join(" ")
+}
+
+/// Say where the ledger is without its password.
+pub(super) fn describe(url: &str) -> String {
+    match url.parse::<postgres::Config>() {
+        Ok(c) => {
+            let host = c
+                .get_hosts()
+                .first()
+                .map(|h| match h {
+                    postgres::config::Host::Tcp(h) => h.clone(),
+                    #[cfg(unix)]
+                    postgres::config::Host::Unix(p) => p.display().to_string(),
+                })
+                .unwrap_or_else(|| "localhost".into());
+            let port = c.get_ports().first().copied().unwrap_or(5432);
+            format!(
+                "postgres://{}@{host}:{port}/{}",
+                c.get_user().unwrap_or("(user)"),
+                c.get_dbname().unwrap_or("(database)")
+            )
+        }
+        Err(_) => "a PostgreSQL ledger".into(),
+    }
+}
+
+/// The PostgreSQL ledger.
+pub(super) struct PgLedger {
+    client: Mutex<Client>,
+    url: String,
+    location: String,
+}
+
+impl PgLedger {
+    /// Connect to `url` and bring the schema up to date.
+    pub(super) fn connect(url: &str) -> Result<Self, LedgerError> {
+        let location = describe(url);
+        let mut client = Client::connect(url, NoTls).map_err(|e| unreachable(&location, &e))?;
+        migrate(&mut client).map_err(|e| pg_error(&location, e))?;
+        Ok(Self {
+            client: Mutex::new(client),
+            url: url.to_string(),
+            location,
+        })
+    }
+
+    /// The connection; a closed one (server restarted, network back) is
+    /// opened again first.
+    fn client(&self) -> Result<MutexGuard<'_, Client>, LedgerError> {
+        let mut guard = self
+            .client
+            .lock()
+            .map_err(|_| LedgerError::Damaged("the connection lock was poisoned".into()))?;
+        if guard.is_closed() {
+            *guard =
+                Client::connect(&self.url, NoTls).map_err(|e| unreachable(&self.location, &e))?;
+        }
+        Ok(guard)
+    }
+
+    fn err(&self, e: postgres::Error) -> LedgerError {
+        pg_error(&self.location, e)
+    }
+
+    fn execute(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Result<u64, LedgerError> {
+        let mut c = self.client()?;
+        c.execute(sql, args).map_err(|e| self.err(e))
+    }
+
+    fn query(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, LedgerError> {
+        let mut c = self.client()?;
+        c.query(sql, args).map_err(|e| self.err(e))
+    }
+
+    fn badges(
+        &self,
+        sql: &str,
+        args: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<BadgeRecord>, LedgerError> {
+        self.query(sql, args)?.iter().map(row_to_badge).collect()
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_history (
+            version BIGINT PRIMARY KEY,
+            what TEXT NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )",
+    )?;
+    let version: i64 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_history", &[])?
+        .get(0);
+    for (i, (what, sql)) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO schema_history (version, what) VALUES ($1, $2)",
+            &[&(i as i64 + 1), what],
+        )?;
+    }
+    tx.commit()
+}
+
+/// A connection that could not be made or was lost.
+fn unreachable(location: &str, e: &postgres::Error) -> LedgerError {
+    LedgerError::Unreachable {
+        location: location.to_string(),
+        detail: e.to_string(),
+    }
+}
+
+fn pg_error(location: &str, e: postgres::Error) -> LedgerError {
+    if e.is_closed() || e.as_db_error().is_none() {
+        return unreachable(location, &e);
+    }
+    if let Some(db) = e.as_db_error() {
+        // 2200H: the serial sequence reached its end. 25006: read-only.
+        match db.code().code() {
+            "2200H" => return LedgerError::SerialsExhausted,
+            "53100" => return LedgerError::WriteFailed,
+            _ => {}
+        }
+    }
+    LedgerError::Postgres(e)
+}
+
+fn serial_of(row: &Row, column: &str) -> Result<u32, LedgerError> {
+    let v: i64 = row
+        .try_get(column)
+        .map_err(|e| LedgerError::Damaged(e.to_string()))?;
+    u32::try_from(v).map_err(|_| LedgerError::Damaged(format!("serial {v} is out of range")))
+}
+
+fn row_to_badge(row: &Row) -> Result<BadgeRecord, LedgerError> {
+    let damaged = |e: postgres::Error| LedgerError::Damaged(e.to_string());
+    let serial = serial_of(row, "serial")?;
+    let state_text: String = row.try_get("state").map_err(damaged)?;
+    let state = BadgeState::parse(&state_text).ok_or_else(|| {
+        LedgerError::Damaged(format!(
+            "badge {serial} has the state {state_text:?}, which Tessera never writes"
+        ))
+    })?;
+    let level: Option<i16> = row.try_get("level").map_err(damaged)?;
+    Ok(BadgeRecord {
+        serial,
+        kid: row.try_get("kid").map_err(damaged)?,
+        recipient: row.try_get("recipient").map_err(damaged)?,
+        salt: row.try_get("salt").map_err(damaged)?,
+        subject: row.try_get("subject").map_err(damaged)?,
+        achievement_id: row.try_get("achievement_id").map_err(damaged)?,
+        achievement_name: row.try_get("achievement_name").map_err(damaged)?,
+        profile: row.try_get("profile").map_err(damaged)?,
+        display_name: row.try_get("display_name").map_err(damaged)?,
+        issued_at: row.try_get("issued_at").map_err(damaged)?,
+        expires_at: row.try_get("expires_at").map_err(damaged)?,
+        state,
+        card_uid: row.try_get("card_uid").map_err(damaged)?,
+        revoked_at: row.try_get("revoked_at").map_err(damaged)?,
+        revocation_reason: row.try_get("revocation_reason").map_err(damaged)?,
+        private: row.try_get("private").map_err(damaged)?,
+        cose: row.try_get("cose").map_err(damaged)?,
+        evidence: row.try_get("evidence").map_err(damaged)?,
+        level: level
+            .map(|l| {
+                u8::try_from(l)
+                    .map_err(|_| LedgerError::Damaged(format!("badge {serial} has level {l}")))
+            })
+            .transpose()?,
+    })
+}
+
+/// The columns of `badges` a listing reads (not the search columns).
+const COLUMNS: &str = "b.serial, b.kid, b.recipient, b.salt, b.subject, b.achievement_id,
+    b.achievement_name, b.profile, b.display_name, b.issued_at, b.expires_at, b.state,
+    b.card_uid, b.revoked_at, b.revocation_reason, b.private, b.cose, b.evidence, b.level";
+
+/// A `tsquery` for the filter's words (each a prefix; `A` = recipient,
+/// `B` = achievement code or title), or `None` without words.
+fn ts_query(filter: &Filter) -> Option<String> {
+    let mut terms = Vec::new();
+    for (text, weight) in [
+        (&filter.any, ""),
+        (&filter.recipient, "A"),
+        (&filter.achievement, "B"),
+    ] {
+        // Words are letters and digits only: nothing to escape.
+        for w in text.as_deref().map(search_words).unwrap_or_default() {
+            terms.push(format!("{w}:*{weight}"));
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" & "))
+}
+
+/// The WHERE clause of a filter, with its values.
+fn where_clause(filter: &Filter) -> (String, Vec<Box<dyn ToSql + Sync>>) {
+    let mut sql = String::from("TRUE");
+    let mut args: Vec<Box<dyn ToSql + Sync>> = Vec::new();
+    let mut cond = |text: &str, value: Option<Box<dyn ToSql + Sync>>| {
+        args.extend(value);
+        sql.push_str(&text.replace('?', &format!("${}", args.len())));
+    };
+    if let Some(q) = ts_query(filter) {
+        cond(
+            " AND b.search @@ to_tsquery('simple', ?)",
+            Some(Box::new(q)),
+        );
+    }
+    if let Some(s) = filter.state {
+        cond(" AND b.state = ?", Some(Box::new(s.as_str())));
+    }
+    if let Some(t) = filter.from {
+        cond(" AND b.issued_at >= ?", Some(Box::new(t)));
+    }
+    if let Some(t) = filter.until {
+        cond(" AND b.issued_at < ?", Some(Box::new(t)));
+    }
+    if filter.public_only {
+        cond(" AND NOT b.private", None);
+    }
+    if let Some(kid) = &filter.kid {
+        cond(" AND b.kid = ?", Some(Box::new(kid.clone())));
+    }
+    (sql, args)
+}
+
+fn refs(args: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter()
+        .map(|a| a.as_ref() as &(dyn ToSql + Sync))
+        .collect()
+}
+
+impl Backend for PgLedger {
+    fn integrity_check(&self) -> Result<String, LedgerError> {
+        // The server keeps its own data consistent (WAL, checksums when
+        // enabled); here: the tables answer.
+        self.query("SELECT count(*) FROM badges", &[])?;
+        Ok("ok".into())
+    }
+
+    fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError> {
+        self.execute(
+            "INSERT INTO issuers (kid, public_key, name, demo, created_at, retired_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            &[
+                &issuer.kid,
+                &issuer.public_key,
+                &issuer.name,
+                &issuer.demo,
+                &issuer.created_at,
+                &issuer.retired_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn retire(&self, kid: &[u8], now: i64) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "UPDATE issuers SET retired_at = $2 WHERE kid = $1 AND retired_at IS NULL",
+            &[&kid, &now],
+        )? == 1)
+    }
+
+    fn issuers(&self) -> Result<Vec<IssuerRecord>, LedgerError> {
+        let damaged = |e: postgres::Error| LedgerError::Damaged(e.to_string());
+        self.query(
+            "SELECT kid, public_key, name, demo, created_at, retired_at FROM issuers
+             ORDER BY created_at DESC, seq DESC",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(IssuerRecord {
+                kid: r.try_get(0).map_err(damaged)?,
+                public_key: r.try_get(1).map_err(damaged)?,
+                name: r.try_get(2).map_err(damaged)?,
+                demo: r.try_get(3).map_err(damaged)?,
+                created_at: r.try_get(4).map_err(damaged)?,
+                retired_at: r.try_get(5).map_err(damaged)?,
+            })
+        })
+        .collect()
+    }
+
+    fn issue_batch(
+        &mut self,
+        kid: &[u8],
+        badges: &[NewBadge],
+        sign: &mut Signer<'_>,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<Vec<BadgeRecord>, LedgerError> {
+        let location = self.location.clone();
+        let err = |e| pg_error(&location, e);
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(err)?;
+        let mut serials: Vec<i64> = tx
+            .query(
+                "SELECT nextval('badge_serial') FROM generate_series(1, $1::bigint)",
+                &[&(badges.len() as i64)],
+            )
+            .map_err(err)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        serials.sort_unstable();
+        let insert = tx
+            .prepare(
+                "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
+                    achievement_name, profile, display_name, issued_at, expires_at, state,
+                    private, cose, evidence, level, recipient_words, achievement_words)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $14,
+                    $15, $16, $17)",
+            )
+            .map_err(err)?;
+        let mut out = Vec::with_capacity(badges.len());
+        for (i, (b, serial)) in badges.iter().zip(serials).enumerate() {
+            let serial32 = u32::try_from(serial).map_err(|_| LedgerError::SerialsExhausted)?;
+            let cose = sign(serial32, b)?;
+            let achievement_words = words(&format!(
+                "{} {}",
+                b.achievement_id,
+                b.achievement_name.as_deref().unwrap_or("")
+            ));
+            tx.execute(
+                &insert,
+                &[
+                    &serial,
+                    &kid,
+                    &b.recipient,
+                    &b.salt,
+                    &b.subject,
+                    &b.achievement_id,
+                    &b.achievement_name,
+                    &b.profile,
+                    &b.display_name,
+                    &b.issued_at,
+                    &b.expires_at,
+                    &b.private,
+                    &cose,
+                    &b.evidence,
+                    &b.level.map(i16::from),
+                    &words(&b.recipient),
+                    &achievement_words,
+                ],
+            )
+            .map_err(err)?;
+            out.push(inserted(serial32, kid, b, cose));
+            if !progress(i + 1) {
+                // Cancelled: dropping the transaction rolls everything back.
+                return Ok(Vec::new());
+            }
+        }
+        tx.commit().map_err(|e| {
+            if e.is_closed() || e.as_db_error().is_none() {
+                LedgerError::CommitUnknown {
+                    location: location.clone(),
+                    detail: e.to_string(),
+                }
+            } else {
+                err(e)
+            }
+        })?;
+        Ok(out)
+    }
+
+    fn next_serial(&self) -> Result<u32, LedgerError> {
+        let rows = self.query(
+            "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM badge_serial",
+            &[],
+        )?;
+        let next: i64 = rows.first().map_or(1, |r| r.get(0));
+        u32::try_from(next).map_err(|_| LedgerError::SerialsExhausted)
+    }
+
+    fn badge(&self, serial: u32) -> Result<Option<BadgeRecord>, LedgerError> {
+        Ok(self
+            .badges(
+                &format!("SELECT {COLUMNS} FROM badges AS b WHERE b.serial = $1"),
+                &[&i64::from(serial)],
+            )?
+            .pop())
+    }
+
+    fn list(&self, filter: &Filter, page: Option<Page>) -> Result<Vec<BadgeRecord>, LedgerError> {
+        let (cond, mut args) = where_clause(filter);
+        let mut sql =
+            format!("SELECT {COLUMNS} FROM badges AS b WHERE {cond} ORDER BY b.serial DESC");
+        if let Some(p) = page {
+            args.push(Box::new(i64::from(p.limit)));
+            args.push(Box::new(i64::try_from(p.offset).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(
+                " LIMIT ${} OFFSET ${}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        self.badges(&sql, &refs(&args))
+    }
+
+    fn count_matching(&self, filter: &Filter, cap: Option<u64>) -> Result<u64, LedgerError> {
+        let (cond, mut args) = where_clause(filter);
+        let mut sql = format!("SELECT 1 FROM badges AS b WHERE {cond}");
+        if let Some(cap) = cap {
+            args.push(Box::new(i64::try_from(cap).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT ${}", args.len()));
+        }
+        let rows = self.query(&format!("SELECT count(*) FROM ({sql}) AS m"), &refs(&args))?;
+        let n: i64 = rows.first().map_or(0, |r| r.get(0));
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn scan(&self, after: u32, limit: u32) -> Result<Vec<BadgeRecord>, LedgerError> {
+        self.badges(
+            &format!(
+                "SELECT {COLUMNS} FROM badges AS b WHERE b.serial > $1 ORDER BY b.serial LIMIT $2"
+            ),
+            &[&i64::from(after), &i64::from(limit)],
+        )
+    }
+
+    fn existing(&self, pairs: &[(&str, &str)]) -> Result<Vec<(usize, u32)>, LedgerError> {
+        let recipients: Vec<&str> = pairs.iter().map(|(r, _)| *r).collect();
+        let achievements: Vec<&str> = pairs.iter().map(|(_, a)| *a).collect();
+        self.query(
+            "SELECT j.i, b.serial FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j (r, a, i)
+             JOIN badges AS b ON lower(b.recipient) = lower(j.r) AND b.achievement_id = j.a
+             WHERE b.state NOT IN ('revoked', 'declined')",
+            &[&recipients, &achievements],
+        )?
+        .iter()
+        .map(|r| {
+            let i: i64 = r.get(0);
+            Ok((usize::try_from(i - 1).unwrap_or(usize::MAX), serial_of(r, "serial")?))
+        })
+        .collect()
+    }
+
+    fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "UPDATE badges SET state = 'revoked', revoked_at = $2, revocation_reason = $3
+             WHERE serial = $1 AND state != 'revoked'",
+            &[&i64::from(serial), &now, &reason],
+        )? == 1)
+    }
+
+    fn set_state_from(
+        &self,
+        serial: u32,
+        from: BadgeState,
+        to: BadgeState,
+        card_uid: Option<&[u8]>,
+    ) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "UPDATE badges SET state = $2, card_uid = coalesce($3, card_uid)
+             WHERE serial = $1 AND state = $4",
+            &[&i64::from(serial), &to.as_str(), &card_uid, &from.as_str()],
+        )? == 1)
+    }
+
+    fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "UPDATE badges SET private = $2 WHERE serial = $1",
+            &[&i64::from(serial), &private],
+        )? == 1)
+    }
+
+    fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError> {
+        self.query(
+            "SELECT serial FROM badges WHERE kid = $1 AND state = 'revoked' ORDER BY serial",
+            &[&kid],
+        )?
+        .iter()
+        .map(|r| serial_of(r, "serial"))
+        .collect()
+    }
+
+    fn max_serial(&self) -> Result<u32, LedgerError> {
+        let rows = self.query("SELECT coalesce(max(serial), 0) AS serial FROM badges", &[])?;
+        rows.first().map_or(Ok(0), |r| serial_of(r, "serial"))
+    }
+
+    fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "INSERT INTO trusted (public_key, kid, name, added_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+            &[
+                &record.public_key,
+                &record.kid,
+                &record.name,
+                &record.added_at,
+            ],
+        )? == 1)
+    }
+
+    fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError> {
+        Ok(self.execute("DELETE FROM trusted WHERE public_key = $1", &[&public_key])? == 1)
+    }
+
+    fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError> {
+        let damaged = |e: postgres::Error| LedgerError::Damaged(e.to_string());
+        self.query(
+            "SELECT kid, public_key, name, added_at FROM trusted ORDER BY added_at, seq",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(TrustedRecord {
+                kid: r.try_get(0).map_err(damaged)?,
+                public_key: r.try_get(1).map_err(damaged)?,
+                name: r.try_get(2).map_err(damaged)?,
+                added_at: r.try_get(3).map_err(damaged)?,
+            })
+        })
+        .collect()
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .query("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .first()
+            .map(|r| r.get(0)))
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError> {
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
+
+    fn import(
+        &mut self,
+        issuers: &[IssuerRecord],
+        trusted: &[TrustedRecord],
+        next: &mut dyn FnMut() -> Result<Vec<BadgeRecord>, LedgerError>,
+        check: &mut dyn FnMut(Vec<BadgeRecord>) -> Result<(), LedgerError>,
+    ) -> Result<u64, LedgerError> {
+        let location = self.location.clone();
+        let err = |e| pg_error(&location, e);
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(err)?;
+        // Serials are signed into the badges: they must land as they are.
+        tx.execute("LOCK TABLE badges IN EXCLUSIVE MODE", &[])
+            .map_err(err)?;
+        for i in issuers {
+            tx.execute(
+                "INSERT INTO issuers (kid, public_key, name, demo, created_at, retired_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[
+                    &i.kid,
+                    &i.public_key,
+                    &i.name,
+                    &i.demo,
+                    &i.created_at,
+                    &i.retired_at,
+                ],
+            )
+            .map_err(err)?;
+        }
+        for t in trusted {
+            tx.execute(
+                "INSERT INTO trusted (public_key, kid, name, added_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+                &[&t.public_key, &t.kid, &t.name, &t.added_at],
+            )
+            .map_err(err)?;
+        }
+        let insert = tx
+            .prepare(
+                "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
+                    achievement_name, profile, display_name, issued_at, expires_at, state,
+                    card_uid, revoked_at, revocation_reason, private, cose, evidence, level,
+                    recipient_words, achievement_words)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                    $17, $18, $19, $20, $21)
+                 ON CONFLICT (serial) DO NOTHING",
+            )
+            .map_err(err)?;
+        let mut copied = 0u64;
+        loop {
+            let rows = next()?;
+            if rows.is_empty() {
+                break;
+            }
+            for b in &rows {
+                let achievement_words = words(&format!(
+                    "{} {}",
+                    b.achievement_id,
+                    b.achievement_name.as_deref().unwrap_or("")
+                ));
+                let n = tx
+                    .execute(
+                        &insert,
+                        &[
+                            &i64::from(b.serial),
+                            &b.kid,
+                            &b.recipient,
+                            &b.salt,
+                            &b.subject,
+                            &b.achievement_id,
+                            &b.achievement_name,
+                            &b.profile,
+                            &b.display_name,
+                            &b.issued_at,
+                            &b.expires_at,
+                            &b.state.as_str(),
+                            &b.card_uid,
+                            &b.revoked_at,
+                            &b.revocation_reason,
+                            &b.private,
+                            &b.cose,
+                            &b.evidence,
+                            &b.level.map(i16::from),
+                            &words(&b.recipient),
+                            &achievement_words,
+                        ],
+                    )
+                    .map_err(err)?;
+                if n == 0 {
+                    return Err(LedgerError::SerialTaken(b.serial));
+                }
+            }
+            copied += rows.len() as u64;
+        }
+        tx.execute(
+            "SELECT setval('badge_serial', greatest(
+                (SELECT coalesce(max(serial), 1) FROM badges),
+                (SELECT last_value FROM badge_serial)))",
+            &[],
+        )
+        .map_err(err)?;
+        // Read every copied badge back, inside the transaction: the check
+        // sees what the server holds, and a failure leaves it unchanged.
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<BadgeRecord> = tx
+                .query(
+                    &format!(
+                        "SELECT {COLUMNS} FROM badges AS b WHERE b.serial > $1 ORDER BY b.serial LIMIT 4096"
+                    ),
+                    &[&after],
+                )
+                .map_err(err)?
+                .iter()
+                .map(row_to_badge)
+                .collect::<Result<_, _>>()?;
+            let Some(last) = rows.last() else { break };
+            after = i64::from(last.serial);
+            check(rows)?;
+        }
+        check(Vec::new())?;
+        tx.commit().map_err(err)?;
+        Ok(copied)
+    }
+}
