@@ -62,6 +62,9 @@ pub enum Command {
         /// Check every row and list the problems; issue nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Print the issued serials as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Export a ledger badge: the card formats, QR, or Open Badges 3.0
     /// (JSON, VC-JWT, baked PNG). Revoked and private badges are not shared.
@@ -770,7 +773,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             }
             Ok(0)
         }
-        Command::IssueBulk { csv, dry_run } => {
+        Command::IssueBulk { csv, dry_run, json } => {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             let bytes = files::read(&csv)?;
             let (rows, problems) = desk.check_bulk_csv(&bytes)?;
@@ -805,12 +808,26 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             if interactive {
                 eprintln!();
             }
+            if json {
+                let serials: Vec<u32> = records.iter().map(|r| r.serial).collect();
+                println!(
+                    "{}",
+                    serde_json::json!({ "issued": records.len(), "serials": serials })
+                );
+                return Ok(0);
+            }
             match (records.first(), records.last()) {
                 (Some(first), Some(last)) => println!(
-                    "issued {} badges, serials {} to {}",
+                    "issued {} badges, serials {} to {}{}",
                     records.len(),
                     first.serial,
-                    last.serial
+                    last.serial,
+                    // On a shared ledger other desks may issue in between.
+                    if (last.serial - first.serial) as usize + 1 == records.len() {
+                        ""
+                    } else {
+                        " (with other desks' badges in between)"
+                    }
                 ),
                 _ => println!("the CSV has no rows: nothing was issued"),
             }

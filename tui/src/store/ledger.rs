@@ -190,9 +190,9 @@ pub enum LedgerError {
         "serial {0} is already used in the target ledger; a desk's badges can only join a ledger whose serials do not overlap (nothing was copied)"
     )]
     SerialTaken(u32),
-    /// A PostgreSQL failure.
+    /// A PostgreSQL failure: what the server said.
     #[error("shared ledger error: {0}")]
-    Postgres(::postgres::Error),
+    Postgres(String),
     /// An operation this backend does not do.
     #[error("not supported: {0}")]
     Unsupported(&'static str),

@@ -211,18 +211,23 @@ fn unreachable(location: &str, e: &postgres::Error) -> LedgerError {
 }
 
 fn pg_error(location: &str, e: postgres::Error) -> LedgerError {
-    if e.is_closed() || e.as_db_error().is_none() {
+    let Some(db) = e.as_db_error() else {
         return unreachable(location, &e);
+    };
+    let code = db.code().code();
+    match code {
+        // The sequence reached its end.
+        "2200H" => LedgerError::SerialsExhausted,
+        // Disk full.
+        "53100" => LedgerError::WriteFailed,
+        // Connection exceptions (08…) and the server shutting down or
+        // restarting (57P01 to 57P03).
+        c if c.starts_with("08") || c.starts_with("57P") => LedgerError::Unreachable {
+            location: location.to_string(),
+            detail: db.message().to_string(),
+        },
+        _ => LedgerError::Postgres(format!("{} (SQLSTATE {code})", db.message())),
     }
-    if let Some(db) = e.as_db_error() {
-        // 2200H: the serial sequence reached its end. 25006: read-only.
-        match db.code().code() {
-            "2200H" => return LedgerError::SerialsExhausted,
-            "53100" => return LedgerError::WriteFailed,
-            _ => {}
-        }
-    }
-    LedgerError::Postgres(e)
 }
 
 fn serial_of(row: &Row, column: &str) -> Result<u32, LedgerError> {
@@ -450,15 +455,13 @@ impl Backend for PgLedger {
                 return Ok(Vec::new());
             }
         }
-        tx.commit().map_err(|e| {
-            if e.is_closed() || e.as_db_error().is_none() {
-                LedgerError::CommitUnknown {
-                    location: location.clone(),
-                    detail: e.to_string(),
-                }
-            } else {
-                err(e)
+        tx.commit().map_err(|e| match err(e) {
+            // The commit may have reached the server before the connection
+            // went: say so, rather than "nothing was recorded".
+            LedgerError::Unreachable { location, detail } => {
+                LedgerError::CommitUnknown { location, detail }
             }
+            other => other,
         })?;
         Ok(out)
     }

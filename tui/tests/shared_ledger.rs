@@ -1,0 +1,365 @@
+//! Many desks on one PostgreSQL ledger, through the real `tessera` binary on
+//! the server `.ci/test` starts: concurrent bulk issues, desks killed with
+//! SIGKILL mid-batch, the server restarted mid-batch, and `ledger migrate`
+//! from the 0.1.0 fixture with an audit that catches a row altered on the
+//! way.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use tessera_tui::store::ledger::{Filter, Ledger};
+
+#[path = "common/pg.rs"]
+mod pg;
+
+fn tessera(home: &Path, url: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.env("TESSERA_HOME", home)
+        .env("TESSERA_LEDGER", url)
+        .env_remove("TESSERA_PASSPHRASE");
+    c
+}
+
+/// A desk with its own passphrase-protected key on the shared ledger.
+struct DeskDir {
+    home: TempDir,
+    pass: PathBuf,
+}
+
+fn desk(url: &str, name: &str) -> DeskDir {
+    let home = TempDir::new().unwrap();
+    let pass = home.path().join("pass");
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    let out = tessera(home.path(), url)
+        .args(["init", "--name", name, "--passphrase-file"])
+        .arg(&pass)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    DeskDir { home, pass }
+}
+
+fn csv(dir: &Path, tag: &str, n: usize) -> PathBuf {
+    let mut s = String::from("recipient,achievement,title\n");
+    for i in 0..n {
+        s.push_str(&format!("{tag}-{i}@example.org,{tag},Cohort {tag}\n"));
+    }
+    let path = dir.join(format!("{tag}.csv"));
+    std::fs::write(&path, s).unwrap();
+    path
+}
+
+fn bulk(d: &DeskDir, url: &str, file: &Path) -> Command {
+    let mut c = tessera(d.home.path(), url);
+    c.args(["issue-bulk", "--json", "--csv"])
+        .arg(file)
+        .arg("--passphrase-file")
+        .arg(&d.pass);
+    c
+}
+
+fn serials_of(out: &Output) -> Vec<u32> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap() as u32)
+        .collect()
+}
+
+/// Badges per achievement code, and every serial, straight from the server.
+fn census(url: &str) -> (HashMap<String, usize>, Vec<u32>) {
+    let ledger = Ledger::connect(url).unwrap();
+    let rows = ledger.list(&Filter::default()).unwrap();
+    let mut per = HashMap::new();
+    for r in &rows {
+        *per.entry(r.achievement_id.clone()).or_default() += 1;
+    }
+    (per, rows.iter().map(|r| r.serial).collect())
+}
+
+fn audit(d: &DeskDir, url: &str) -> serde_json::Value {
+    let out = tessera(d.home.path(), url)
+        .args(["ledger", "audit", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn four_desks_issuing_at_once_get_distinct_serials_and_every_one_is_recorded() {
+    let db = pg::TestDb::new();
+    let work = TempDir::new().unwrap();
+    let desks: Vec<DeskDir> = (0..4)
+        .map(|i| desk(&db.url, &format!("Desk {i}")))
+        .collect();
+    let files: Vec<PathBuf> = (0..4)
+        .map(|i| csv(work.path(), &format!("D{i}"), 2500))
+        .collect();
+    let children: Vec<Child> = desks
+        .iter()
+        .zip(&files)
+        .map(|(d, f)| {
+            bulk(d, &db.url, f)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut reported = Vec::new();
+    for child in children {
+        let s = serials_of(&child.wait_with_output().unwrap());
+        assert_eq!(s.len(), 2500);
+        reported.extend(s);
+    }
+    let distinct: BTreeSet<u32> = reported.iter().copied().collect();
+    assert_eq!(distinct.len(), 10_000, "10,000 distinct serials reported");
+    let (per, stored) = census(&db.url);
+    let stored: BTreeSet<u32> = stored.into_iter().collect();
+    assert_eq!(
+        stored, distinct,
+        "each reported serial stored, nothing else"
+    );
+    for i in 0..4 {
+        assert_eq!(per[&format!("D{i}")], 2500);
+    }
+    // Every desk trusts every other desk's key (the shared issuers table):
+    // its audit verifies all 10,000 signatures.
+    let report = audit(&desks[0], &db.url);
+    assert_eq!(report["checked"], 10_000);
+    assert_eq!(report["genuine"], 10_000, "{report}");
+    eprintln!(
+        "4 desks × 2,500: {} distinct serials, {} stored, audit {} genuine",
+        distinct.len(),
+        stored.len(),
+        report["genuine"]
+    );
+}
+
+#[test]
+fn desks_killed_mid_batch_lose_and_duplicate_nothing() {
+    let db = pg::TestDb::new();
+    let work = TempDir::new().unwrap();
+    let a = desk(&db.url, "Desk A");
+    let b = desk(&db.url, "Desk B");
+    let mut killed = 0;
+    // A bounded loop: each round both desks issue a cohort of 400 and one
+    // of them is killed after a pseudo-random delay.
+    let mut seed = 0x9e37_79b9_u32;
+    for round in 0..8 {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let delay = Duration::from_millis(u64::from(seed % 400));
+        let fa = csv(work.path(), &format!("A{round}"), 400);
+        let fb = csv(work.path(), &format!("B{round}"), 400);
+        let mut ca = bulk(&a, &db.url, &fa)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let cb = bulk(&b, &db.url, &fb)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while start.elapsed() < delay && ca.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let a_finished = ca.try_wait().unwrap().is_some();
+        if !a_finished {
+            ca.kill().unwrap();
+            killed += 1;
+        }
+        let a_status = ca.wait().unwrap();
+        assert_eq!(serials_of(&cb.wait_with_output().unwrap()).len(), 400);
+        let (per, _) = census(&db.url);
+        let a_count = per.get(&format!("A{round}")).copied().unwrap_or(0);
+        assert!(
+            a_count == 0 || a_count == 400,
+            "round {round}: a killed batch is all or nothing, found {a_count}"
+        );
+        if a_count == 0 {
+            assert!(!a_status.success());
+            // Run again: it completes, once.
+            assert_eq!(
+                serials_of(&bulk(&a, &db.url, &fa).output().unwrap()).len(),
+                400
+            );
+        } else {
+            // Killed after its commit: running again issues nothing twice.
+            let again = bulk(&a, &db.url, &fa).output().unwrap();
+            assert!(!again.status.success());
+            assert!(String::from_utf8_lossy(&again.stderr).contains("already holds"));
+        }
+    }
+    let (per, serials) = census(&db.url);
+    assert!(per.values().all(|n| *n == 400), "{per:?}");
+    assert_eq!(serials.len(), 16 * 400);
+    assert_eq!(serials.iter().collect::<BTreeSet<_>>().len(), serials.len());
+    let report = audit(&a, &db.url);
+    assert_eq!(report["genuine"], 16 * 400, "{report}");
+    assert!(killed > 0, "the loop killed some desk mid-batch");
+    eprintln!(
+        "killed {killed} of 8 batches; {} badges, none lost or twice",
+        serials.len()
+    );
+}
+
+fn fixture_copy() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger-0.1.0");
+    std::fs::create_dir(dir.path().join("keys")).unwrap();
+    for name in ["ledger.sqlite", "status-list.cbor"] {
+        std::fs::copy(from.join(name), dir.path().join(name)).unwrap();
+    }
+    for e in std::fs::read_dir(from.join("keys")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join("keys").join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+fn plain(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.env("TESSERA_HOME", home).env_remove("TESSERA_LEDGER");
+    c
+}
+
+#[test]
+fn ledger_migrate_copies_the_fixture_audits_it_and_switches_the_desk() {
+    let db = pg::TestDb::new();
+    let home = fixture_copy();
+    let out = plain(home.path())
+        .args(["ledger", "migrate", "--to", &db.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("copied 5 badges") && text.contains("checked every copy"),
+        "{text}"
+    );
+    // The desk now uses the shared ledger without being told.
+    let list = plain(home.path())
+        .args(["ledger", "list"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        list.contains("lucia@example.org") && list.ends_with("5 badges\n"),
+        "{list}"
+    );
+    let shared = Ledger::connect(&db.url).unwrap();
+    assert_eq!(shared.count().unwrap(), 5);
+    assert_eq!(
+        shared.badge(2).unwrap().revocation_reason.as_deref(),
+        Some("issued to the wrong candidate")
+    );
+    // New badges continue after the copied serials.
+    let out = plain(home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "new@example.org",
+            "--achievement",
+            "RUST-101",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["serial"], 6);
+    let audit = plain(home.path())
+        .args(["ledger", "audit", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    assert_eq!(report["genuine"], 6, "{report}");
+    // The SQLite ledger is left as it was.
+    let old = Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+    assert_eq!(old.count().unwrap(), 5);
+    // Migrating again is refused.
+    let again = plain(home.path())
+        .args(["ledger", "migrate", "--to", &db.url])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already uses the shared ledger"));
+}
+
+#[test]
+fn ledger_migrate_catches_a_row_altered_on_the_way_and_keeps_nothing() {
+    let db = pg::TestDb::new();
+    // The schema, then a trigger that changes one badge as it is copied in.
+    drop(Ledger::connect(&db.url).unwrap());
+    db.client()
+        .batch_execute(
+            "CREATE FUNCTION alter_badge() RETURNS trigger AS $$
+             BEGIN
+                 IF NEW.serial = 3 THEN NEW.recipient := 'mallory@example.org'; END IF;
+                 RETURN NEW;
+             END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER alter_badge BEFORE INSERT ON badges
+                 FOR EACH ROW EXECUTE FUNCTION alter_badge();",
+        )
+        .unwrap();
+    let home = fixture_copy();
+    let out = plain(home.path())
+        .args(["ledger", "migrate", "--to", &db.url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("badge 3 did not survive the copy: its recipient differs")
+            && err.contains("nothing was copied"),
+        "{err}"
+    );
+    assert_eq!(Ledger::connect(&db.url).unwrap().count().unwrap(), 0);
+    assert!(
+        !home.path().join("ledger-url").exists(),
+        "the desk is not switched"
+    );
+    let list = plain(home.path())
+        .args(["ledger", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).ends_with("5 badges\n"));
+    // A signature changed on the way is caught too.
+    db.client()
+        .batch_execute(
+            "CREATE OR REPLACE FUNCTION alter_badge() RETURNS trigger AS $$
+             BEGIN
+                 IF NEW.serial = 4 THEN NEW.cose := overlay(NEW.cose placing '\\x00'::bytea from length(NEW.cose)); END IF;
+                 RETURN NEW;
+             END $$ LANGUAGE plpgsql;",
+        )
+        .unwrap();
+    let out = plain(home.path())
+        .args(["ledger", "migrate", "--to", &db.url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("badge 4 did not survive the copy"), "{err}");
+    assert_eq!(Ledger::connect(&db.url).unwrap().count().unwrap(), 0);
+}

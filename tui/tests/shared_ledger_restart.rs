@@ -1,0 +1,151 @@
+//! The shared PostgreSQL ledger's server restarted in the middle of a bulk
+//! issue (its own test binary: the restart drops every connection, so no
+//! other test may run meanwhile).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use tessera_tui::store::ledger::{Filter, Ledger};
+
+#[path = "common/pg.rs"]
+mod pg;
+
+fn tessera(home: &Path, url: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.env("TESSERA_HOME", home)
+        .env("TESSERA_LEDGER", url)
+        .env_remove("TESSERA_PASSPHRASE");
+    c
+}
+
+/// A desk with its own passphrase-protected key on the shared ledger.
+struct DeskDir {
+    home: TempDir,
+    pass: PathBuf,
+}
+
+fn desk(url: &str, name: &str) -> DeskDir {
+    let home = TempDir::new().unwrap();
+    let pass = home.path().join("pass");
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    let out = tessera(home.path(), url)
+        .args(["init", "--name", name, "--passphrase-file"])
+        .arg(&pass)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    DeskDir { home, pass }
+}
+
+fn csv(dir: &Path, tag: &str, n: usize) -> PathBuf {
+    let mut s = String::from("recipient,achievement,title\n");
+    for i in 0..n {
+        s.push_str(&format!("{tag}-{i}@example.org,{tag},Cohort {tag}\n"));
+    }
+    let path = dir.join(format!("{tag}.csv"));
+    std::fs::write(&path, s).unwrap();
+    path
+}
+
+fn bulk(d: &DeskDir, url: &str, file: &Path) -> Command {
+    let mut c = tessera(d.home.path(), url);
+    c.args(["issue-bulk", "--json", "--csv"])
+        .arg(file)
+        .arg("--passphrase-file")
+        .arg(&d.pass);
+    c
+}
+
+fn serials_of(out: &Output) -> Vec<u32> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap() as u32)
+        .collect()
+}
+
+/// Badges per achievement code, and every serial, straight from the server.
+fn census(url: &str) -> (HashMap<String, usize>, Vec<u32>) {
+    let ledger = Ledger::connect(url).unwrap();
+    let rows = ledger.list(&Filter::default()).unwrap();
+    let mut per = HashMap::new();
+    for r in &rows {
+        *per.entry(r.achievement_id.clone()).or_default() += 1;
+    }
+    (per, rows.iter().map(|r| r.serial).collect())
+}
+
+/// Has some desk started inserting badges (seen by the server)?
+fn inserting(admin: &mut postgres::Client, db: &str) -> bool {
+    admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'INSERT INTO badges%'",
+            &[&db],
+        )
+        .map(|r| r.get::<_, i64>(0) > 0)
+        .unwrap_or(false)
+}
+
+#[test]
+fn the_server_restarted_mid_batch_gives_a_clear_error_records_nothing_half_and_the_retry_succeeds()
+{
+    let db = pg::TestDb::new();
+    let work = TempDir::new().unwrap();
+    let d = desk(&db.url, "Desk R");
+    let file = csv(work.path(), "R", 5000);
+    let db_name = db.url.rsplit('/').next().unwrap().to_string();
+    let mut admin = postgres::Client::connect(&pg::admin_url(), postgres::NoTls).unwrap();
+    let child = bulk(&d, &db.url, &file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !inserting(&mut admin, &db_name) && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    drop(admin);
+    let restart = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/postgres.sh"))
+        .arg("restart")
+        .status()
+        .unwrap();
+    assert!(restart.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (per, _) = census(&db.url);
+    let stored = per.get("R").copied().unwrap_or(0);
+    if out.status.success() {
+        panic!("the batch finished before the restart ({stored} stored): make it longer");
+    }
+    assert!(
+        stderr.contains("cannot be reached") || stderr.contains("was lost while recording"),
+        "a clear error: {stderr}"
+    );
+    assert_eq!(stored, 0, "nothing half recorded");
+    assert_eq!(
+        serials_of(&bulk(&d, &db.url, &file).output().unwrap()).len(),
+        5000
+    );
+    let (per, serials) = census(&db.url);
+    assert_eq!(per["R"], 5000);
+    assert_eq!(serials.len(), 5000);
+    eprintln!("restart mid-batch: {stderr}");
+}
