@@ -17,6 +17,14 @@
 //!
 //! Sizes come from `TESSERA_LEDGER_SIZES` (comma-separated; default
 //! `10000,100000,1000000`); CI's smoke run uses a small one.
+//!
+//! With `TESSERA_BENCH_POSTGRES` (an admin URL, e.g. what
+//! `bash .ci/postgres.sh start` prints) the same figures are measured on a
+//! PostgreSQL ledger: the setup moves a copy of each SQLite desk onto its
+//! own database with `ledger migrate` (timed and printed: that is the
+//! migration's cost at that size), kept for the next run. There, each bulk
+//! run's badges are deleted before the next (copying a database per run
+//! would dwarf what is measured).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -187,49 +195,130 @@ fn bench_ledger(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
-        let desk = Desk::open(&home).unwrap();
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        let load = |filter: &Filter| {
-            let page = LedgerView::default().page();
-            LedgerRows {
-                rows: desk.badge_page(filter, page).unwrap(),
-                offset: page.offset,
-                total: desk
-                    .badge_count(filter, LedgerView::count_cap(filter))
-                    .unwrap(),
-                next_serial: desk.next_serial().unwrap(),
-            }
-        };
-        group.bench_function("ledger_screen_open", |b| {
-            b.iter(|| {
-                let mut model = Model::new("Bench", true, 0);
-                update(&mut model, Message::LedgerRows(load(&Filter::default())));
-                terminal.draw(|f| view(&model, f)).unwrap();
-            })
-        });
-        for text in ["c", "cand", "candidate", "candidate4242@example.org"] {
-            let filter = Filter {
-                any: Some(text.into()),
-                ..Filter::default()
-            };
-            let rows = load(&filter);
-            assert!(rows.total > 0, "{text:?} finds badges");
-            group.bench_function(format!("search_keystroke {text:?}"), |b| {
-                b.iter(|| load(&filter))
-            });
-        }
-        group.bench_function("ledger_audit", |b| {
-            b.iter(|| {
-                let report = desk.audit().unwrap();
-                assert!(report.problems.is_empty() && report.checked >= n);
-            })
-        });
-        let key = desk.signing_key(&mut || None).unwrap();
-        group.bench_function("status_list", |b| {
-            b.iter(|| desk.status_list(&key).unwrap())
-        });
+        desk_figures(&mut group, &home, n);
         group.finish();
+        if let Ok(admin) = std::env::var("TESSERA_BENCH_POSTGRES") {
+            let (pg_home, url) = postgres_desk_of(n, &home, &admin);
+            let mut group = c.benchmark_group(format!("ledger_postgres/{n}"));
+            group.sample_size(10);
+            group.measurement_time(Duration::from_secs(if n >= 1_000_000 { 30 } else { 10 }));
+            group.bench_function("bulk_issue_5000", |b| {
+                b.iter_batched(
+                    || forget_after(&url, n),
+                    |()| bulk(&pg_home, &csv),
+                    BatchSize::PerIteration,
+                )
+            });
+            forget_after(&url, n);
+            desk_figures(&mut group, &pg_home, n);
+            group.finish();
+        }
     }
+}
+
+/// The Ledger screen, searches, audit and status list of the desk at `home`.
+fn desk_figures(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    home: &Path,
+    n: usize,
+) {
+    let desk = Desk::open(home).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let load = |filter: &Filter| {
+        let page = LedgerView::default().page();
+        LedgerRows {
+            rows: desk.badge_page(filter, page).unwrap(),
+            offset: page.offset,
+            total: desk
+                .badge_count(filter, LedgerView::count_cap(filter))
+                .unwrap(),
+            next_serial: desk.next_serial().unwrap(),
+        }
+    };
+    group.bench_function("ledger_screen_open", |b| {
+        b.iter(|| {
+            let mut model = Model::new("Bench", true, 0);
+            update(&mut model, Message::LedgerRows(load(&Filter::default())));
+            terminal.draw(|f| view(&model, f)).unwrap();
+        })
+    });
+    for text in ["c", "cand", "candidate", "candidate4242@example.org"] {
+        let filter = Filter {
+            any: Some(text.into()),
+            ..Filter::default()
+        };
+        let rows = load(&filter);
+        assert!(rows.total > 0, "{text:?} finds badges");
+        group.bench_function(format!("search_keystroke {text:?}"), |b| {
+            b.iter(|| load(&filter))
+        });
+    }
+    group.bench_function("ledger_audit", |b| {
+        b.iter(|| {
+            let report = desk.audit().unwrap();
+            assert!(report.problems.is_empty() && report.checked >= n);
+        })
+    });
+    let key = desk.signing_key(&mut || None).unwrap();
+    group.bench_function("status_list", |b| {
+        b.iter(|| desk.status_list(&key).unwrap())
+    });
+}
+
+/// A desk on its own PostgreSQL database holding the `n` badges of the
+/// SQLite desk at `sqlite_home`, moved there by `ledger migrate` once.
+fn postgres_desk_of(n: usize, sqlite_home: &Path, admin: &str) -> (PathBuf, String) {
+    use tessera_tui::store::ledger::postgres::SCHEMA_VERSION as PG_VERSION;
+    let name = format!("tessera_bench_{n}_v{SCHEMA_VERSION}_{PG_VERSION}");
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    let url = format!("{base}/{name}");
+    let home = cache_dir().join(format!("pg-{n}-v{SCHEMA_VERSION}_{PG_VERSION}"));
+    let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+    let exists = !c
+        .query("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .unwrap()
+        .is_empty();
+    if exists && home.join("complete").exists() {
+        return (home, url);
+    }
+    if exists {
+        c.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
+    }
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    let copy = copy_desk(sqlite_home);
+    std::fs::rename(copy.path().join("keys"), home.join("keys")).unwrap();
+    std::fs::rename(
+        copy.path().join("ledger.sqlite"),
+        home.join("ledger.sqlite"),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let mut desk = Desk::open(&home).unwrap();
+    let report = desk.migrate_to(&url).unwrap();
+    assert_eq!(report.copied as usize, n);
+    eprintln!(
+        "ledger migrate of {n} badges to PostgreSQL (copy, read back, check every one): {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    postgres::Client::connect(&url, postgres::NoTls)
+        .unwrap()
+        .batch_execute("VACUUM ANALYZE")
+        .unwrap();
+    std::fs::remove_file(home.join("ledger.sqlite")).unwrap();
+    std::fs::write(home.join("complete"), b"").unwrap();
+    (home, url)
+}
+
+/// Delete the badges a bulk run added past the first `n` (benchmark only:
+/// the desk never deletes a badge).
+fn forget_after(url: &str, n: usize) {
+    postgres::Client::connect(url, postgres::NoTls)
+        .unwrap()
+        .execute("DELETE FROM badges WHERE serial > $1", &[&(n as i64)])
+        .unwrap();
 }
 
 criterion_group!(benches, bench_ledger);

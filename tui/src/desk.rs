@@ -563,7 +563,7 @@ impl Desk {
             checked += copies.len() as u64;
             Ok(())
         })?;
-        files::write_atomic(&self.home.join(LEDGER_URL_FILE), url.as_bytes())?;
+        files::write_private(&self.home.join(LEDGER_URL_FILE), url.as_bytes())?;
         let location = target.location().to_string();
         self.ledger = target;
         self.ledger_spec = None;

@@ -22,6 +22,8 @@ use tessera_tui::store::ledger::{Filter, Ledger};
 #[path = "common/pg.rs"]
 mod pg;
 
+mod common;
+
 fn tessera(home: &Path, url: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
     c.env("TESSERA_HOME", home)
@@ -168,7 +170,7 @@ fn desks_killed_mid_batch_lose_and_duplicate_nothing() {
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
-        let delay = Duration::from_millis(u64::from(seed % 400));
+        let delay = Duration::from_millis(u64::from(seed % 1500));
         let fa = csv(work.path(), &format!("A{round}"), 400);
         let fb = csv(work.path(), &format!("B{round}"), 400);
         let mut ca = bulk(&a, &db.url, &fa)
@@ -362,4 +364,47 @@ fn ledger_migrate_catches_a_row_altered_on_the_way_and_keeps_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("badge 4 did not survive the copy"), "{err}");
     assert_eq!(Ledger::connect(&db.url).unwrap().count().unwrap(), 0);
+}
+
+#[test]
+fn the_ledger_screen_pages_and_searches_a_shared_ledger_in_the_real_terminal() {
+    let db = pg::TestDb::new();
+    let work = TempDir::new().unwrap();
+    let d = desk(&db.url, "Desk T");
+    // More badges than one window of the screen (200 rows).
+    let file = csv(work.path(), "T", 450);
+    assert_eq!(
+        serials_of(&bulk(&d, &db.url, &file).output().unwrap()).len(),
+        450
+    );
+    let cmd = format!(
+        "TESSERA_HOME={} TESSERA_LEDGER={} {}",
+        d.home.path().display(),
+        db.url,
+        env!("CARGO_BIN_EXE_tessera")
+    );
+    let s = common::Session::start("tessera-shared", 110, 30, &cmd);
+    s.wait_for("F1 Issue");
+    s.keys(&["F5"]);
+    let screen = s.wait_for("1 of 450 badges");
+    assert!(
+        screen.contains("T-449@example.org"),
+        "newest first: {screen}"
+    );
+    // The last badge is in another window: End loads it.
+    s.keys(&["End"]);
+    let screen = s.wait_for("450 of 450 badges");
+    assert!(screen.contains("T-0@example.org"), "{screen}");
+    s.keys(&["PageUp"]);
+    s.wait_for("430 of 450 badges");
+    // Search by the start of a word; the count comes from the database.
+    s.keys(&["/"]);
+    s.text("t 44");
+    let screen = s.wait_for("1 of 11 badges");
+    assert!(
+        screen.contains("T-449@example.org") && screen.contains("T-44@example.org"),
+        "{screen}"
+    );
+    s.keys(&["Enter"]);
+    s.quit();
 }

@@ -112,6 +112,12 @@ fn the_server_restarted_mid_batch_gives_a_clear_error_records_nothing_half_and_t
     let file = csv(work.path(), "R", 5000);
     let db_name = db.url.rsplit('/').next().unwrap().to_string();
     let mut admin = postgres::Client::connect(&pg::admin_url(), postgres::NoTls).unwrap();
+    // Hold the desk's INSERT at the table lock, so the restart lands in the
+    // middle of its transaction (serials taken, rows not yet written).
+    let mut holder = db.client();
+    let mut hold = holder.transaction().unwrap();
+    hold.batch_execute("LOCK TABLE badges IN SHARE ROW EXCLUSIVE MODE")
+        .unwrap();
     let child = bulk(&d, &db.url, &file)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -121,6 +127,10 @@ fn the_server_restarted_mid_batch_gives_a_clear_error_records_nothing_half_and_t
     while !inserting(&mut admin, &db_name) && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(2));
     }
+    assert!(
+        inserting(&mut admin, &db_name),
+        "the desk reached its INSERT"
+    );
     drop(admin);
     let restart = Command::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/postgres.sh"))
@@ -128,6 +138,8 @@ fn the_server_restarted_mid_batch_gives_a_clear_error_records_nothing_half_and_t
         .status()
         .unwrap();
     assert!(restart.success());
+    drop(hold);
+    drop(holder);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let (per, _) = census(&db.url);

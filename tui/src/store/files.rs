@@ -31,8 +31,30 @@ fn err(path: &Path) -> impl FnOnce(std::io::Error) -> FileError + '_ {
 /// Write a file atomically: a temp file next to it, fsync, rename. A crash
 /// leaves the old file or the new one, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    write_new(path, bytes, false)
+}
+
+/// [`write_atomic`] for a file only its owner may read (mode 0600 on
+/// Unix): a database URL with its password, say.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    write_new(path, bytes, true)
+}
+
+fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<(), FileError> {
     let tmp = path.with_extension("partial");
-    let mut f = std::fs::File::create(&tmp).map_err(err(&tmp))?;
+    if private {
+        // A leftover temp file would keep its own (wider) mode.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let mut f = options.open(&tmp).map_err(err(&tmp))?;
     f.write_all(bytes).map_err(err(&tmp))?;
     f.sync_all().map_err(err(&tmp))?;
     std::fs::rename(&tmp, path).map_err(err(path))?;

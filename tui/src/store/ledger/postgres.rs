@@ -275,6 +275,88 @@ fn row_to_badge(row: &Row) -> Result<BadgeRecord, LedgerError> {
     })
 }
 
+/// Insert whole records (any state) a thousand per statement, skipping
+/// serials already present; returns how many were inserted.
+fn insert_records(
+    tx: &mut postgres::Transaction<'_>,
+    rows: &[BadgeRecord],
+) -> Result<u64, postgres::Error> {
+    let mut inserted = 0;
+    for chunk in rows.chunks(1000) {
+        let serial: Vec<i64> = chunk.iter().map(|b| i64::from(b.serial)).collect();
+        let kid: Vec<&[u8]> = chunk.iter().map(|b| b.kid.as_slice()).collect();
+        let recipient: Vec<&str> = chunk.iter().map(|b| b.recipient.as_str()).collect();
+        let salt: Vec<&[u8]> = chunk.iter().map(|b| b.salt.as_slice()).collect();
+        let subject: Vec<&str> = chunk.iter().map(|b| b.subject.as_str()).collect();
+        let achievement: Vec<&str> = chunk.iter().map(|b| b.achievement_id.as_str()).collect();
+        let title: Vec<Option<&str>> = chunk
+            .iter()
+            .map(|b| b.achievement_name.as_deref())
+            .collect();
+        let profile: Vec<&str> = chunk.iter().map(|b| b.profile.as_str()).collect();
+        let display: Vec<Option<&str>> = chunk.iter().map(|b| b.display_name.as_deref()).collect();
+        let issued: Vec<i64> = chunk.iter().map(|b| b.issued_at).collect();
+        let expires: Vec<Option<i64>> = chunk.iter().map(|b| b.expires_at).collect();
+        let state: Vec<&str> = chunk.iter().map(|b| b.state.as_str()).collect();
+        let card: Vec<Option<&[u8]>> = chunk.iter().map(|b| b.card_uid.as_deref()).collect();
+        let revoked: Vec<Option<i64>> = chunk.iter().map(|b| b.revoked_at).collect();
+        let reason: Vec<Option<&str>> = chunk
+            .iter()
+            .map(|b| b.revocation_reason.as_deref())
+            .collect();
+        let private: Vec<bool> = chunk.iter().map(|b| b.private).collect();
+        let cose: Vec<&[u8]> = chunk.iter().map(|b| b.cose.as_slice()).collect();
+        let evidence: Vec<Option<&str>> = chunk.iter().map(|b| b.evidence.as_deref()).collect();
+        let level: Vec<Option<i16>> = chunk.iter().map(|b| b.level.map(i16::from)).collect();
+        let recipient_words: Vec<String> = chunk.iter().map(|b| words(&b.recipient)).collect();
+        let achievement_words: Vec<String> = chunk
+            .iter()
+            .map(|b| {
+                words(&format!(
+                    "{} {}",
+                    b.achievement_id,
+                    b.achievement_name.as_deref().unwrap_or("")
+                ))
+            })
+            .collect();
+        inserted += tx.execute(
+            "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
+                achievement_name, profile, display_name, issued_at, expires_at, state, card_uid,
+                revoked_at, revocation_reason, private, cose, evidence, level, recipient_words,
+                achievement_words)
+             SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::bytea[], $5::text[],
+                $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[],
+                $12::text[], $13::bytea[], $14::bigint[], $15::text[], $16::bool[], $17::bytea[],
+                $18::text[], $19::smallint[], $20::text[], $21::text[])
+             ON CONFLICT (serial) DO NOTHING",
+            &[
+                &serial,
+                &kid,
+                &recipient,
+                &salt,
+                &subject,
+                &achievement,
+                &title,
+                &profile,
+                &display,
+                &issued,
+                &expires,
+                &state,
+                &card,
+                &revoked,
+                &reason,
+                &private,
+                &cose,
+                &evidence,
+                &level,
+                &recipient_words,
+                &achievement_words,
+            ],
+        )?;
+    }
+    Ok(inserted)
+}
+
 /// The columns of `badges` a listing reads (not the search columns).
 const COLUMNS: &str = "b.serial, b.kid, b.recipient, b.salt, b.subject, b.achievement_id,
     b.achievement_name, b.profile, b.display_name, b.issued_at, b.expires_at, b.state,
@@ -408,53 +490,19 @@ impl Backend for PgLedger {
             .map(|r| r.get(0))
             .collect();
         serials.sort_unstable();
-        let insert = tx
-            .prepare(
-                "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
-                    achievement_name, profile, display_name, issued_at, expires_at, state,
-                    private, cose, evidence, level, recipient_words, achievement_words)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $14,
-                    $15, $16, $17)",
-            )
-            .map_err(err)?;
+        // Sign everything first, then send the rows a thousand at a time
+        // (a round trip per row would cost more than the signing).
         let mut out = Vec::with_capacity(badges.len());
         for (i, (b, serial)) in badges.iter().zip(serials).enumerate() {
-            let serial32 = u32::try_from(serial).map_err(|_| LedgerError::SerialsExhausted)?;
-            let cose = sign(serial32, b)?;
-            let achievement_words = words(&format!(
-                "{} {}",
-                b.achievement_id,
-                b.achievement_name.as_deref().unwrap_or("")
-            ));
-            tx.execute(
-                &insert,
-                &[
-                    &serial,
-                    &kid,
-                    &b.recipient,
-                    &b.salt,
-                    &b.subject,
-                    &b.achievement_id,
-                    &b.achievement_name,
-                    &b.profile,
-                    &b.display_name,
-                    &b.issued_at,
-                    &b.expires_at,
-                    &b.private,
-                    &cose,
-                    &b.evidence,
-                    &b.level.map(i16::from),
-                    &words(&b.recipient),
-                    &achievement_words,
-                ],
-            )
-            .map_err(err)?;
-            out.push(inserted(serial32, kid, b, cose));
+            let serial = u32::try_from(serial).map_err(|_| LedgerError::SerialsExhausted)?;
+            let cose = sign(serial, b)?;
+            out.push(inserted(serial, kid, b, cose));
             if !progress(i + 1) {
                 // Cancelled: dropping the transaction rolls everything back.
                 return Ok(Vec::new());
             }
         }
+        insert_records(&mut tx, &out).map_err(err)?;
         tx.commit().map_err(|e| match err(e) {
             // The commit may have reached the server before the connection
             // went: say so, rather than "nothing was recorded".
@@ -670,59 +718,28 @@ impl Backend for PgLedger {
             )
             .map_err(err)?;
         }
-        let insert = tx
-            .prepare(
-                "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
-                    achievement_name, profile, display_name, issued_at, expires_at, state,
-                    card_uid, revoked_at, revocation_reason, private, cose, evidence, level,
-                    recipient_words, achievement_words)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    $17, $18, $19, $20, $21)
-                 ON CONFLICT (serial) DO NOTHING",
-            )
-            .map_err(err)?;
         let mut copied = 0u64;
         loop {
             let rows = next()?;
             if rows.is_empty() {
                 break;
             }
-            for b in &rows {
-                let achievement_words = words(&format!(
-                    "{} {}",
-                    b.achievement_id,
-                    b.achievement_name.as_deref().unwrap_or("")
-                ));
-                let n = tx
-                    .execute(
-                        &insert,
-                        &[
-                            &i64::from(b.serial),
-                            &b.kid,
-                            &b.recipient,
-                            &b.salt,
-                            &b.subject,
-                            &b.achievement_id,
-                            &b.achievement_name,
-                            &b.profile,
-                            &b.display_name,
-                            &b.issued_at,
-                            &b.expires_at,
-                            &b.state.as_str(),
-                            &b.card_uid,
-                            &b.revoked_at,
-                            &b.revocation_reason,
-                            &b.private,
-                            &b.cose,
-                            &b.evidence,
-                            &b.level.map(i16::from),
-                            &words(&b.recipient),
-                            &achievement_words,
-                        ],
+            let stored = insert_records(&mut tx, &rows).map_err(err)?;
+            if stored < rows.len() as u64 {
+                // Some serial was there already: the same badge (copied
+                // before) is fine; another badge under it is not.
+                let serials: Vec<i64> = rows.iter().map(|r| i64::from(r.serial)).collect();
+                let taken = tx
+                    .query(
+                        "SELECT min(serial) FROM badges WHERE serial = ANY($1) AND NOT (cose = ANY($2))",
+                        &[&serials, &rows.iter().map(|r| r.cose.as_slice()).collect::<Vec<_>>()],
                     )
-                    .map_err(err)?;
-                if n == 0 {
-                    return Err(LedgerError::SerialTaken(b.serial));
+                    .map_err(err)?
+                    .first()
+                    .and_then(|r| r.get::<_, Option<i64>>(0))
+                    .and_then(|s| u32::try_from(s).ok());
+                if let Some(serial) = taken {
+                    return Err(LedgerError::SerialTaken(serial));
                 }
             }
             copied += rows.len() as u64;
