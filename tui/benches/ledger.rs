@@ -44,7 +44,7 @@ use tempfile::TempDir;
 use tessera_tui::desk::{Desk, IssueRequest};
 use tessera_tui::store::ledger::Filter;
 use tessera_tui::store::ledger::sqlite::SCHEMA_VERSION;
-use tessera_tui::ui::screens::ledger::LedgerView;
+use tessera_tui::ui::screens::ledger::{COUNT_CAP, LedgerView};
 use tessera_tui::ui::{LedgerRows, Message, Model, update, view};
 
 const CODES: [(&str, &str); 4] = [
@@ -178,6 +178,49 @@ fn bench_ledger(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
+        if let Ok(admin) = std::env::var("TESSERA_BENCH_POSTGRES") {
+            let (base, _) = admin.rsplit_once('/').unwrap();
+            let base = base.to_string();
+            let mut round = 0;
+            group.bench_function("fresh ledger (PostgreSQL)", |b| {
+                b.iter_batched(
+                    || {
+                        round += 1;
+                        let name = format!("tessera_bench_fresh_{}_{round}", std::process::id());
+                        let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+                        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                            .unwrap();
+                        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+                        let url = format!("{base}/{name}");
+                        let home = TempDir::new_in(cache_dir()).unwrap();
+                        let ok = tessera(home.path())
+                            .env("TESSERA_LEDGER", &url)
+                            .args(["key", "list"])
+                            .status()
+                            .unwrap()
+                            .success();
+                        assert!(ok);
+                        (home, url, name)
+                    },
+                    |(home, url, name)| {
+                        let out = tessera(home.path())
+                            .env("TESSERA_LEDGER", &url)
+                            .args(["issue-bulk", "--csv", csv.to_str().unwrap()])
+                            .output()
+                            .unwrap();
+                        assert!(out.status.success(), "{out:?}");
+                        (home, name)
+                    },
+                    BatchSize::PerIteration,
+                )
+            });
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            for r in 1..=round {
+                let name = format!("tessera_bench_fresh_{}_{r}", std::process::id());
+                c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .unwrap();
+            }
+        }
         group.finish();
     }
     for n in sizes() {
@@ -229,9 +272,7 @@ fn desk_figures(
         LedgerRows {
             rows: desk.badge_page(filter, page).unwrap(),
             offset: page.offset,
-            total: desk
-                .badge_count(filter, LedgerView::count_cap(filter))
-                .unwrap(),
+            total: desk.badge_count(filter, Some(COUNT_CAP + 1)).unwrap(),
             next_serial: desk.next_serial().unwrap(),
         }
     };

@@ -6,7 +6,7 @@
 //! | front ends | [`ui`] (ratatui app and screens), [`cli`] (clap commands and printing) | the desk |
 //! | operations | [`desk`]: issue, bulk, check, card, trust, status, export, share | the store, the card layer, the core |
 //! | devices | [`card`]: NTAG21x over PC/SC, the reader watcher, tag dump files | the core |
-//! | store | [`store`]: ledger (SQLite), encrypted issuer keys, atomic files, secrets | the core |
+//! | store | [`store`]: ledger (SQLite or PostgreSQL), encrypted issuer keys, atomic files, secrets | the core |
 //!
 //! The operations layer has its own error type ([`desk::DeskError`]) and no
 //! clap or ratatui types; the front ends only translate keys and arguments

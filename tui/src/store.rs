@@ -1,4 +1,4 @@
-//! The store layer: what the desk keeps on disk. The ledger (SQLite), the
+//! The store layer: what the desk keeps. The ledger (SQLite, or a shared PostgreSQL), the
 //! issuer key files, atomic file writes and the secrets read from files.
 //! Nothing here knows about the terminal, clap or card readers.
 

@@ -30,7 +30,7 @@ use crate::ui::screens::bulk::{BulkAction, BulkPhase, BulkState};
 use crate::ui::screens::check::{CheckAction, CheckState, ReaderStatus};
 use crate::ui::screens::issue::{FormAction, IssueForm};
 use crate::ui::screens::keys::{KeysAction, KeysView};
-use crate::ui::screens::ledger::{LedgerAction, LedgerView};
+use crate::ui::screens::ledger::{COUNT_CAP, LedgerAction, LedgerView};
 use crate::ui::screens::revoke::{RevokeAction, RevokeForm};
 use crate::ui::screens::widgets::Input;
 use crate::ui::screens::{bulk, check, issue, keys, ledger, revoke};
@@ -870,9 +870,7 @@ impl Runtime {
             Effect::LoadLedger(filter, page) => Ok(Some(Message::LedgerRows(LedgerRows {
                 rows: self.desk.badge_page(&filter, page)?,
                 offset: page.offset,
-                total: self
-                    .desk
-                    .badge_count(&filter, LedgerView::count_cap(&filter))?,
+                total: self.desk.badge_count(&filter, Some(COUNT_CAP + 1))?,
                 next_serial: self.desk.next_serial()?,
             }))),
             Effect::Export(serial, format) => {

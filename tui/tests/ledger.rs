@@ -275,7 +275,9 @@ fn search_on(ledger: &Ledger) {
         ),
         [3]
     );
+    assert_eq!(any("az305"), [2], "letters and digits are separate words");
     assert_eq!(search_words("RUST-101 ana@x"), ["rust", "101", "ana", "x"]);
+    assert_eq!(search_words("Candidate42@Sé"), ["candidate", "42", "se"]);
 }
 
 #[test]

@@ -353,10 +353,13 @@ pub struct Page {
 }
 
 /// The words of a search, as the index stores them: runs of letters and
-/// digits, lower-cased, accents taken off. `"RUST-101 ana@x"` gives
-/// `rust`, `101`, `ana`, `x`; `"Segurança"` gives `seguranca`. An empty
-/// list (only punctuation) filters nothing. Both backends index and search
-/// these words, so a search finds the same badges on either.
+/// runs of digits, lower-cased, accents taken off. `"RUST-101 ana@x"` gives
+/// `rust`, `101`, `ana`, `x`; `"Segurança"` gives `seguranca`;
+/// `"candidate42"` gives `candidate`, `42` (so `az305` finds `AZ-305`, and
+/// a ledger of a million numbered addresses does not hold a million words
+/// for one prefix to expand to). An empty list (only punctuation) filters
+/// nothing. Both backends index and search these words, so a search finds
+/// the same badges on either.
 pub fn search_words(text: &str) -> Vec<String> {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
@@ -365,11 +368,32 @@ pub fn search_words(text: &str) -> Vec<String> {
         .filter(|c| !is_combining_mark(*c))
         .collect::<String>()
         .to_lowercase();
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut digits = false;
+    for c in folded.chars() {
+        let boundary = !c.is_alphanumeric() || c.is_numeric() != digits;
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_alphanumeric() {
+            digits = c.is_numeric();
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// The words the index keeps for a badge's recipient, and for its
+/// achievement code and title, space-separated.
+pub fn index_words(recipient: &str, achievement_id: &str, title: Option<&str>) -> (String, String) {
+    (
+        search_words(recipient).join(" "),
+        search_words(&format!("{achievement_id} {}", title.unwrap_or(""))).join(" "),
+    )
 }
 
 /// Signs the badge about to be recorded under a serial: its COSE bytes.

@@ -26,7 +26,7 @@ use postgres::{Client, NoTls, Row};
 
 use super::{
     Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page, Signer,
-    TrustedRecord, inserted, search_words,
+    TrustedRecord, index_words, inserted, search_words,
 };
 
 /// Every schema version, in order (see the SQLite backend's list; never
@@ -92,11 +92,6 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Advisory lock key held while the schema is upgraded ("TSRA").
 const MIGRATION_LOCK: i64 = 0x5453_5241;
-
-/// The words the search index keeps for a text (see [`search_words`]).
-fn words(text: &str) -> String {
-    search_words(text).join(" ")
-}
 
 /// Say where the ledger is without its password.
 pub(super) fn describe(url: &str) -> String {
@@ -308,17 +303,16 @@ fn insert_records(
         let cose: Vec<&[u8]> = chunk.iter().map(|b| b.cose.as_slice()).collect();
         let evidence: Vec<Option<&str>> = chunk.iter().map(|b| b.evidence.as_deref()).collect();
         let level: Vec<Option<i16>> = chunk.iter().map(|b| b.level.map(i16::from)).collect();
-        let recipient_words: Vec<String> = chunk.iter().map(|b| words(&b.recipient)).collect();
-        let achievement_words: Vec<String> = chunk
+        let (recipient_words, achievement_words): (Vec<String>, Vec<String>) = chunk
             .iter()
             .map(|b| {
-                words(&format!(
-                    "{} {}",
-                    b.achievement_id,
-                    b.achievement_name.as_deref().unwrap_or("")
-                ))
+                index_words(
+                    &b.recipient,
+                    &b.achievement_id,
+                    b.achievement_name.as_deref(),
+                )
             })
-            .collect();
+            .unzip();
         inserted += tx.execute(
             "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
                 achievement_name, profile, display_name, issued_at, expires_at, state, card_uid,

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, param
 
 use super::{
     Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page, Signer,
-    TrustedRecord, inserted, search_words,
+    TrustedRecord, index_words, inserted, search_words,
 };
 
 impl From<rusqlite::Error> for LedgerError {
@@ -97,21 +97,25 @@ CREATE INDEX badges_dup ON badges(lower(recipient), achievement_id);
 CREATE INDEX badges_state ON badges(state, serial);
 CREATE INDEX badges_issued ON badges(issued_at);
 CREATE INDEX badges_kid_state ON badges(kid, state);
+ALTER TABLE badges ADD COLUMN recipient_words TEXT NOT NULL DEFAULT '';
+ALTER TABLE badges ADD COLUMN achievement_words TEXT NOT NULL DEFAULT '';
+UPDATE badges SET recipient_words = tessera_words(recipient),
+    achievement_words = tessera_words(achievement_id || ' ' || coalesce(achievement_name, ''));
 CREATE VIRTUAL TABLE badges_search USING fts5(
-    recipient, achievement_id, achievement_name,
+    recipient_words, achievement_words,
     content = 'badges', content_rowid = 'serial',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+    tokenize = 'unicode61', prefix = '1 2 3'
 );
 INSERT INTO badges_search (badges_search) VALUES ('rebuild');
 CREATE TRIGGER badges_search_insert AFTER INSERT ON badges BEGIN
-    INSERT INTO badges_search (rowid, recipient, achievement_id, achievement_name)
-    VALUES (new.serial, new.recipient, new.achievement_id, new.achievement_name);
+    INSERT INTO badges_search (rowid, recipient_words, achievement_words)
+    VALUES (new.serial, new.recipient_words, new.achievement_words);
 END;
-CREATE TRIGGER badges_search_update AFTER UPDATE OF recipient, achievement_id, achievement_name ON badges BEGIN
-    INSERT INTO badges_search (badges_search, rowid, recipient, achievement_id, achievement_name)
-    VALUES ('delete', old.serial, old.recipient, old.achievement_id, old.achievement_name);
-    INSERT INTO badges_search (rowid, recipient, achievement_id, achievement_name)
-    VALUES (new.serial, new.recipient, new.achievement_id, new.achievement_name);
+CREATE TRIGGER badges_search_update AFTER UPDATE OF recipient_words, achievement_words ON badges BEGIN
+    INSERT INTO badges_search (badges_search, rowid, recipient_words, achievement_words)
+    VALUES ('delete', old.serial, old.recipient_words, old.achievement_words);
+    INSERT INTO badges_search (rowid, recipient_words, achievement_words)
+    VALUES (new.serial, new.recipient_words, new.achievement_words);
 END;
 ",
     },
@@ -129,7 +133,16 @@ const ADDED_BEFORE_VERSIONING: [(&str, &str); 2] = [
 ];
 
 /// Bring the schema to [`SCHEMA_VERSION`], all steps in one transaction.
+/// The steps may call `tessera_words(text)`, the index's words of a text
+/// ([`search_words`], space-separated), to fill columns of existing rows.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    conn.create_scalar_function(
+        "tessera_words",
+        1,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8
+            | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(search_words(&ctx.get::<String>(0)?).join(" ")),
+    )?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
@@ -230,11 +243,8 @@ fn match_query(filter: &Filter) -> Option<String> {
     };
     let parts: Vec<String> = [
         (None, words(&filter.any)),
-        (Some("recipient"), words(&filter.recipient)),
-        (
-            Some("{achievement_id achievement_name}"),
-            words(&filter.achievement),
-        ),
+        (Some("recipient_words"), words(&filter.recipient)),
+        (Some("achievement_words"), words(&filter.achievement)),
     ]
     .into_iter()
     .filter(|(_, q)| !q.is_empty())
@@ -383,13 +393,19 @@ impl Backend for SqliteLedger {
         {
             let mut insert = tx.prepare(
                 "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id, achievement_name, profile,
-                    display_name, issued_at, expires_at, state, private, cose, evidence, level)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'issued', ?12, ?13, ?14, ?15)",
+                    display_name, issued_at, expires_at, state, private, cose, evidence, level,
+                    recipient_words, achievement_words)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'issued', ?12, ?13, ?14, ?15, ?16, ?17)",
             )?;
             for (i, b) in badges.iter().enumerate() {
                 let serial =
                     u32::try_from(next + i as i64).map_err(|_| LedgerError::SerialsExhausted)?;
                 let cose = sign(serial, b)?;
+                let (recipient_words, achievement_words) = index_words(
+                    &b.recipient,
+                    &b.achievement_id,
+                    b.achievement_name.as_deref(),
+                );
                 insert.execute(params![
                     serial,
                     kid,
@@ -405,7 +421,9 @@ impl Backend for SqliteLedger {
                     b.private,
                     cose,
                     b.evidence,
-                    b.level
+                    b.level,
+                    recipient_words,
+                    achievement_words
                 ])?;
                 out.push(inserted(serial, kid, b, cose));
                 if !progress(i + 1) {

@@ -18,8 +18,8 @@ use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
 pub const WINDOW: u32 = 200;
 
 /// The screen counts matching badges up to this many and then says "more
-/// than": counting a search that matches most of a million badges on every
-/// keystroke would cost more than it tells.
+/// than": counting most of a million badges on every keystroke would cost
+/// more than it tells (`tessera ledger list` gives exact counts).
 pub const COUNT_CAP: u64 = 10_000;
 
 /// Rows PageUp and PageDown move.
@@ -80,12 +80,6 @@ impl LedgerView {
             from: self.recent.then_some(now - 30 * 86_400),
             ..Filter::default()
         }
-    }
-
-    /// How far to count the badges a filter matches: searches stop past
-    /// [`COUNT_CAP`]; states and dates are counted on their index in full.
-    pub fn count_cap(filter: &Filter) -> Option<u64> {
-        filter.any.is_some().then_some(COUNT_CAP + 1)
     }
 
     /// The window that holds the selection.
