@@ -15,7 +15,7 @@ use crate::desk::check::{CheckReport, Holder, date};
 use crate::desk::issue::parse_claim_code;
 use crate::desk::{Desk, DeskError, ExportFormat, IssueRequest, claim_code, default_home};
 use crate::store::files;
-use crate::store::ledger::{BadgeRecord, BadgeState, Filter};
+use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
 use crate::store::secret::Secret;
 
 /// Tessera: offline, tamper-proof certification badges on NFC cards.
@@ -335,10 +335,11 @@ pub enum TrustCommand {
 pub enum LedgerCommand {
     /// List badges, newest first.
     List {
-        /// Recipient contains.
+        /// Words of the recipient (each word given starts a word of it, any
+        /// case or accent: `ana silva`, `silva@ex`).
         #[arg(long)]
         recipient: Option<String>,
-        /// Achievement code or name contains.
+        /// Words of the achievement code or title, as for --recipient.
         #[arg(long)]
         achievement: Option<String>,
         /// Only this state (issued, written, accepted, declined, revoked).
@@ -347,6 +348,9 @@ pub enum LedgerCommand {
         /// Leave out private badges.
         #[arg(long)]
         public_only: bool,
+        /// Only the newest N.
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -384,6 +388,14 @@ pub enum LedgerCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Print a report as one line of JSON.
+fn print_json(report: &impl serde::Serialize) -> Result<(), DeskError> {
+    let text = serde_json::to_string(report)
+        .map_err(|e| DeskError::Input(format!("the report cannot be written as JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
 }
 
 /// Where the passphrase comes from: `--passphrase-file` (read by the one
@@ -1081,6 +1093,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             achievement,
             state,
             public_only,
+            limit,
             json,
         }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
@@ -1093,13 +1106,17 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                     })
                 })
                 .transpose()?;
-            let rows = desk.badges(&Filter {
+            let filter = Filter {
                 recipient,
                 achievement,
                 state,
                 public_only,
                 ..Filter::default()
-            })?;
+            };
+            let rows = match limit {
+                Some(limit) => desk.badge_page(&filter, Page { offset: 0, limit })?,
+                None => desk.badges(&filter)?,
+            };
             if json {
                 let v: Vec<_> = rows.iter().map(badge_json).collect();
                 println!("{}", serde_json::Value::Array(v));
@@ -1120,7 +1137,14 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                         if b.private { " (private)" } else { "" }
                     );
                 }
-                println!("{} badges", rows.len());
+                match limit {
+                    Some(_) => println!(
+                        "{} badges (the newest of {})",
+                        rows.len(),
+                        desk.badge_count(&filter, None)?
+                    ),
+                    None => println!("{} badges", rows.len()),
+                }
             }
             Ok(0)
         }
@@ -1128,10 +1152,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let report = desk.audit()?;
             if json {
-                let text = serde_json::to_string(&report).map_err(|e| {
-                    DeskError::Input(format!("the report cannot be written as JSON: {e}"))
-                })?;
-                println!("{text}");
+                print_json(&report)?;
             } else {
                 println!(
                     "{} badges checked: {} genuine ({} expired, {} revoked), {} failed",
@@ -1160,10 +1181,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let from = desk.ledger_location().to_string();
             let report = desk.migrate_to(&to)?;
             if json {
-                let text = serde_json::to_string(&report).map_err(|e| {
-                    DeskError::Input(format!("the report cannot be written as JSON: {e}"))
-                })?;
-                println!("{text}");
+                print_json(&report)?;
             } else {
                 println!(
                     "copied {} badges to {} and checked every copy (signature and row, read back from the server)",

@@ -9,88 +9,19 @@
 )]
 // Reason: tests.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
-use tessera_tui::store::ledger::{Filter, Ledger};
 
 #[path = "common/pg.rs"]
 mod pg;
 
-fn tessera(home: &Path, url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
-    c.env("TESSERA_HOME", home)
-        .env("TESSERA_LEDGER", url)
-        .env_remove("TESSERA_PASSPHRASE");
-    c
-}
+#[path = "common/desks.rs"]
+mod desks;
 
-/// A desk with its own passphrase-protected key on the shared ledger.
-struct DeskDir {
-    home: TempDir,
-    pass: PathBuf,
-}
-
-fn desk(url: &str, name: &str) -> DeskDir {
-    let home = TempDir::new().unwrap();
-    let pass = home.path().join("pass");
-    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
-    let out = tessera(home.path(), url)
-        .args(["init", "--name", name, "--passphrase-file"])
-        .arg(&pass)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    DeskDir { home, pass }
-}
-
-fn csv(dir: &Path, tag: &str, n: usize) -> PathBuf {
-    let mut s = String::from("recipient,achievement,title\n");
-    for i in 0..n {
-        s.push_str(&format!("{tag}-{i}@example.org,{tag},Cohort {tag}\n"));
-    }
-    let path = dir.join(format!("{tag}.csv"));
-    std::fs::write(&path, s).unwrap();
-    path
-}
-
-fn bulk(d: &DeskDir, url: &str, file: &Path) -> Command {
-    let mut c = tessera(d.home.path(), url);
-    c.args(["issue-bulk", "--json", "--csv"])
-        .arg(file)
-        .arg("--passphrase-file")
-        .arg(&d.pass);
-    c
-}
-
-fn serials_of(out: &Output) -> Vec<u32> {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["serials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_u64().unwrap() as u32)
-        .collect()
-}
-
-/// Badges per achievement code, and every serial, straight from the server.
-fn census(url: &str) -> (HashMap<String, usize>, Vec<u32>) {
-    let ledger = Ledger::connect(url).unwrap();
-    let rows = ledger.list(&Filter::default()).unwrap();
-    let mut per = HashMap::new();
-    for r in &rows {
-        *per.entry(r.achievement_id.clone()).or_default() += 1;
-    }
-    (per, rows.iter().map(|r| r.serial).collect())
-}
+use desks::{bulk, census, csv, desk, serials_of};
 
 /// Has some desk started inserting badges (seen by the server)?
 fn inserting(admin: &mut postgres::Client, db: &str) -> bool {

@@ -6,6 +6,13 @@
 //! missing ones in one `BEGIN IMMEDIATE` transaction (two desks opening an
 //! old ledger at once upgrade it once). Search uses an FTS5 index kept by
 //! triggers; every other lookup has a B-tree index.
+//!
+//! The search index keeps prefix indexes for word starts of 1 to 10
+//! characters: FTS5 answers a prefix it has indexed from one list, read
+//! newest first and only as far as the screen needs, while any other prefix
+//! makes it merge the lists of every word with that start before the first
+//! row comes back (17 ms for `cand` over 100,000 numbered addresses, growing
+//! with the ledger, against 3 ms indexed). They cost about 100 bytes a badge.
 
 use std::path::Path;
 
@@ -104,7 +111,7 @@ UPDATE badges SET recipient_words = tessera_words(recipient),
 CREATE VIRTUAL TABLE badges_search USING fts5(
     recipient_words, achievement_words,
     content = 'badges', content_rowid = 'serial',
-    tokenize = 'unicode61', prefix = '1 2 3'
+    tokenize = 'unicode61', prefix = '1 2 3 4 5 6 7 8 9 10'
 );
 INSERT INTO badges_search (badges_search) VALUES ('rebuild');
 CREATE TRIGGER badges_search_insert AFTER INSERT ON badges BEGIN
@@ -315,6 +322,12 @@ impl SqliteLedger {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(corrupt)?;
         conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(corrupt)?;
+        // 32 MB of page cache (the default is 2 MB): a bulk issue into a
+        // large ledger touches thousands of pages of the duplicate-check
+        // index at random, and re-reading spilled pages cost more than the
+        // memory.
+        conn.pragma_update(None, "cache_size", -32_768)
             .map_err(corrupt)?;
         // No quick_check here: it reads the whole file (2.7 s for a million
         // badges) on every start. A damaged page fails the query that
