@@ -1,7 +1,7 @@
 //! The SQLite backend: one file in the desk's data directory (WAL,
 //! `synchronous = FULL`), with bundled SQLite.
 //!
-//! The schema is versioned with `PRAGMA user_version`: [`MIGRATIONS`] lists
+//! The schema is versioned with `PRAGMA user_version`: `MIGRATIONS` lists
 //! every step since the first release, and opening a ledger applies the
 //! missing ones in one `BEGIN IMMEDIATE` transaction (two desks opening an
 //! old ledger at once upgrade it once). Search uses an FTS5 index kept by
