@@ -192,7 +192,7 @@ fn hands_free_check_at_the_counter() {
     // F5, w: write it to the blank card on the reader.
     let card = insert(Config::new(CardType::Ntag215, UID_A));
     s.keys(&["F5"]);
-    s.wait_for("1 badges");
+    s.wait_for("1 badge ");
     s.keys(&["w"]);
     s.wait_for("written to the NTAG215 with UID 04112233445566 and verified");
     // F3 with the card still on the reader: the verdict, no keystroke.
