@@ -289,7 +289,10 @@ fn desk_figures(
             terminal.draw(|f| view(&model, f)).unwrap();
         })
     });
-    for text in ["c", "cand", "candidate", "candidate4242@example.org"] {
+    // A whole address: candidate4242 where the ledger has it (the figures in
+    // BENCHMARKS.md), else one that a smaller smoke-run ledger holds.
+    let address = format!("candidate{}@example.org", 4242.min(n / 2));
+    for text in ["c", "cand", "candidate", address.as_str()] {
         let filter = Filter {
             any: Some(text.into()),
             ..Filter::default()
