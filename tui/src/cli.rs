@@ -18,6 +18,9 @@ use crate::store::files;
 use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
 use crate::store::secret::Secret;
 
+mod catalogue;
+pub use catalogue::CatalogueCommand;
+
 /// Tessera: offline, tamper-proof certification badges on NFC cards.
 ///
 /// With no command, opens the terminal app.
@@ -140,6 +143,43 @@ pub enum Command {
     /// The ledger of issued badges.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// The program's catalogue of exams and certifications: the codes
+    /// badges are issued for and the rules for which one a pass earns.
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
+    /// Record one exam pass and issue what the catalogue's rules give: the
+    /// certification's badge when the pass completes one, else the exam's.
+    Result {
+        /// The candidate's e-mail address or candidate id.
+        #[arg(long)]
+        recipient: String,
+        /// The exam's code.
+        #[arg(long)]
+        exam: String,
+        /// The day of the pass, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        passed_on: String,
+        /// Show what the pass would give; record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record exam passes from a CSV (columns recipient, exam, passed_on;
+    /// other columns are ignored) and issue what the rules give, all in one
+    /// transaction. Passes recorded before are not counted twice.
+    ResultBulk {
+        /// The results CSV, as the exam delivery system exports it.
+        #[arg(long)]
+        csv: PathBuf,
+        /// Show, per row, which badge each result gives and why; record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `site` subcommands.
@@ -784,6 +824,32 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 );
             }
             Ok(0)
+        }
+        Command::Catalogue(c) => {
+            let mut desk = Desk::open_or_demo_at(&home, ledger)?;
+            catalogue::run_catalogue(&mut desk, c)
+        }
+        Command::Result {
+            recipient,
+            exam,
+            passed_on,
+            dry_run,
+            json,
+        } => {
+            let mut desk = Desk::open_or_demo_at(&home, ledger)?;
+            // Line 1 marks the single result (a CSV's rows start at 2).
+            let result = crate::desk::results::ExamResult {
+                line: 1,
+                recipient,
+                exam,
+                passed_on,
+            };
+            catalogue::run_results(&mut desk, &[result], Vec::new(), dry_run, json, &mut pass)
+        }
+        Command::ResultBulk { csv, dry_run, json } => {
+            let mut desk = Desk::open_or_demo_at(&home, ledger)?;
+            let (results, problems) = catalogue::results_file(&csv)?;
+            catalogue::run_results(&mut desk, &results, problems, dry_run, json, &mut pass)
         }
         Command::IssueBulk { csv, dry_run, json } => {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;

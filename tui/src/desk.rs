@@ -5,6 +5,7 @@
 //! and output, so they behave the same. No clap, no ratatui here.
 
 pub mod card;
+pub mod catalogue;
 pub mod check;
 pub mod export;
 pub mod issue;
@@ -12,6 +13,7 @@ pub mod keyfile;
 pub mod kit;
 pub mod picture;
 pub mod qr;
+pub mod results;
 pub mod share;
 pub mod site;
 

@@ -8,7 +8,7 @@ use tessera_core::{BadgeBuilder, BadgeClaims, CardType, Profile, Salt, SigningKe
 
 use super::{Desk, DeskError, now};
 use crate::store::keystore;
-use crate::store::ledger::{BadgeRecord, IssuerRecord, NewBadge};
+use crate::store::ledger::{BadgeRecord, IssuerRecord, NewBadge, PassRecord};
 
 /// A request to issue one badge, as typed by staff or read from a CSV row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -223,8 +223,9 @@ impl Desk {
         req: &IssueRequest,
     ) -> Result<BadgeRecord, DeskError> {
         let issuer = self.issuer()?;
-        let b = Self::new_badge_for(req, now())?;
-        let mut records = self.issue_rows(key, &issuer, &[b], &mut |_| true)?;
+        let req = self.from_catalogue(req)?;
+        let b = Self::new_badge_for(&req, now())?;
+        let mut records = self.issue_rows(key, &issuer, &[b], &[], &mut |_| true)?;
         records
             .pop()
             .ok_or_else(|| DeskError::Input("nothing was issued".into()))
@@ -238,13 +239,24 @@ impl Desk {
         reqs: &[IssueRequest],
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, DeskError> {
+        self.issue_many_with_passes(key, reqs, &[], progress)
+    }
+
+    /// [`Desk::issue_many`] recording exam passes in the same transaction.
+    pub(crate) fn issue_many_with_passes(
+        &mut self,
+        key: &SigningKey,
+        reqs: &[IssueRequest],
+        passes: &[PassRecord],
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<Vec<BadgeRecord>, DeskError> {
         let issuer = self.issuer()?;
         let t = now();
         let rows = reqs
             .iter()
             .map(|r| Self::new_badge_for(r, t))
             .collect::<Result<Vec<_>, _>>()?;
-        self.issue_rows(key, &issuer, &rows, progress)
+        self.issue_rows(key, &issuer, &rows, passes, progress)
     }
 
     fn issue_rows(
@@ -252,6 +264,7 @@ impl Desk {
         key: &SigningKey,
         issuer: &IssuerRecord,
         rows: &[NewBadge],
+        passes: &[PassRecord],
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, DeskError> {
         if key.kid().as_bytes().as_slice() != issuer.kid.as_slice() {
@@ -266,7 +279,7 @@ impl Desk {
             sign_badge(key, &name, serial, b)
         };
         let ledger = &mut self.ledger;
-        ledger.issue_batch(&kid, rows, signer, progress)
+        ledger.issue_with_passes(&kid, rows, passes, signer, progress)
     }
 }
 
@@ -355,7 +368,7 @@ pub fn parse_claim_code(code: &str) -> Result<Salt, DeskError> {
 }
 
 /// A CSV row problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RowProblem {
     /// Line in the file (the header is line 1).
     pub line: usize,
@@ -419,6 +432,8 @@ impl Desk {
                 .map(str::to_string)
         };
         let now = now();
+        let catalogue = desk.catalogue()?;
+        let (lang, today) = (desk.language()?, super::catalogue::today());
         let mut out = Vec::new();
         let mut problems = Vec::new();
         let mut seen = std::collections::HashMap::new();
@@ -474,6 +489,16 @@ impl Desk {
                 evidence: opt(&rec, "evidence"),
                 level,
                 private,
+            };
+            let req = match catalogue.fill(&req, &lang, today) {
+                Ok(r) => r,
+                Err(p) => {
+                    problems.push(RowProblem {
+                        line,
+                        reason: format!("{}: {}", p.field, p.message),
+                    });
+                    continue;
+                }
             };
             let row_problems = req.problems(now);
             if !row_problems.is_empty() {

@@ -320,6 +320,31 @@ pub struct TrustedRecord {
     pub added_at: i64,
 }
 
+/// One catalogue entry as stored: its code and its document (JSON; the
+/// desk's catalogue module reads and writes it). The ledger keeps the
+/// catalogue so that every desk on a shared ledger applies the same rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueRow {
+    /// The achievement code, e.g. `AZ-305`.
+    pub code: String,
+    /// The entry, as JSON.
+    pub entry: String,
+}
+
+/// An exam pass, as recorded by `tessera result`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassRecord {
+    /// The candidate, trimmed and lowercased (passes match recipients
+    /// case-insensitively, as the duplicate check does).
+    pub recipient: String,
+    /// The exam's code.
+    pub exam: String,
+    /// The day of the pass, `YYYY-MM-DD`.
+    pub passed_on: String,
+    /// When it was recorded, Unix seconds.
+    pub recorded_at: i64,
+}
+
 /// Filters for listing badges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -406,13 +431,21 @@ trait Backend: Send {
     fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError>;
     fn retire(&self, kid: &[u8], now: i64) -> Result<bool, LedgerError>;
     fn issuers(&self) -> Result<Vec<IssuerRecord>, LedgerError>;
+    /// Record `badges` and `passes` in one transaction (a pass already
+    /// recorded is left as it was).
     fn issue_batch(
         &mut self,
         kid: &[u8],
         badges: &[NewBadge],
+        passes: &[PassRecord],
         sign: &mut Signer<'_>,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, LedgerError>;
+    fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError>;
+    /// Add or replace entries, all in one transaction.
+    fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError>;
+    /// The passes of these (lowercased) recipients, or of everyone.
+    fn passes(&self, recipients: Option<&[&str]>) -> Result<Vec<PassRecord>, LedgerError>;
     fn next_serial(&self) -> Result<u32, LedgerError>;
     fn badge(&self, serial: u32) -> Result<Option<BadgeRecord>, LedgerError>;
     fn list(&self, filter: &Filter, page: Option<Page>) -> Result<Vec<BadgeRecord>, LedgerError>;
@@ -440,16 +473,23 @@ trait Backend: Send {
     /// an empty chunk at the end, all in one transaction.
     fn import(
         &mut self,
-        issuers: &[IssuerRecord],
-        trusted: &[TrustedRecord],
+        from: &Copied,
         next: &mut dyn FnMut() -> Result<Vec<BadgeRecord>, LedgerError>,
         check: &mut dyn FnMut(Vec<BadgeRecord>) -> Result<(), LedgerError>,
     ) -> Result<u64, LedgerError> {
-        let _ = (issuers, trusted, next, check);
+        let _ = (from, next, check);
         Err(LedgerError::Unsupported(
             "copying a ledger into a SQLite ledger; migrate into PostgreSQL",
         ))
     }
+}
+
+/// Everything but the badges that a ledger copy takes along.
+struct Copied {
+    issuers: Vec<IssuerRecord>,
+    trusted: Vec<TrustedRecord>,
+    catalogue: Vec<CatalogueRow>,
+    passes: Vec<PassRecord>,
 }
 
 /// The ledger database (either backend).
@@ -531,6 +571,20 @@ impl Ledger {
         &mut self,
         kid: &[u8],
         badges: &[NewBadge],
+        sign: impl FnMut(u32, &NewBadge) -> Result<Vec<u8>, E>,
+        progress: impl FnMut(usize) -> bool,
+    ) -> Result<Vec<BadgeRecord>, E> {
+        self.issue_with_passes(kid, badges, &[], sign, progress)
+    }
+
+    /// [`Ledger::issue_batch`] that also records exam passes in the same
+    /// transaction: the badges a results file earns and the passes that
+    /// earned them are kept together or not at all.
+    pub fn issue_with_passes<E: From<LedgerError>>(
+        &mut self,
+        kid: &[u8],
+        badges: &[NewBadge],
+        passes: &[PassRecord],
         mut sign: impl FnMut(u32, &NewBadge) -> Result<Vec<u8>, E>,
         mut progress: impl FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, E> {
@@ -538,6 +592,7 @@ impl Ledger {
         let result = self.backend.issue_batch(
             kid,
             badges,
+            passes,
             &mut |serial, badge| {
                 sign(serial, badge).map_err(|e| {
                     failed = Some(e);
@@ -550,6 +605,28 @@ impl Ledger {
             (Err(_), Some(e)) => Err(e),
             (result, _) => result.map_err(E::from),
         }
+    }
+
+    /// The program's catalogue, entry by entry, in code order.
+    pub fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError> {
+        self.backend.catalogue()
+    }
+
+    /// Add or replace catalogue entries, all or none.
+    pub fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError> {
+        self.backend.put_catalogue(rows, now)
+    }
+
+    /// The recorded exam passes of these recipients (compared trimmed and
+    /// case-insensitively), a few thousand recipients a query.
+    pub fn passes(&self, recipients: &[&str]) -> Result<Vec<PassRecord>, LedgerError> {
+        let keys: Vec<String> = recipients.iter().map(|r| r.trim().to_lowercase()).collect();
+        let mut out = Vec::new();
+        for chunk in keys.chunks(4096) {
+            let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            out.extend(self.backend.passes(Some(&chunk))?);
+        }
+        Ok(out)
     }
 
     /// The serial the next issued badge gets (on a shared ledger, another
@@ -714,7 +791,12 @@ impl Ledger {
         mut check: impl FnMut(&[BadgeRecord], &[BadgeRecord]) -> Result<(), LedgerError>,
     ) -> Result<u64, LedgerError> {
         const CHUNK: u32 = 4096;
-        let (issuers, trusted) = (from.issuers()?, from.trusted()?);
+        let copied_too = Copied {
+            issuers: from.issuers()?,
+            trusted: from.trusted()?,
+            catalogue: from.catalogue()?,
+            passes: from.backend.passes(None)?,
+        };
         let copied = std::cell::Cell::new(0u64);
         let mut after = 0;
         let mut next = || {
@@ -750,7 +832,7 @@ impl Ledger {
             check(&source, &stored)
         };
         self.backend
-            .import(&issuers, &trusted, &mut next, &mut compare)
+            .import(&copied_too, &mut next, &mut compare)
     }
 
     /// A stored setting.

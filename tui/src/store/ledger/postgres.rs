@@ -25,13 +25,14 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
 
 use super::{
-    Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page, Signer,
-    TrustedRecord, index_words, inserted, search_words,
+    Backend, BadgeRecord, BadgeState, CatalogueRow, Copied, Filter, IssuerRecord, LedgerError,
+    NewBadge, Page, PassRecord, Signer, TrustedRecord, index_words, inserted, search_words,
 };
 
 /// Every schema version, in order (see the SQLite backend's list; never
 /// edit a released step).
-const MIGRATIONS: [(&str, &str); 1] = [(
+const MIGRATIONS: [(&str, &str); 2] = [
+    (
     "the ledger's tables, indexes and word search",
     "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,7 +86,25 @@ CREATE TABLE trusted (
     seq BIGSERIAL NOT NULL
 );
 ",
-)];
+    ),
+    (
+        "the program's catalogue and the exam passes recorded against it",
+        "
+CREATE TABLE catalogue (
+    code TEXT PRIMARY KEY,
+    entry JSONB NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE passes (
+    recipient TEXT NOT NULL,
+    exam TEXT NOT NULL,
+    passed_on TEXT NOT NULL,
+    recorded_at BIGINT NOT NULL,
+    PRIMARY KEY (recipient, exam)
+);
+",
+    ),
+];
 
 /// The newest schema version this release writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -195,6 +214,46 @@ fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
         )?;
     }
     tx.commit()
+}
+
+/// Record exam passes (a pass already recorded stays as it was), a
+/// thousand per statement.
+fn insert_passes(
+    tx: &mut postgres::Transaction<'_>,
+    passes: &[PassRecord],
+) -> Result<(), postgres::Error> {
+    for chunk in passes.chunks(1000) {
+        let column = |f: fn(&PassRecord) -> &str| chunk.iter().map(f).collect::<Vec<&str>>();
+        let recorded: Vec<i64> = chunk.iter().map(|p| p.recorded_at).collect();
+        tx.execute(
+            "INSERT INTO passes (recipient, exam, passed_on, recorded_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+             ON CONFLICT DO NOTHING",
+            &[
+                &column(|p| &p.recipient),
+                &column(|p| &p.exam),
+                &column(|p| &p.passed_on),
+                &recorded,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Add or replace catalogue entries.
+fn put_catalogue(
+    tx: &mut postgres::Transaction<'_>,
+    rows: &[CatalogueRow],
+    now: i64,
+) -> Result<(), postgres::Error> {
+    for r in rows {
+        tx.execute(
+            "INSERT INTO catalogue (code, entry, updated_at) VALUES ($1, $2::text::jsonb, $3)
+             ON CONFLICT (code) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at",
+            &[&r.code, &r.entry, &now],
+        )?;
+    }
+    Ok(())
 }
 
 /// A connection that could not be made or was lost.
@@ -508,6 +567,7 @@ impl Backend for PgLedger {
         &mut self,
         kid: &[u8],
         badges: &[NewBadge],
+        passes: &[PassRecord],
         sign: &mut Signer<'_>,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, LedgerError> {
@@ -538,6 +598,7 @@ impl Backend for PgLedger {
             }
         }
         insert_records(&mut tx, &out).map_err(err)?;
+        insert_passes(&mut tx, passes).map_err(err)?;
         tx.commit().map_err(|e| match err(e) {
             // The commit may have reached the server before the connection
             // went: say so, rather than "nothing was recorded".
@@ -547,6 +608,51 @@ impl Backend for PgLedger {
             other => other,
         })?;
         Ok(out)
+    }
+
+    fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError> {
+        Ok(self
+            .query(
+                "SELECT code, entry::text FROM catalogue ORDER BY code COLLATE \"C\"",
+                &[],
+            )?
+            .iter()
+            .map(|r| CatalogueRow {
+                code: r.get(0),
+                entry: r.get(1),
+            })
+            .collect())
+    }
+
+    fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError> {
+        let location = self.location.clone();
+        let err = |e| pg_error(&location, e);
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(err)?;
+        put_catalogue(&mut tx, rows, now).map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    fn passes(&self, recipients: Option<&[&str]>) -> Result<Vec<PassRecord>, LedgerError> {
+        let rows = match recipients {
+            Some(keys) => self.query(
+                "SELECT recipient, exam, passed_on, recorded_at FROM passes WHERE recipient = ANY($1)",
+                &[&keys],
+            )?,
+            None => self.query(
+                "SELECT recipient, exam, passed_on, recorded_at FROM passes ORDER BY recipient, exam",
+                &[],
+            )?,
+        };
+        Ok(rows
+            .iter()
+            .map(|r| PassRecord {
+                recipient: r.get(0),
+                exam: r.get(1),
+                passed_on: r.get(2),
+                recorded_at: r.get(3),
+            })
+            .collect())
     }
 
     fn next_serial(&self) -> Result<u32, LedgerError> {
@@ -782,8 +888,7 @@ impl Backend for PgLedger {
 
     fn import(
         &mut self,
-        issuers: &[IssuerRecord],
-        trusted: &[TrustedRecord],
+        from: &Copied,
         next: &mut dyn FnMut() -> Result<Vec<BadgeRecord>, LedgerError>,
         check: &mut dyn FnMut(Vec<BadgeRecord>) -> Result<(), LedgerError>,
     ) -> Result<u64, LedgerError> {
@@ -794,7 +899,7 @@ impl Backend for PgLedger {
         // Serials are signed into the badges: they must land as they are.
         tx.execute("LOCK TABLE badges IN EXCLUSIVE MODE", &[])
             .map_err(err)?;
-        for i in issuers {
+        for i in &from.issuers {
             tx.execute(
                 "INSERT INTO issuers (kid, public_key, name, demo, created_at, retired_at)
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
@@ -809,7 +914,7 @@ impl Backend for PgLedger {
             )
             .map_err(err)?;
         }
-        for t in trusted {
+        for t in &from.trusted {
             tx.execute(
                 "INSERT INTO trusted (public_key, kid, name, added_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
@@ -817,6 +922,8 @@ impl Backend for PgLedger {
             )
             .map_err(err)?;
         }
+        put_catalogue(&mut tx, &from.catalogue, chrono::Utc::now().timestamp()).map_err(err)?;
+        insert_passes(&mut tx, &from.passes).map_err(err)?;
         let mut copied = 0u64;
         loop {
             let rows = next()?;

@@ -20,8 +20,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
 use super::{
-    Backend, BadgeRecord, BadgeState, Filter, IssuerRecord, LedgerError, NewBadge, Page, Signer,
-    TrustedRecord, index_words, inserted, search_words,
+    Backend, BadgeRecord, BadgeState, CatalogueRow, Filter, IssuerRecord, LedgerError, NewBadge,
+    Page, PassRecord, Signer, TrustedRecord, index_words, inserted, search_words,
 };
 
 impl From<rusqlite::Error> for LedgerError {
@@ -51,7 +51,7 @@ struct Migration {
 /// add one. The first release's ledgers have `user_version` 0 and all of
 /// step 1's tables (step 1 is idempotent for them; some lack the columns
 /// that [`ADDED_BEFORE_VERSIONING`] adds).
-const MIGRATIONS: [Migration; 2] = [
+const MIGRATIONS: [Migration; 3] = [
     Migration {
         what: "the first release's tables",
         sql: "
@@ -124,6 +124,23 @@ CREATE TRIGGER badges_search_update AFTER UPDATE OF recipient_words, achievement
     INSERT INTO badges_search (rowid, recipient_words, achievement_words)
     VALUES (new.serial, new.recipient_words, new.achievement_words);
 END;
+",
+    },
+    Migration {
+        what: "the program's catalogue and the exam passes recorded against it",
+        sql: "
+CREATE TABLE catalogue (
+    code TEXT PRIMARY KEY,
+    entry TEXT NOT NULL CHECK (json_valid(entry)),
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE passes (
+    recipient TEXT NOT NULL,
+    exam TEXT NOT NULL,
+    passed_on TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    PRIMARY KEY (recipient, exam)
+) WITHOUT ROWID;
 ",
     },
 ];
@@ -391,6 +408,7 @@ impl Backend for SqliteLedger {
         &mut self,
         kid: &[u8],
         badges: &[NewBadge],
+        passes: &[PassRecord],
         sign: &mut Signer<'_>,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, LedgerError> {
@@ -444,9 +462,74 @@ impl Backend for SqliteLedger {
                     return Ok(Vec::new());
                 }
             }
+            let mut pass = tx.prepare(
+                "INSERT INTO passes (recipient, exam, passed_on, recorded_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT DO NOTHING",
+            )?;
+            for p in passes {
+                pass.execute(params![p.recipient, p.exam, p.passed_on, p.recorded_at])?;
+            }
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT code, entry FROM catalogue ORDER BY code")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CatalogueRow {
+                code: r.get(0)?,
+                entry: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut put = tx.prepare(
+                "INSERT INTO catalogue (code, entry, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at",
+            )?;
+            for r in rows {
+                put.execute(params![r.code, r.entry, now])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn passes(&self, recipients: Option<&[&str]>) -> Result<Vec<PassRecord>, LedgerError> {
+        let row = |r: &rusqlite::Row<'_>| {
+            Ok(PassRecord {
+                recipient: r.get(0)?,
+                exam: r.get(1)?,
+                passed_on: r.get(2)?,
+                recorded_at: r.get(3)?,
+            })
+        };
+        Ok(match recipients {
+            Some(keys) => self
+                .conn
+                .prepare_cached(
+                    "SELECT p.recipient, p.exam, p.passed_on, p.recorded_at FROM json_each(?1) AS j
+                     JOIN passes AS p ON p.recipient = j.value",
+                )?
+                .query_map([serde_json::json!(keys).to_string()], row)?
+                .collect::<Result<_, _>>()?,
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT recipient, exam, passed_on, recorded_at FROM passes ORDER BY recipient, exam",
+                )?
+                .query_map([], row)?
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     fn next_serial(&self) -> Result<u32, LedgerError> {
