@@ -606,11 +606,20 @@ fn verdict_line(source: &str, v: &CheckReport) -> String {
         format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
     });
     format!(
-        "{source}: {}{}{what} {}",
+        "{source}: {}{}{}{what} {}",
         v.verdict.headline(),
         if v.demo { " (DEMO)" } else { "" },
+        note(v),
         v.reason
     )
+}
+
+/// The note said next to a verdict (" · retired certification"), if any.
+fn note(v: &CheckReport) -> String {
+    v.note
+        .as_ref()
+        .map(|n| format!(" · {n}"))
+        .unwrap_or_default()
 }
 
 /// Print a verdict the way `verify` and `card check` do.
@@ -623,9 +632,10 @@ fn print_report(v: &CheckReport, json: bool) {
         return;
     }
     println!(
-        "{}{}",
+        "{}{}{}",
         v.verdict.headline(),
-        if v.demo { " (DEMO)" } else { "" }
+        if v.demo { " (DEMO)" } else { "" },
+        note(v)
     );
     println!("{}", v.reason);
     if let Some(h) = &v.holder {

@@ -147,16 +147,18 @@ impl Entry {
     }
 }
 
-/// What a catalogue says about badges already issued for an achievement:
-/// "retired certification" when it retired (its badges stay valid).
-pub fn retired_note(entry: &Entry, today: NaiveDate) -> Option<String> {
-    entry.is_retired(today).then(|| {
+/// What a catalogue says about badges already issued for an achievement
+/// that retired: a short note for next to the verdict ("retired
+/// certification") and the sentence that explains it.
+pub fn retired_note(entry: &Entry, today: NaiveDate) -> Option<(String, String)> {
+    let on = entry.retired_on.filter(|_| entry.is_retired(today))?;
+    Some((
+        format!("retired {}", entry.kind.as_str()),
         format!(
-            "retired {} (retired on {}; badges earned before then stay valid)",
-            entry.kind.as_str(),
-            entry.retired_on.map(|d| d.to_string()).unwrap_or_default()
-        )
-    })
+            "{} retired on {on}; badges earned before then stay valid",
+            entry.code
+        ),
+    ))
 }
 
 /// The catalogue, by code (codes compare case-insensitively).

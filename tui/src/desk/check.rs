@@ -62,6 +62,10 @@ pub struct CheckReport {
     pub badge: Option<Details>,
     /// The holder check, when one was asked for and the badge could be read.
     pub holder: Option<HolderCheck>,
+    /// Said next to the verdict: "retired certification" for a valid
+    /// badge of an achievement the program has since retired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl CheckReport {
@@ -73,6 +77,7 @@ impl CheckReport {
             demo: false,
             badge: None,
             holder: None,
+            note: None,
         }
     }
 
@@ -188,6 +193,7 @@ fn prepare<const N: usize>(
             demo: false,
             badge: None,
             holder: None,
+            note: None,
         })
     };
     let found = match tessera_formats::classify(input) {
@@ -256,6 +262,8 @@ pub struct Context<'l, const N: usize> {
     pub ledger: &'l Ledger,
     /// Now, Unix seconds.
     pub now: i64,
+    /// The program's catalogue, for what it says of this desk's badges.
+    pub catalogue: Option<&'l crate::desk::catalogue::Catalogue>,
 }
 
 /// Check `input`. `card_uid` is the UID of the card it was read from, for
@@ -370,6 +378,7 @@ fn judge<const N: usize>(
                     demo,
                     badge: Some(d),
                     holder,
+                    note: None,
                 },
                 _ => CheckReport {
                     verdict: Verdict::Valid,
@@ -386,6 +395,7 @@ fn judge<const N: usize>(
                     demo,
                     badge: Some(d),
                     holder,
+                    note: None,
                 },
             }
         }
@@ -408,9 +418,24 @@ fn judge<const N: usize>(
                 demo,
                 badge,
                 holder,
+                note: None,
             }
         }
     };
+    // A badge this desk issued, for an achievement the program retired:
+    // still valid, and said so.
+    if v.verdict == Verdict::Valid
+        && let (Some(cat), Some(b)) = (cx.catalogue, &v.badge)
+        && b.recipient.is_some()
+        && let Some(entry) = cat.get(&b.achievement_id)
+    {
+        let today = chrono::DateTime::from_timestamp(cx.now, 0)
+            .map_or(chrono::NaiveDate::MAX, |t| t.date_naive());
+        if let Some((note, why)) = crate::desk::catalogue::retired_note(entry, today) {
+            v.note = Some(note);
+            v.reason = format!("{}; {why}", v.reason);
+        }
+    }
     if !via.is_empty() && v.verdict == Verdict::Valid {
         v.reason = format!("{} ({via})", v.reason);
     }
@@ -446,11 +471,13 @@ impl crate::desk::Desk {
         f: impl FnOnce(&Context<'_, 64>) -> Result<T, LedgerError>,
     ) -> Result<T, crate::desk::DeskError> {
         let (trust, demo_kids) = self.trust_store()?;
+        let catalogue = self.catalogue()?;
         let cx = Context {
             trust: &trust,
             demo_kids: &demo_kids,
             ledger: &self.ledger,
             now: crate::desk::now(),
+            catalogue: Some(&catalogue),
         };
         Ok(f(&cx)?)
     }

@@ -322,11 +322,13 @@ impl Desk {
         let issuer = self.issuer_of(&record)?;
         let badge = verify_own(&record, &issuer)?;
         let code = claim_code(&record.salt);
+        let described = self.described(&record.achievement_id)?;
         let credential = crate::desk::share::credential(&crate::desk::share::CredentialInput {
             cose: &record.cose,
             badge: &badge,
             issuer_name: &issuer.name,
             identity: Some((&record.recipient, &code)),
+            achievement: described.as_ref().map(Described::text),
         });
         if format == ExportFormat::Ob3Json {
             let mut text = serde_json::to_string_pretty(&credential).map_err(|e| {
@@ -349,7 +351,7 @@ impl Desk {
         if format == ExportFormat::VcJwt {
             return Ok(format!("{jwt}\n").into_bytes());
         }
-        let pixels = badge_picture(&badge, &issuer);
+        let pixels = badge_picture(&badge, &issuer, described.as_ref());
         crate::desk::share::bake(&pixels, &jwt).map_err(DeskError::Input)
     }
 
@@ -359,6 +361,20 @@ impl Desk {
         let record = self.exportable(serial, ExportFormat::QrText)?;
         let issuer = self.issuer_of(&record)?;
         Ok((record, issuer))
+    }
+
+    /// What the catalogue says about an achievement, in the issuer's
+    /// language (`None` when the catalogue does not have it).
+    pub(crate) fn described(&self, code: &str) -> Result<Option<Described>, DeskError> {
+        let catalogue = self.catalogue()?;
+        let Some(entry) = catalogue.get(code) else {
+            return Ok(None);
+        };
+        Ok(Some(Described {
+            image: entry.image_png(),
+            lang: self.language()?,
+            entry: entry.clone(),
+        }))
     }
 
     /// The issuer key record that signed a ledger badge.
@@ -387,25 +403,54 @@ pub(crate) fn verify_own<'r>(
     Ok(tessera_core::verify(&record.cose, &store, None, None)?)
 }
 
+/// A catalogue entry with the issuer's language and its decoded image.
+pub(crate) struct Described {
+    entry: crate::desk::catalogue::Entry,
+    lang: String,
+    image: Option<Vec<u8>>,
+}
+
+impl Described {
+    /// The credential's view of it.
+    pub(crate) fn text(&self) -> crate::desk::share::AchievementText<'_> {
+        crate::desk::share::AchievementText {
+            achievement_type: self.entry.kind.achievement_type(),
+            description: self.entry.description_in(&self.lang),
+            criteria: self.entry.criteria_in(&self.lang),
+            image_png: self.image.as_deref(),
+        }
+    }
+}
+
 /// The badge picture (RGB pixels, [`crate::desk::picture::SIDE`] square):
-/// achievement, issuer, dates, serial, and a DEMO banner for demo badges.
+/// achievement, issuer, dates, serial, and a DEMO banner for demo badges;
+/// the catalogue's name (in the issuer's language) and image when it has
+/// the achievement.
 pub(crate) fn badge_picture(
     badge: &tessera_core::VerifiedBadge<'_>,
     issuer: &IssuerRecord,
+    described: Option<&Described>,
 ) -> Vec<u8> {
     let c = &badge.claims;
     let secs = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
+    let lang = described.map_or("en", |d| d.lang.as_str());
+    let labels = crate::desk::picture::Labels::for_language(lang);
     let valid_until = c
         .expires
-        .map(|e| format!("valid until {}", expiry_date(secs(e))));
+        .map(|e| format!("{} {}", labels.valid_until, expiry_date(secs(e))));
+    let title = described.map_or(c.achievement_name.unwrap_or(c.achievement_id), |d| {
+        d.entry.name_in(lang)
+    });
     crate::desk::picture::render(&crate::desk::picture::BadgeFace {
-        title: c.achievement_name.unwrap_or(c.achievement_id),
+        title,
         code: c.achievement_id,
         issuer: c.issuer.unwrap_or(&issuer.name),
         issued: &date(secs(c.issued_at)),
         valid_until: valid_until.as_deref(),
         serial: c.serial,
         demo: issuer.demo,
+        image: described.and_then(|d| d.image.as_deref()),
+        labels,
     })
 }
 

@@ -171,7 +171,8 @@ impl Desk {
         let (record, issuer) = self.shareable(serial)?;
         let kit = self.kit_for(&record, &issuer)?;
         let badge = verify_own(&record, &issuer)?;
-        let pixels = badge_picture(&badge, &issuer);
+        let described = self.described(&record.achievement_id)?;
+        let pixels = badge_picture(&badge, &issuer, described.as_ref());
         let qr =
             qrcode::QrCode::with_error_correction_level(kit.link.as_bytes(), qrcode::EcLevel::M)
                 .map_err(|e| DeskError::Input(format!("the link does not fit a QR code: {e}")))?;

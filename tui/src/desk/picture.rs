@@ -34,6 +34,122 @@ pub struct BadgeFace<'a> {
     pub serial: u32,
     /// Marks a demo badge in red across the picture.
     pub demo: bool,
+    /// The achievement's image from the catalogue (PNG), drawn in the medal.
+    pub image: Option<&'a [u8]>,
+    /// The words around the dates, in the issuer's language.
+    pub labels: Labels,
+}
+
+/// The picture's fixed words in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labels {
+    /// Before the issue date.
+    pub issued: &'static str,
+    /// Before the expiry date.
+    pub valid_until: &'static str,
+}
+
+impl Labels {
+    /// The words in `lang` (English for any language without them).
+    pub fn for_language(lang: &str) -> Self {
+        match lang {
+            "pt" => Self {
+                issued: "emitido em",
+                valid_until: "válido até",
+            },
+            _ => Self {
+                issued: "issued",
+                valid_until: "valid until",
+            },
+        }
+    }
+}
+
+/// Side of the square the catalogue image is drawn in, in picture pixels.
+const IMAGE_SIDE: u32 = 120;
+/// Centre of the medal, in picture pixels.
+const MEDAL_CENTRE: (u32, u32) = (SIDE / 2, 116);
+/// The largest image decoded (pixels a side).
+const MAX_IMAGE_SIDE: u32 = 4096;
+
+/// Decode a PNG to RGBA8 (width, height, pixels); `None` when it is not a
+/// PNG the picture can use.
+fn decode_rgba(png_bytes: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().ok()?;
+    let (w, h) = (reader.info().width, reader.info().height);
+    if w == 0 || h == 0 || w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
+        return None;
+    }
+    let mut buf = vec![0; reader.output_buffer_size()?];
+    let frame = reader.next_frame(&mut buf).ok()?;
+    let data = buf.get(..frame.buffer_size())?;
+    let rgba: Vec<u8> = match frame.color_type {
+        png::ColorType::Rgba => data.to_vec(),
+        png::ColorType::Rgb => data
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        png::ColorType::GrayscaleAlpha => data
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
+        png::ColorType::Grayscale => data.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+        png::ColorType::Indexed => return None,
+    };
+    Some((w, h, rgba))
+}
+
+/// Draw a PNG into the medal of an RGB picture, scaled to fit
+/// [`IMAGE_SIDE`] (box-sampled, blended over the picture by its alpha).
+fn paste_image(out: &mut [u8], png_bytes: &[u8]) {
+    let Some((w, h, rgba)) = decode_rgba(png_bytes) else {
+        return;
+    };
+    let scale = f64::from(IMAGE_SIDE) / f64::from(w.max(h));
+    let (dw, dh) = (
+        ((f64::from(w) * scale).round() as u32).max(1),
+        ((f64::from(h) * scale).round() as u32).max(1),
+    );
+    let (x0, y0) = (MEDAL_CENTRE.0 - dw / 2, MEDAL_CENTRE.1 - dh / 2);
+    for dy in 0..dh {
+        for dx in 0..dw {
+            // The source box this pixel covers.
+            let (sx0, sx1) = (dx * w / dw, ((dx + 1) * w / dw).max(dx * w / dw + 1));
+            let (sy0, sy1) = (dy * h / dh, ((dy + 1) * h / dh).max(dy * h / dh + 1));
+            let mut sum = [0u64; 4];
+            let mut n = 0u64;
+            for sy in sy0..sy1.min(h) {
+                for sx in sx0..sx1.min(w) {
+                    let i = ((sy * w + sx) * 4) as usize;
+                    if let Some(&[r, g, b, a]) = rgba.get(i..i + 4) {
+                        // Colours weighted by their alpha, so transparent
+                        // pixels lend no colour to the average.
+                        let a = u64::from(a);
+                        sum[0] += u64::from(r) * a;
+                        sum[1] += u64::from(g) * a;
+                        sum[2] += u64::from(b) * a;
+                        sum[3] += a;
+                        n += 1;
+                    }
+                }
+            }
+            if n == 0 || sum[3] == 0 {
+                continue;
+            }
+            let alpha = sum[3] / n;
+            let o = (((y0 + dy) * SIDE + x0 + dx) * 3) as usize;
+            let Some(px) = out.get_mut(o..o + 3) else {
+                continue;
+            };
+            for (c, dst) in px.iter_mut().enumerate() {
+                // Premultiplied average, then over the background.
+                let src = sum[c] / sum[3].max(1);
+                *dst = ((src * alpha + u64::from(*dst) * (255 - alpha)) / 255) as u8;
+            }
+        }
+    }
 }
 
 /// An RGB canvas that embedded-graphics draws on.
@@ -134,6 +250,9 @@ pub fn render(face: &BadgeFace<'_>) -> Vec<u8> {
             }
         }
     }
+    if let Some(image) = face.image {
+        paste_image(&mut out, image);
+    }
     out
 }
 
@@ -158,14 +277,16 @@ fn draw(c: &mut Canvas, face: &BadgeFace<'_>) -> Result<(), Infallible> {
         .alignment(Alignment::Center)
         .baseline(Baseline::Middle)
         .build();
-    let code: String = face.code.chars().take(10).collect();
-    Text::with_text_style(
-        &code,
-        centre(58),
-        MonoTextStyle::new(&FONT_7X13_BOLD, NAVY),
-        centred,
-    )
-    .draw(c)?;
+    if face.image.is_none() {
+        let code: String = face.code.chars().take(10).collect();
+        Text::with_text_style(
+            &code,
+            centre(58),
+            MonoTextStyle::new(&FONT_7X13_BOLD, NAVY),
+            centred,
+        )
+        .draw(c)?;
+    }
     // Title: up to three lines of 24 characters in the big font.
     let title = wrap(face.title, 24, 3);
     let big = MonoTextStyle::new(&FONT_10X20, NAVY);
@@ -182,7 +303,7 @@ fn draw(c: &mut Canvas, face: &BadgeFace<'_>) -> Result<(), Infallible> {
         y += 14;
     }
     Text::with_text_style(
-        &format!("issued {}", face.issued),
+        &format!("{} {}", face.labels.issued, face.issued),
         centre(y + 2),
         small,
         centred,

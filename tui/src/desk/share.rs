@@ -71,7 +71,29 @@ pub struct CredentialInput<'a> {
     /// The recipient's identity (e-mail or candidate id) and claim code,
     /// for the hashed identity; `None` leaves the identity out.
     pub identity: Option<(&'a str, &'a str)>,
+    /// The achievement's texts and image from the program's catalogue;
+    /// `None` describes it from the badge alone.
+    pub achievement: Option<AchievementText<'a>>,
 }
+
+/// What the catalogue says about an achievement, in the issuer's language.
+#[derive(Debug, Clone, Copy)]
+pub struct AchievementText<'a> {
+    /// The Open Badges `achievementType` (`Certification`, `Assessment`).
+    pub achievement_type: &'a str,
+    /// Description.
+    pub description: Option<&'a str>,
+    /// Criteria narrative.
+    pub criteria: Option<&'a str>,
+    /// The badge image, PNG.
+    pub image_png: Option<&'a [u8]>,
+}
+
+/// The achievement fields a credential takes from the issuer's catalogue
+/// rather than from the signed badge: a verifier cannot rebuild them, so
+/// [`check_matches`] leaves them as they are (a Data Integrity proof over
+/// the whole credential is what will cover them).
+const CATALOGUE_FIELDS: [&str; 4] = ["achievementType", "description", "criteria", "image"];
 
 /// Set `key` in a JSON object.
 fn set(object: &mut Value, key: &str, value: Value) {
@@ -128,6 +150,25 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
         "description": format!("{title} ({}), a certification awarded by {issuer_name}.", c.achievement_id),
         "criteria": {"narrative": format!("Passed the {} certification exam at {issuer_name}.", c.achievement_id)},
     });
+    if let Some(t) = &input.achievement {
+        set(&mut achievement, "achievementType", json!(t.achievement_type));
+        if let Some(d) = t.description {
+            set(&mut achievement, "description", json!(d));
+        }
+        if let Some(n) = t.criteria {
+            set(&mut achievement, "criteria", json!({ "narrative": n }));
+        }
+        if let Some(png) = t.image_png {
+            set(
+                &mut achievement,
+                "image",
+                json!({
+                    "id": format!("data:image/png;base64,{}", STANDARD.encode(png)),
+                    "type": "Image",
+                }),
+            );
+        }
+    }
     if let Some(level) = c.level {
         set(&mut achievement, "tag", json!([format!("level {level}")]));
     }
@@ -320,8 +361,9 @@ pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, ShareError> {
 /// says: the credential rebuilt from the badge must equal it field by
 /// field, with nothing added. Two fields cannot be rebuilt and are left as
 /// they are: the recipient `identifier` (a hash with the candidate's claim
-/// code, which the badge does not carry) and, for mini badges, which carry
-/// no issuer name, `issuer.name`.
+/// code, which the badge does not carry), for mini badges, which carry no
+/// issuer name, `issuer.name`, and the achievement's texts and image from
+/// the issuer's catalogue ([`CATALOGUE_FIELDS`]).
 pub fn check_matches(
     credential: &Value,
     badge: &VerifiedBadge<'_>,
@@ -336,11 +378,27 @@ pub fn check_matches(
         badge,
         issuer_name: given_name,
         identity: None,
+        achievement: None,
     });
     if let Some(identifier) = credential.pointer("/credentialSubject/identifier")
         && let Some(subject) = expected.get_mut("credentialSubject")
     {
         set(subject, "identifier", identifier.clone());
+    }
+    if let (Some(given), Some(rebuilt)) = (
+        credential.pointer("/credentialSubject/achievement"),
+        expected.pointer_mut("/credentialSubject/achievement"),
+    ) {
+        for field in CATALOGUE_FIELDS {
+            match given.get(field) {
+                Some(v) => set(rebuilt, field, v.clone()),
+                None => {
+                    if let Some(map) = rebuilt.as_object_mut() {
+                        map.remove(field);
+                    }
+                }
+            }
+        }
     }
     match first_difference(&expected, credential, "") {
         None => Ok(()),

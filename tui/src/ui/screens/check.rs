@@ -291,9 +291,13 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(inner);
     frame.render_widget(big_word(v.verdict.headline(), letters.width), letters);
     let headline = format!(
-        "{mark}  {}{}  {mark}",
+        "{mark}  {}{}{}  {mark}",
         v.verdict.headline(),
-        if v.demo { " (DEMO)" } else { "" }
+        if v.demo { " (DEMO)" } else { "" },
+        v.note
+            .as_ref()
+            .map(|n| format!(" · {n}"))
+            .unwrap_or_default()
     );
     frame.render_widget(
         Paragraph::new(vec![
