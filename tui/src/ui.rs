@@ -152,6 +152,8 @@ pub enum Message {
     LedgerRows(LedgerRows),
     /// Keys and trusted issuers.
     KeysLoaded(Vec<IssuerRecord>, Vec<TrustedRecord>, String, bool),
+    /// The program's catalogue and the issuer's language.
+    CatalogueLoaded(crate::desk::catalogue::Catalogue, String),
     /// CSV checked.
     BulkChecked(Result<BulkRows, String>),
     /// Bulk progress.
@@ -230,6 +232,8 @@ pub enum Effect {
     Rotate(Secret),
     /// Reload keys.
     LoadKeys,
+    /// Reload the catalogue.
+    LoadCatalogue,
     /// Unlock the issuer key, then run the effect.
     Unlock(Secret, Box<Effect>),
     /// Quit.
@@ -329,6 +333,15 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
                 .min(model.keys.trusted.len().saturating_sub(1));
             model.issuer_name = name;
             model.demo = demo;
+        }
+        Message::CatalogueLoaded(catalogue, language) => {
+            model.keys.catalogue = catalogue.clone();
+            model.keys.catalogue_selected = model
+                .keys
+                .catalogue_selected
+                .min(catalogue.len().saturating_sub(1));
+            model.issue.catalogue = catalogue;
+            model.issue.language = language;
         }
         Message::BulkChecked(Ok((ready, problems))) => {
             model.bulk.ready = ready;
@@ -440,6 +453,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
         return match model.screen {
             Screen::Ledger => Some(reload_ledger(model)),
             Screen::Keys => Some(Effect::LoadKeys),
+            // Another desk or `tessera catalogue import` may have changed it.
+            Screen::Issue => Some(Effect::LoadCatalogue),
             _ => None,
         };
     }
@@ -515,6 +530,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
             KeysAction::AddTrust(f, n) => Some(Effect::AddTrust(f, n)),
             KeysAction::RemoveTrust(k) => Some(Effect::RemoveTrust(k)),
             KeysAction::Rotate(p) => Some(Effect::Rotate(p)),
+            KeysAction::LoadCatalogue => Some(Effect::LoadCatalogue),
             KeysAction::None => None,
         },
     }
@@ -671,6 +687,7 @@ impl Runtime {
                 LedgerView::default().page(),
             ),
             Effect::LoadKeys,
+            Effect::LoadCatalogue,
         ]
         .into_iter()
         .filter_map(|e| self.execute(e))
@@ -1036,6 +1053,10 @@ impl Runtime {
                     hex::encode(&new.kid)
                 ))))
             }
+            Effect::LoadCatalogue => Ok(Some(Message::CatalogueLoaded(
+                self.desk.catalogue()?,
+                self.desk.language()?,
+            ))),
             Effect::LoadKeys => {
                 let issuer = self.desk.issuer()?;
                 Ok(Some(Message::KeysLoaded(

@@ -109,7 +109,21 @@ fn verdict(kind: Verdict, reason: &str) -> CheckReport {
             recipient: Some("ada.lovelace@example.org".into()),
         }),
         holder: None,
+        note: None,
     }
+}
+
+/// The catalogue fixture, imported into a fresh desk's ledger and read back.
+fn fixture_catalogue() -> tessera_tui::desk::catalogue::Catalogue {
+    let home = tempfile::tempdir().unwrap();
+    let mut desk = tessera_tui::desk::Desk::open(home.path()).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/catalogue/catalogue.csv");
+    let report = desk
+        .import_catalogue(&path, &std::fs::read(&path).unwrap(), false)
+        .unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    desk.catalogue().unwrap()
 }
 
 #[test]
@@ -438,6 +452,67 @@ fn snapshots_issue() {
 }
 
 #[test]
+fn issue_form_takes_its_achievement_from_the_catalogue() {
+    let mut m = model();
+    update(
+        &mut m,
+        Message::CatalogueLoaded(fixture_catalogue(), "en".into()),
+    );
+    typed(&mut m, "ana.silva@example.org");
+    update(&mut m, key(KeyCode::Enter));
+    typed(&mut m, "AZ-3O5");
+    let problems = m.issue.problems(NOW);
+    assert!(
+        problems[0].message.contains("did you mean AZ-305"),
+        "{problems:?}"
+    );
+    snapshot("issue_catalogue_unknown_code", &m);
+    for _ in 0..6 {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    // Any case picks the entry; its name fills the empty title.
+    typed(&mut m, "az-arch");
+    assert!(m.issue.problems(NOW).is_empty());
+    let req = m.issue.request(NOW);
+    assert_eq!(req.achievement, "AZ-ARCH");
+    assert_eq!(
+        req.title.as_deref(),
+        Some("Azure Solutions Architect Expert")
+    );
+    snapshot("issue_catalogue_ready", &m);
+    for _ in 0..7 {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    // Retired (AZ-SEC, 2025-06-30) and legacy (MB-901) entries take no new badge here.
+    typed(&mut m, "AZ-SEC");
+    assert!(m.issue.problems(NOW)[0].message.contains("retired on 2025-06-30"));
+    for _ in 0..6 {
+        update(&mut m, key(KeyCode::Backspace));
+    }
+    typed(&mut m, "MB-901");
+    assert!(m.issue.problems(NOW)[0].message.contains("legacy exam without a badge"));
+    update(&mut m, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::CONTROL)));
+    assert_eq!(m.issue.focus, 1, "Enter jumps to the achievement's problem");
+}
+
+#[test]
+fn keys_screen_has_a_catalogue_tab() {
+    let mut m = model();
+    update(&mut m, key(KeyCode::F(6)));
+    assert_eq!(update(&mut m, key(KeyCode::Char('c'))), Some(Effect::LoadCatalogue));
+    update(
+        &mut m,
+        Message::CatalogueLoaded(fixture_catalogue(), "en".into()),
+    );
+    for _ in 0..5 {
+        update(&mut m, key(KeyCode::Down));
+    }
+    snapshot("keys_catalogue", &m);
+    update(&mut m, key(KeyCode::Char('c')));
+    assert!(!m.keys.show_catalogue);
+}
+
+#[test]
 fn snapshots_check() {
     let mut m = model();
     update(&mut m, key(KeyCode::F(3)));
@@ -464,6 +539,20 @@ fn snapshots_check() {
         ),
     );
     snapshot("check_forged", &m);
+    let mut retired = verdict(
+        Verdict::Valid,
+        "genuine and current: signed by a trusted issuer, not expired, not revoked; AZ-SEC retired on 2025-06-30; badges earned before then stay valid",
+    );
+    retired.note = Some("retired certification".into());
+    if let Some(b) = retired.badge.as_mut() {
+        b.achievement_id = "AZ-SEC".into();
+        b.achievement_name = Some("Azure Security Engineer Associate".into());
+    }
+    update(
+        &mut m,
+        Message::Checked(Box::new(retired), "file badge-6.cbor".into()),
+    );
+    snapshot("check_valid_retired", &m);
     let mut demo = Model::new("DEMO Test Center (not a real issuer)", true, NOW);
     update(&mut demo, key(KeyCode::F(3)));
     let mut v = verdict(

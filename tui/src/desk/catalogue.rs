@@ -234,22 +234,22 @@ impl Catalogue {
 
     /// The entry with this code, or an error naming the closest codes.
     pub fn find(&self, code: &str) -> Result<&Entry, String> {
-        self.get(code).ok_or_else(|| {
-            let close = self.closest(code);
-            if close.is_empty() {
-                format!(
-                    "{:?} is not in the catalogue ({} entries; `tessera catalogue list` shows them)",
-                    code.trim(),
-                    self.len()
-                )
-            } else {
-                format!(
-                    "{:?} is not in the catalogue; did you mean {}?",
-                    code.trim(),
-                    close.join(", ")
-                )
-            }
-        })
+        self.get(code)
+            .ok_or_else(|| format!("{:?} is {}", code.trim(), self.unknown(code)))
+    }
+
+    /// Why `code` cannot be used: it is not in the catalogue, and which
+    /// codes are closest.
+    fn unknown(&self, code: &str) -> String {
+        let close = self.closest(code);
+        if close.is_empty() {
+            format!(
+                "not in the catalogue ({} entries; `tessera catalogue list` shows them)",
+                self.len()
+            )
+        } else {
+            format!("not in the catalogue; did you mean {}?", close.join(", "))
+        }
     }
 
     /// A request as issuing from the catalogue makes it: the code must be
@@ -269,7 +269,9 @@ impl Catalogue {
         if self.is_empty() || req.achievement.trim().is_empty() {
             return Ok(req.clone());
         }
-        let e = self.find(&req.achievement).map_err(problem)?;
+        let e = self
+            .get(&req.achievement)
+            .ok_or_else(|| problem(self.unknown(&req.achievement)))?;
         if !e.badge {
             return Err(problem(format!(
                 "{} is a legacy {} without a badge",
@@ -812,7 +814,14 @@ impl Desk {
     pub fn from_catalogue(&self, req: &super::IssueRequest) -> Result<super::IssueRequest, DeskError> {
         self.catalogue()?
             .fill(req, &self.language()?, today())
-            .map_err(|p| DeskError::Input(format!("{}: {}", p.field, p.message)))
+            .map_err(|p| {
+                DeskError::Input(format!(
+                    "{} {:?}: {}",
+                    p.field,
+                    req.achievement.trim(),
+                    p.message
+                ))
+            })
     }
 
     /// The issuer's language (texts of exports and badge pictures).

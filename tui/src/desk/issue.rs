@@ -495,7 +495,7 @@ impl Desk {
                 Err(p) => {
                     problems.push(RowProblem {
                         line,
-                        reason: format!("{}: {}", p.field, p.message),
+                        reason: format!("{} {:?}: {}", p.field, req.achievement.trim(), p.message),
                     });
                     continue;
                 }

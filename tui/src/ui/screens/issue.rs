@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use tessera_core::Profile;
 
 use super::widgets::{Input, field};
+use crate::desk::catalogue::Catalogue;
 use crate::desk::{FieldProblem, IssueRequest};
 
 /// The form's fields, in order.
@@ -32,6 +33,11 @@ pub struct IssueForm {
     pub focus: usize,
     /// The last issued badge (serial, claim code, size) for the result line.
     pub last: Option<String>,
+    /// The program's catalogue: the achievement code picks an entry and
+    /// fills in its name (empty: any code goes).
+    pub catalogue: Catalogue,
+    /// The issuer's language, for the catalogue's names.
+    pub language: String,
 }
 
 impl Default for IssueForm {
@@ -41,8 +47,15 @@ impl Default for IssueForm {
             mini: false,
             focus: 0,
             last: None,
+            catalogue: Catalogue::default(),
+            language: crate::desk::catalogue::LANGUAGES[0].to_string(),
         }
     }
+}
+
+/// The day of Unix time `now` (UTC).
+fn day(now: i64) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp(now, 0).map_or(chrono::NaiveDate::MAX, |t| t.date_naive())
 }
 
 /// What a key did on the form.
@@ -55,8 +68,18 @@ pub enum FormAction {
 }
 
 impl IssueForm {
-    /// The request the form describes.
-    pub fn request(&self) -> IssueRequest {
+    /// The request the form describes, as the catalogue fills it in (its
+    /// entry's name when the title is empty); as typed when the code is
+    /// not in the catalogue.
+    pub fn request(&self, now: i64) -> IssueRequest {
+        let typed = self.typed();
+        self.catalogue
+            .fill(&typed, &self.language, day(now))
+            .unwrap_or(typed)
+    }
+
+    /// The request exactly as typed.
+    fn typed(&self) -> IssueRequest {
         let get = |i: usize| self.inputs.get(i).and_then(Input::opt);
         IssueRequest {
             recipient: get(0).unwrap_or_default(),
@@ -77,7 +100,10 @@ impl IssueForm {
 
     /// Problems with the current input, for validation as you type.
     pub fn problems(&self, now: i64) -> Vec<FieldProblem> {
-        let mut problems = self.request().problems(now);
+        let mut problems = self.request(now).problems(now);
+        if let Err(p) = self.catalogue.fill(&self.typed(), &self.language, day(now)) {
+            problems.insert(0, p);
+        }
         if let Some(l) = self.inputs.get(7).and_then(Input::opt)
             && l.trim().parse::<u8>().is_err()
         {
@@ -104,7 +130,7 @@ impl IssueForm {
             }
             KeyCode::Enter => {
                 if self.problems(now).is_empty() {
-                    return FormAction::Submit(self.request());
+                    return FormAction::Submit(self.request(now));
                 }
                 // Jump to the first field with a problem.
                 if let Some(p) = self.problems(now).first() {
@@ -185,7 +211,14 @@ pub fn view(
                 false,
             );
         } else {
-            let input = form.inputs.get(i).cloned().unwrap_or_default();
+            let mut input = form.inputs.get(i).cloned().unwrap_or_default();
+            // An empty title takes the catalogue's name: show it.
+            if i == 2 && input.value.is_empty() && form.focus != i {
+                let req = form.request(now);
+                if let Some(name) = req.title.filter(|_| !form.catalogue.is_empty()) {
+                    input = Input::with(&format!("{name}  (from the catalogue)"));
+                }
+            }
             field(frame, row, label, &input, form.focus == i, problem, false);
         }
     }
@@ -196,9 +229,35 @@ pub fn view(
             Style::new().fg(Color::Green).bold(),
         ));
     }
+    if let Some(e) = form
+        .catalogue
+        .get(form.inputs.get(1).map_or("", |i| i.value.as_str()))
+    {
+        lines.push(Line::from(vec![
+            Span::styled("Catalogue: ", Style::new().fg(Color::Gray)),
+            Span::styled(
+                format!("{} — {}", e.code, e.name_in(&form.language)),
+                Style::new().bold(),
+            ),
+            Span::raw(format!(
+                " ({}{})",
+                e.kind.as_str(),
+                if e.requires.is_empty() {
+                    String::new()
+                } else {
+                    format!(", requires {}", e.requires_text())
+                }
+            )),
+        ]));
+    } else if form.catalogue.is_empty() {
+        lines.push(Line::styled(
+            "No catalogue yet: any achievement code goes.",
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
     // The same function issuing uses builds the previewed bytes.
     let preview = if problems.is_empty() {
-        crate::desk::issue::preview(&form.request(), issuer_name, next_serial, now).ok()
+        crate::desk::issue::preview(&form.request(now), issuer_name, next_serial, now).ok()
     } else {
         None
     };

@@ -1,11 +1,14 @@
 //! Keys & trust: this desk's issuer keys (active, retired, demo), rotation,
-//! and the trusted issuers of other centers.
+//! and the trusted issuers of other centers; `c` turns to the program's
+//! catalogue (its exams and certifications, what each requires, which
+//! have badges and which retired).
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
+use crate::desk::catalogue::{Catalogue, LANGUAGES};
 use crate::desk::check::date;
 use crate::store::ledger::{IssuerRecord, TrustedRecord};
 use crate::store::secret::Secret;
@@ -49,6 +52,12 @@ pub struct KeysView {
     pub prompt: KeysPrompt,
     /// Last result.
     pub result: Option<String>,
+    /// The catalogue tab is shown instead of the keys.
+    pub show_catalogue: bool,
+    /// The program's catalogue.
+    pub catalogue: Catalogue,
+    /// The selected catalogue entry.
+    pub catalogue_selected: usize,
 }
 
 /// What a key asks for.
@@ -62,6 +71,8 @@ pub enum KeysAction {
     RemoveTrust(String),
     /// Make a new issuer key with this passphrase.
     Rotate(Secret),
+    /// Read the catalogue again (its tab was opened).
+    LoadCatalogue,
 }
 
 impl KeysView {
@@ -72,8 +83,26 @@ impl KeysView {
 
     /// Handle a key.
     pub fn handle(&mut self, key: KeyEvent) -> KeysAction {
+        if self.show_catalogue && self.prompt == KeysPrompt::None {
+            let last = self.catalogue.len().saturating_sub(1);
+            match key.code {
+                KeyCode::Char('c') | KeyCode::Esc | KeyCode::Tab => self.show_catalogue = false,
+                KeyCode::Down => self.catalogue_selected = (self.catalogue_selected + 1).min(last),
+                KeyCode::Up => self.catalogue_selected = self.catalogue_selected.saturating_sub(1),
+                KeyCode::PageDown => self.catalogue_selected = (self.catalogue_selected + 10).min(last),
+                KeyCode::PageUp => self.catalogue_selected = self.catalogue_selected.saturating_sub(10),
+                KeyCode::Home => self.catalogue_selected = 0,
+                KeyCode::End => self.catalogue_selected = last,
+                _ => {}
+            }
+            return KeysAction::None;
+        }
         match &mut self.prompt {
             KeysPrompt::None => match key.code {
+                KeyCode::Char('c') | KeyCode::Tab => {
+                    self.show_catalogue = true;
+                    return KeysAction::LoadCatalogue;
+                }
                 KeyCode::Char('a') => {
                     self.prompt = KeysPrompt::AddTrust {
                         file: Input::default(),
@@ -154,6 +183,9 @@ impl KeysView {
 
 /// Draw the Keys & trust screen.
 pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
+    if v.show_catalogue {
+        return catalogue_view(v, frame, area);
+    }
     let [mine, theirs, bottom] = Layout::vertical([
         Constraint::Length(v.issuers.len().clamp(1, 6) as u16 + 2),
         Constraint::Min(3),
@@ -221,7 +253,7 @@ pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
     match &v.prompt {
         KeysPrompt::None => frame.render_widget(
-            Paragraph::new(v.result.clone().unwrap_or_else(|| "a: trust another center's key   x: remove selected   n: new issuer key (rotate)".into()))
+            Paragraph::new(v.result.clone().unwrap_or_else(|| "a: trust another center's key   x: remove selected   n: new issuer key (rotate)   c: catalogue".into()))
                 .wrap(Wrap { trim: true }),
             inner,
         ),
@@ -234,4 +266,97 @@ pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
             field(frame, row2, "Repeat", again, *on_again, None, true);
         }
     }
+}
+
+/// The catalogue tab: every entry, and the selected one in full.
+fn catalogue_view(v: &KeysView, frame: &mut Frame, area: Rect) {
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(9)]).areas(area);
+    let today = crate::desk::catalogue::today();
+    let items: Vec<ListItem> = v
+        .catalogue
+        .entries()
+        .map(|e| {
+            let mut spans = vec![
+                Span::styled(format!("{:<12}", e.code), Style::new().bold()),
+                Span::raw(format!(" {:<13} ", e.kind.as_str())),
+                Span::raw(e.name_in(LANGUAGES[0]).to_string()),
+            ];
+            if !e.badge {
+                spans.push(Span::styled(
+                    "  no badge (legacy)",
+                    Style::new().fg(Color::Gray),
+                ));
+            }
+            if let Some(r) = e.retired_on {
+                spans.push(Span::styled(
+                    if e.is_retired(today) {
+                        format!("  retired {r}")
+                    } else {
+                        format!("  retires after {r}")
+                    },
+                    Style::new().fg(Color::Yellow),
+                ));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let empty = items.is_empty();
+    let mut state = ListState::default().with_selected((!empty).then_some(v.catalogue_selected));
+    let title = if empty {
+        " Catalogue: empty — `tessera catalogue import FILE` adds the program's exams and certifications ".to_string()
+    } else {
+        format!(" Catalogue: {} entries ", v.catalogue.len())
+    };
+    frame.render_stateful_widget(
+        List::new(items)
+            .highlight_style(Style::new().reversed())
+            .block(Block::bordered().title(title)),
+        list_area,
+        &mut state,
+    );
+    let mut lines = Vec::new();
+    if let Some(e) = v.catalogue.entries().nth(v.catalogue_selected) {
+        let row = |k: &str, val: String| {
+            Line::from(vec![
+                Span::styled(format!("{k:>12}: "), Style::new().fg(Color::Gray)),
+                Span::raw(val),
+            ])
+        };
+        for lang in LANGUAGES {
+            if let Some(n) = e.name.get(lang) {
+                lines.push(row(&format!("Name ({lang})"), n.clone()));
+            }
+        }
+        if let Some(d) = e.description_in(LANGUAGES[0]) {
+            lines.push(row("Description", d.to_string()));
+        }
+        if let Some(c) = e.criteria_in(LANGUAGES[0]) {
+            lines.push(row("Criteria", c.to_string()));
+        }
+        if !e.requires.is_empty() {
+            lines.push(row(
+                "Requires",
+                e.requires
+                    .iter()
+                    .map(|p| p.join(" and "))
+                    .collect::<Vec<_>>()
+                    .join(", or "),
+            ));
+        }
+        lines.push(row(
+            "Badge",
+            match (e.badge, e.image.is_some()) {
+                (false, _) => "none (legacy entry)".to_string(),
+                (true, true) => "yes, with its own image".to_string(),
+                (true, false) => "yes".to_string(),
+            },
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Entry — ↑↓ move · c or Esc back to keys ")),
+        detail_area,
+    );
 }
