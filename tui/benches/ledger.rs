@@ -13,7 +13,11 @@
 //! - each keystroke of a search (`c`, `cand`, `candidate`, a whole
 //!   address): the window and count for that text;
 //! - `ledger audit` (batch signature check of every badge against its row);
-//! - building the signed status list.
+//! - building the signed status list;
+//! - `tessera result-bulk` of a 5,000-row exam results CSV through the
+//!   catalogue's rules (the fixture catalogue, imported into each fresh
+//!   copy before timing): passes of the ledger's own candidates, seven
+//!   badges for every ten rows, one transaction.
 //!
 //! Sizes come from `TESSERA_LEDGER_SIZES` (comma-separated; default
 //! `10000,100000,1000000`); CI's smoke run uses a small one.
@@ -145,6 +149,43 @@ fn csv_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// 5,000 exam results: ten rows for each of 500 of the ledger's
+/// candidates, covering every rule (exam badge, one- and two-exam
+/// certifications, a legacy exam, the same pass twice, an alternative
+/// path completed again).
+fn results_file(dir: &Path, n: usize) -> PathBuf {
+    const EXAMS: [&str; 10] = [
+        "AZ-305", "AZ-400", "AZ-104", "AZ-900", "DP-600", "MB-901", "AZ-305", "AZ-400", "PL-900",
+        "DP-203",
+    ];
+    let mut s = String::from("recipient,exam,passed_on,score\n");
+    for i in 0..5000 {
+        let candidate = (i / 10) * 37 % n;
+        s.push_str(&format!(
+            "candidate{candidate}@example.org,{},2026-0{}-1{},800\n",
+            EXAMS[i % 10],
+            1 + i % 9,
+            i % 10
+        ));
+    }
+    let path = dir.join("results.csv");
+    std::fs::write(&path, s).unwrap();
+    path
+}
+
+fn catalogue_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogue/catalogue.csv")
+}
+
+fn run_ok(c: &mut Command) {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn bulk(home: &Path, csv: &Path) {
     let out = tessera(home)
         .args(["issue-bulk", "--csv", csv.to_str().unwrap()])
@@ -239,6 +280,29 @@ fn bench_ledger(c: &mut Criterion) {
                 || copy_desk(&home),
                 |copy| {
                     bulk(copy.path(), &csv);
+                    copy
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        let results = results_file(work.path(), n);
+        group.bench_function("result_bulk_5000", |b| {
+            b.iter_batched(
+                || {
+                    let copy = copy_desk(&home);
+                    run_ok(
+                        tessera(copy.path())
+                            .args(["catalogue", "import"])
+                            .arg(catalogue_fixture()),
+                    );
+                    copy
+                },
+                |copy| {
+                    run_ok(
+                        tessera(copy.path())
+                            .args(["result-bulk", "--csv"])
+                            .arg(&results),
+                    );
                     copy
                 },
                 BatchSize::PerIteration,

@@ -485,13 +485,24 @@ fn issue_form_takes_its_achievement_from_the_catalogue() {
     }
     // Retired (AZ-SEC, 2025-06-30) and legacy (MB-901) entries take no new badge here.
     typed(&mut m, "AZ-SEC");
-    assert!(m.issue.problems(NOW)[0].message.contains("retired on 2025-06-30"));
+    assert!(
+        m.issue.problems(NOW)[0]
+            .message
+            .contains("retired on 2025-06-30")
+    );
     for _ in 0..6 {
         update(&mut m, key(KeyCode::Backspace));
     }
     typed(&mut m, "MB-901");
-    assert!(m.issue.problems(NOW)[0].message.contains("legacy exam without a badge"));
-    update(&mut m, Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::CONTROL)));
+    assert!(
+        m.issue.problems(NOW)[0]
+            .message
+            .contains("legacy exam without a badge")
+    );
+    update(
+        &mut m,
+        Message::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::CONTROL)),
+    );
     assert_eq!(m.issue.focus, 1, "Enter jumps to the achievement's problem");
 }
 
@@ -499,7 +510,10 @@ fn issue_form_takes_its_achievement_from_the_catalogue() {
 fn keys_screen_has_a_catalogue_tab() {
     let mut m = model();
     update(&mut m, key(KeyCode::F(6)));
-    assert_eq!(update(&mut m, key(KeyCode::Char('c'))), Some(Effect::LoadCatalogue));
+    assert_eq!(
+        update(&mut m, key(KeyCode::Char('c'))),
+        Some(Effect::LoadCatalogue)
+    );
     update(
         &mut m,
         Message::CatalogueLoaded(fixture_catalogue(), "en".into()),

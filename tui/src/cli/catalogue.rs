@@ -46,10 +46,7 @@ pub enum CatalogueCommand {
 }
 
 /// Run a `catalogue` subcommand.
-pub fn run_catalogue(
-    desk: &mut Desk,
-    command: CatalogueCommand,
-) -> Result<i32, DeskError> {
+pub fn run_catalogue(desk: &mut Desk, command: CatalogueCommand) -> Result<i32, DeskError> {
     match command {
         CatalogueCommand::Import {
             file,
@@ -121,8 +118,8 @@ fn print_catalogue(catalogue: &Catalogue, lang: &str) {
     }
     let today = today();
     println!(
-        "{:<12} {:<13} {:<5} {:<24} {}",
-        "CODE", "KIND", "BADGE", "REQUIRES", "NAME"
+        "{:<12} {:<13} {:<5} {:<24} NAME",
+        "CODE", "KIND", "BADGE", "REQUIRES"
     );
     for e in catalogue.entries() {
         let mut name = e.name_in(lang).to_string();
@@ -164,7 +161,11 @@ fn print_plan(plan: &ResultPlan, ran: bool, single: bool) {
         eprintln!(
             "nothing was recorded: fix the {} {} above (or check with --dry-run) and run again",
             plan.problems.len(),
-            if plan.problems.len() == 1 { "row" } else { "rows" }
+            if plan.problems.len() == 1 {
+                "row"
+            } else {
+                "rows"
+            }
         );
         return;
     }
@@ -201,12 +202,24 @@ fn print_plan(plan: &ResultPlan, ran: bool, single: bool) {
     println!(
         "{} {}: {} {} {}, {} refused{}",
         plan.rows.len(),
-        if plan.rows.len() == 1 { "result" } else { "results" },
+        if plan.rows.len() == 1 {
+            "result"
+        } else {
+            "results"
+        },
         plan.badge_count(),
-        if plan.badge_count() == 1 { "badge" } else { "badges" },
+        if plan.badge_count() == 1 {
+            "badge"
+        } else {
+            "badges"
+        },
         if ran { "issued" } else { "to issue" },
         refused,
-        if ran { "" } else { " (dry run: nothing recorded)" }
+        if ran {
+            ""
+        } else {
+            " (dry run: nothing recorded)"
+        }
     );
 }
 
@@ -220,7 +233,7 @@ pub fn run_results(
     json: bool,
     pass: &mut dyn FnMut() -> Option<Secret>,
 ) -> Result<i32, DeskError> {
-    let single = results.len() == 1 && results[0].line == 1;
+    let single = matches!(results, [only] if only.line == 1);
     let mut plan = desk.plan_results(results)?;
     plan.problems.extend(read_problems);
     plan.problems.sort_by_key(|p| p.line);

@@ -465,13 +465,7 @@ fn csv_columns() -> Vec<String> {
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Raw>, DeskError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| DeskError::Input(format!("cannot read the CSV header: {e}")))?
-        .clone();
+    let (mut rdr, headers) = super::issue::csv_with_header(bytes, false)?;
     let known = csv_columns();
     if let Some(unknown) = headers
         .iter()
@@ -498,12 +492,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Raw>, DeskError> {
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| DeskError::Input(format!("line {line}: cannot read it: {e}")))?;
-        let get = |name: &str| {
-            col(name)
-                .and_then(|c| rec.get(c))
-                .unwrap_or("")
-                .to_string()
-        };
+        let get = |name: &str| col(name).and_then(|c| rec.get(c)).unwrap_or("").to_string();
         let texts = |field: &str| {
             let mut t = Texts::new();
             for (n, lang) in LANGUAGES.iter().enumerate() {
@@ -811,7 +800,10 @@ impl Desk {
     }
 
     /// `req` as the catalogue fills it in ([`Catalogue::fill`]).
-    pub fn from_catalogue(&self, req: &super::IssueRequest) -> Result<super::IssueRequest, DeskError> {
+    pub fn from_catalogue(
+        &self,
+        req: &super::IssueRequest,
+    ) -> Result<super::IssueRequest, DeskError> {
         self.catalogue()?
             .fill(req, &self.language()?, today())
             .map_err(|p| {
@@ -917,6 +909,8 @@ impl Desk {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+// Reason: tests.
 mod tests {
     use super::*;
 
@@ -997,9 +991,13 @@ mod tests {
             Outcome::Refused(_)
         ));
         let x = c.get("X").unwrap();
-        assert!(matches!(c.outcome(&none, x, day("2025-01-30")), Outcome::Earns(b, _) if b == ["GONE"]));
+        assert!(
+            matches!(c.outcome(&none, x, day("2025-01-30")), Outcome::Earns(b, _) if b == ["GONE"])
+        );
         // After the certification retired, the exam earns its own badge.
-        assert!(matches!(c.outcome(&none, x, day("2025-03-01")), Outcome::Earns(b, _) if b == ["X"]));
+        assert!(
+            matches!(c.outcome(&none, x, day("2025-03-01")), Outcome::Earns(b, _) if b == ["X"])
+        );
     }
 
     #[test]

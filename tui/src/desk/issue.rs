@@ -367,6 +367,23 @@ pub fn parse_claim_code(code: &str) -> Result<Salt, DeskError> {
     tessera_formats::text::parse_claim_code(code).map_err(|e| DeskError::Input(e.to_string()))
 }
 
+/// A CSV reader over `bytes` (fields trimmed; `flexible`: rows may have
+/// more or fewer fields than the header) and its header.
+pub(crate) fn csv_with_header(
+    bytes: &[u8],
+    flexible: bool,
+) -> Result<(csv::Reader<&[u8]>, csv::StringRecord), DeskError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(flexible)
+        .from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| DeskError::Input(format!("cannot read the CSV header: {e}")))?
+        .clone();
+    Ok((rdr, headers))
+}
+
 /// A CSV row problem.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RowProblem {
@@ -386,14 +403,7 @@ impl Desk {
     /// already holds). Nothing is issued.
     pub fn check_bulk_csv(&self, bytes: &[u8]) -> Result<BulkRows, DeskError> {
         let desk = self;
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .flexible(false)
-            .from_reader(bytes);
-        let headers = rdr
-            .headers()
-            .map_err(|e| DeskError::Input(format!("cannot read the CSV header: {e}")))?
-            .clone();
+        let (mut rdr, headers) = csv_with_header(bytes, false)?;
         let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
         let (Some(rc), Some(ac)) = (col("recipient"), col("achievement")) else {
             let missing: Vec<&str> = ["recipient", "achievement"]

@@ -89,11 +89,17 @@ fn decode_rgba(png_bytes: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
         png::ColorType::Rgba => data.to_vec(),
         png::ColorType::Rgb => data
             .chunks_exact(3)
-            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .flat_map(|p| match p {
+                &[r, g, b] => [r, g, b, 255],
+                _ => [0; 4],
+            })
             .collect(),
         png::ColorType::GrayscaleAlpha => data
             .chunks_exact(2)
-            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .flat_map(|p| match p {
+                &[g, a] => [g, g, g, a],
+                _ => [0; 4],
+            })
             .collect(),
         png::ColorType::Grayscale => data.iter().flat_map(|&g| [g, g, g, 255]).collect(),
         png::ColorType::Indexed => return None,
@@ -143,9 +149,10 @@ fn paste_image(out: &mut [u8], png_bytes: &[u8]) {
             let Some(px) = out.get_mut(o..o + 3) else {
                 continue;
             };
-            for (c, dst) in px.iter_mut().enumerate() {
-                // Premultiplied average, then over the background.
-                let src = sum[c] / sum[3].max(1);
+            let [r, g, b, a] = sum;
+            for (dst, weighted) in px.iter_mut().zip([r, g, b]) {
+                // The alpha-weighted average colour, then over the background.
+                let src = weighted / a.max(1);
                 *dst = ((src * alpha + u64::from(*dst) * (255 - alpha)) / 255) as u8;
             }
         }

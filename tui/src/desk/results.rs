@@ -1,6 +1,6 @@
 //! Exam results in, badges out: passes as an exam delivery system exports
 //! them, checked row by row, run through the catalogue's rules
-//! ([`Catalogue::outcome`]) and recorded with the badges they earn in one
+//! ([`Catalogue::outcome`](super::catalogue::Catalogue::outcome)) and recorded with the badges they earn in one
 //! ledger transaction. Every pass is recorded once per candidate and exam,
 //! so the same results file run again issues nothing twice.
 
@@ -100,14 +100,7 @@ impl ResultPlan {
 /// Read a results CSV: columns `recipient`, `exam`, `passed_on` (others,
 /// such as scores or names an exam delivery system adds, are ignored).
 pub fn read_results_csv(bytes: &[u8]) -> Result<(Vec<ExamResult>, Vec<RowProblem>), DeskError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| DeskError::Input(format!("cannot read the CSV header: {e}")))?
-        .clone();
+    let (mut rdr, headers) = super::issue::csv_with_header(bytes, true)?;
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(rc), Some(ec), Some(pc)) = (col("recipient"), col("exam"), col("passed_on")) else {
         let missing: Vec<&str> = ["recipient", "exam", "passed_on"]
@@ -158,8 +151,8 @@ impl Desk {
         }
         let today = super::catalogue::today();
         let mut plan = ResultPlan::default();
-        // Checked rows: (index into results, day, exam code).
-        let mut ok: Vec<(usize, NaiveDate, String)> = Vec::new();
+        // Checked rows: (index into results, the result, day, exam code).
+        let mut ok: Vec<(usize, &ExamResult, NaiveDate, String)> = Vec::new();
         for (i, r) in results.iter().enumerate() {
             let mut bad = |reason: String| {
                 plan.problems.push(RowProblem {
@@ -201,12 +194,9 @@ impl Desk {
                     continue;
                 }
             };
-            ok.push((i, day, exam));
+            ok.push((i, r, day, exam));
         }
-        let recipients: Vec<&str> = ok
-            .iter()
-            .map(|(i, ..)| results[*i].recipient.as_str())
-            .collect();
+        let recipients: Vec<&str> = ok.iter().map(|(_, r, ..)| r.recipient.as_str()).collect();
         // Every candidate's recorded passes: one set query for the file.
         let mut passed: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         for p in self.ledger.passes(&recipients)? {
@@ -217,13 +207,12 @@ impl Desk {
         }
         // Oldest pass first, so a certification completes on the pass that
         // completes it whatever order the file lists them in.
-        ok.sort_by(|a, b| (a.1, results[a.0].line).cmp(&(b.1, results[b.0].line)));
+        ok.sort_by_key(|(_, r, day, _)| (*day, r.line));
         let lang = self.language()?;
         let mut seen_in_file: HashMap<(String, String), usize> = HashMap::new();
         let recorded_at = now();
         let mut decided: Vec<(usize, Planned)> = Vec::with_capacity(ok.len());
-        for (i, day, exam) in ok {
-            let r = &results[i];
+        for (i, r, day, exam) in ok {
             let who = r.recipient.trim().to_lowercase();
             let mine = passed.entry(who.clone()).or_default();
             let planned = |decision| Planned {

@@ -151,7 +151,11 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
         "criteria": {"narrative": format!("Passed the {} certification exam at {issuer_name}.", c.achievement_id)},
     });
     if let Some(t) = &input.achievement {
-        set(&mut achievement, "achievementType", json!(t.achievement_type));
+        set(
+            &mut achievement,
+            "achievementType",
+            json!(t.achievement_type),
+        );
         if let Some(d) = t.description {
             set(&mut achievement, "description", json!(d));
         }
@@ -363,7 +367,7 @@ pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, ShareError> {
 /// they are: the recipient `identifier` (a hash with the candidate's claim
 /// code, which the badge does not carry), for mini badges, which carry no
 /// issuer name, `issuer.name`, and the achievement's texts and image from
-/// the issuer's catalogue ([`CATALOGUE_FIELDS`]).
+/// the issuer's catalogue (`achievementType`, `description`, `criteria`, `image`).
 pub fn check_matches(
     credential: &Value,
     badge: &VerifiedBadge<'_>,

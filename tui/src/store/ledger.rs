@@ -831,8 +831,7 @@ impl Ledger {
             matched += source.len() as u64;
             check(&source, &stored)
         };
-        self.backend
-            .import(&copied_too, &mut next, &mut compare)
+        self.backend.import(&copied_too, &mut next, &mut compare)
     }
 
     /// A stored setting.

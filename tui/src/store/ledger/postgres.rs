@@ -33,8 +33,8 @@ use super::{
 /// edit a released step).
 const MIGRATIONS: [(&str, &str); 2] = [
     (
-    "the ledger's tables, indexes and word search",
-    "
+        "the ledger's tables, indexes and word search",
+        "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE issuers (
     kid BYTEA PRIMARY KEY,

@@ -89,8 +89,12 @@ impl KeysView {
                 KeyCode::Char('c') | KeyCode::Esc | KeyCode::Tab => self.show_catalogue = false,
                 KeyCode::Down => self.catalogue_selected = (self.catalogue_selected + 1).min(last),
                 KeyCode::Up => self.catalogue_selected = self.catalogue_selected.saturating_sub(1),
-                KeyCode::PageDown => self.catalogue_selected = (self.catalogue_selected + 10).min(last),
-                KeyCode::PageUp => self.catalogue_selected = self.catalogue_selected.saturating_sub(10),
+                KeyCode::PageDown => {
+                    self.catalogue_selected = (self.catalogue_selected + 10).min(last)
+                }
+                KeyCode::PageUp => {
+                    self.catalogue_selected = self.catalogue_selected.saturating_sub(10)
+                }
                 KeyCode::Home => self.catalogue_selected = 0,
                 KeyCode::End => self.catalogue_selected = last,
                 _ => {}
