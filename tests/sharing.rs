@@ -230,10 +230,13 @@ fn bad_shared_files_get_specific_errors() {
         &payload.replace("Rust Fundamentals", "Rust Grandmaster"),
         &f.key,
     );
+    // (The name is the first field rebuilt from the badge: the
+    // description, criteria, type and image may come from the issuer's
+    // catalogue, which a verifier cannot rebuild.)
     expect(
         relabelled.as_bytes(),
         Verdict::Forged,
-        "credentialSubject.achievement.description does not match its signed badge",
+        "credentialSubject.achievement.name does not match its signed badge",
     );
     // Plain JSON edited.
     let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();

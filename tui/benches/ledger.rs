@@ -6,8 +6,9 @@
 //! `target/ledger-bench/` (delete it to rebuild). Then it measures:
 //!
 //! - `tessera issue-bulk` of 5,000 new CSV rows through the real binary
-//!   (open, duplicate check, sign, one transaction), into a fresh copy of
-//!   the ledger each time, and the same into an empty ledger;
+//!   (open, duplicate check, sign, queue the notification e-mails, one
+//!   transaction), into a fresh copy of the ledger each time, and the same
+//!   into an empty ledger, with and without the e-mails queued;
 //! - opening the Ledger screen: the first window, the count and the next
 //!   serial (what the screen loads), then one frame drawn;
 //! - each keystroke of a search (`c`, `cand`, `candidate`, a whole
@@ -225,6 +226,22 @@ fn bench_ledger(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
+        // The same without the notification e-mails in the outbox: what
+        // queuing them in the issuing transaction costs.
+        group.bench_function("fresh ledger, no e-mail queued", |b| {
+            b.iter_batched(
+                || {
+                    let home = TempDir::new_in(cache_dir()).unwrap();
+                    run_ok(tessera(home.path()).args(["mail", "queue", "off"]));
+                    home
+                },
+                |home| {
+                    bulk(home.path(), &csv);
+                    home
+                },
+                BatchSize::PerIteration,
+            )
+        });
         if let Ok(admin) = std::env::var("TESSERA_BENCH_POSTGRES") {
             let (base, _) = admin.rsplit_once('/').unwrap();
             let base = base.to_string();
@@ -339,8 +356,16 @@ fn desk_figures(
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let load = |filter: &Filter| {
         let page = LedgerView::default().page();
+        let rows = desk.badge_page(filter, page).unwrap();
+        let serials: Vec<u32> = rows.iter().map(|r| r.serial).collect();
         LedgerRows {
-            rows: desk.badge_page(filter, page).unwrap(),
+            mail: desk
+                .mail_states(&serials)
+                .unwrap()
+                .into_iter()
+                .map(|(s, r)| (s, (r.state, r.last_error)))
+                .collect(),
+            rows,
             offset: page.offset,
             total: desk.badge_count(filter, Some(COUNT_CAP + 1)).unwrap(),
             next_serial: desk.next_serial().unwrap(),

@@ -19,7 +19,9 @@ use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
 use crate::store::secret::Secret;
 
 mod catalogue;
+mod mail;
 pub use catalogue::CatalogueCommand;
+pub use mail::{MailCommand, NotifyArgs};
 
 /// Tessera: offline, tamper-proof certification badges on NFC cards.
 ///
@@ -143,6 +145,12 @@ pub enum Command {
     /// The ledger of issued badges.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// The notification e-mails' server and sender, and the outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Send the notification e-mails: the pending ones (--pending), or one
+    /// badge's again (SERIAL); --watch keeps sending as badges are issued.
+    Notify(NotifyArgs),
     /// The program's catalogue of exams and certifications: the codes
     /// badges are issued for and the rules for which one a pass earns.
     #[command(subcommand)]
@@ -198,6 +206,12 @@ pub enum SiteCommand {
         /// The built page (`bash web/build.sh` makes web/dist).
         #[arg(long)]
         assets: Option<PathBuf>,
+    },
+    /// Show or set where the site is published (share links and the
+    /// notification e-mails link there), for a site built elsewhere.
+    Url {
+        /// The address, e.g. <https://badges.example.org/>.
+        url: Option<String>,
     },
 }
 
@@ -835,6 +849,14 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             }
             Ok(0)
         }
+        Command::Mail(m) => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            mail::run_mail(&desk, m, &mut pass)
+        }
+        Command::Notify(args) => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            mail::run_notify(&desk, args, &mut pass)
+        }
         Command::Catalogue(c) => {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             catalogue::run_catalogue(&mut desk, c)
@@ -1053,6 +1075,19 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 site.dir.display(),
                 site.url.map(|u| format!(" at {u}")).unwrap_or_default()
             );
+            Ok(0)
+        }
+        Command::Site(SiteCommand::Url { url }) => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            if let Some(u) = url {
+                desk.set_site_url(&u)?;
+            }
+            match desk.site_url()? {
+                Some(u) => println!("the verification site is at {u}"),
+                None => println!(
+                    "no site address yet: `tessera site url https://…` or `tessera site build --url https://…`"
+                ),
+            }
             Ok(0)
         }
         Command::StatusList { out } => {

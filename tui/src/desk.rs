@@ -11,6 +11,7 @@ pub mod export;
 pub mod issue;
 pub mod keyfile;
 pub mod kit;
+pub mod notify;
 pub mod picture;
 pub mod qr;
 pub mod results;

@@ -126,6 +126,8 @@ pub struct LedgerRows {
     pub total: u64,
     /// The serial the next badge gets.
     pub next_serial: u32,
+    /// The rows' notification e-mails: state and failure reason.
+    pub mail: std::collections::BTreeMap<u32, (crate::store::ledger::MailState, Option<String>)>,
 }
 
 /// Everything that can happen.
@@ -170,6 +172,8 @@ pub enum Message {
     ShowQr(String),
     /// Something to tell the user.
     Info(String),
+    /// A run of the e-mail sender ended (what it did).
+    MailDone(String),
     /// Something went wrong; what to do is in the text.
     Error(String),
 }
@@ -210,6 +214,8 @@ pub enum Effect {
     Export(u32, crate::desk::ExportFormat),
     /// Write a badge's share kit to the exports folder.
     Share(u32),
+    /// Send the notification e-mails: this badge's (again), or the due ones.
+    SendMail(Option<u32>),
     /// Record the candidate's answer.
     Mark(u32, BadgeState),
     /// Set private.
@@ -320,8 +326,13 @@ pub fn update(model: &mut Model, msg: Message) -> Option<Effect> {
             }
             return Some(reload_ledger(model));
         }
+        Message::MailDone(text) => {
+            info(model, text);
+            return Some(reload_ledger(model));
+        }
         Message::LedgerRows(page) => {
             model.next_serial = page.next_serial;
+            model.ledger.mail = page.mail;
             model.ledger.loaded(page.rows, page.offset, page.total);
         }
         Message::KeysLoaded(issuers, trusted, name, demo) => {
@@ -513,6 +524,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Option<Effect> {
             }
             LedgerAction::Export(s, f) => Some(Effect::Export(s, f)),
             LedgerAction::Share(s) => Some(Effect::Share(s)),
+            LedgerAction::Notify(s) => Some(Effect::SendMail(Some(s))),
             LedgerAction::Mark(s, st) => Some(Effect::Mark(s, st)),
             LedgerAction::TogglePrivate(s, p) => Some(Effect::SetPrivate(s, p)),
             LedgerAction::Revoke(s) => {
@@ -648,6 +660,10 @@ pub struct Runtime {
     writing: Arc<AtomicBool>,
     /// The last input checked (bytes, card UID, source), for the holder check.
     last_checked: Option<(Vec<u8>, Option<Vec<u8>>, String)>,
+    /// An e-mail run is going on.
+    mailing: Arc<AtomicBool>,
+    /// When the last one started.
+    last_mail_run: Option<std::time::Instant>,
 }
 
 impl Drop for Runtime {
@@ -676,6 +692,79 @@ impl Runtime {
             watch_gen: 0,
             writing: Arc::new(AtomicBool::new(false)),
             last_checked: None,
+            mailing: Arc::new(AtomicBool::new(false)),
+            last_mail_run: None,
+        }
+    }
+
+    /// Send notification e-mails in the background through the saved mail
+    /// server: `serial`'s again, or the due ones. `loud`: say so when there
+    /// was nothing to do (staff asked). The report comes back as a message.
+    fn send_mail(&mut self, key: SigningKey, serial: Option<u32>, loud: bool) -> Option<Message> {
+        if self.mailing.swap(true, Ordering::SeqCst) {
+            return loud.then(|| Message::Info("e-mails are being sent already".into()));
+        }
+        self.last_mail_run = Some(std::time::Instant::now());
+        let (tx, place, busy) = (self.tx.clone(), self.place.clone(), self.mailing.clone());
+        std::thread::spawn(move || {
+            let result = place.open().and_then(|desk| {
+                let mut key_for = |kid: &[u8]| -> Result<SigningKey, DeskError> {
+                    if kid == key.kid().as_bytes().as_slice() {
+                        Ok(key.clone())
+                    } else {
+                        desk.signing_key_for(kid, &mut || None)
+                    }
+                };
+                let smtp = desk.smtp(&mut key_for)?;
+                let mode = match serial {
+                    Some(s) => crate::desk::notify::SendMode::Only(vec![s]),
+                    None => crate::desk::notify::SendMode::Due,
+                };
+                desk.send_notifications(&smtp, &mode, &mut key_for, &|| false, &mut |_, _| {})
+            });
+            busy.store(false, Ordering::SeqCst);
+            let msg = match result {
+                Ok(r) if !loud && r.sent == 0 && r.failed.is_empty() && r.unreachable.is_none() => {
+                    return;
+                }
+                Ok(r) => {
+                    let mut text = format!(
+                        "e-mail: {} sent, {} refused, {} pending",
+                        r.sent,
+                        r.failed.len(),
+                        r.pending
+                    );
+                    if let Some(f) = r.failed.first() {
+                        text.push_str(&format!(" (badge {}: {})", f.serial, f.reason));
+                    }
+                    if let Some(why) = r.unreachable {
+                        text.push_str(&format!(
+                            "; the mail server cannot be reached ({why}), the rest stays queued"
+                        ));
+                    }
+                    Message::MailDone(text)
+                }
+                Err(e) if loud => Message::Error(format!("no e-mail sent: {e}")),
+                Err(_) => return,
+            };
+            let _ = tx.send(msg);
+        });
+        loud.then(|| Message::Info("sending e-mail…".into()))
+    }
+
+    /// Called between frames: once a minute, with the issuer key unlocked
+    /// and a mail server saved, send the due notification e-mails quietly.
+    pub fn tick_mail(&mut self) {
+        let due = self
+            .last_mail_run
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(60));
+        let Some(key) = self.key.clone().filter(|_| due) else {
+            return;
+        };
+        if matches!(self.desk.mail_config(), Ok(Some(_))) {
+            let _ = self.send_mail(key, None, false);
+        } else {
+            self.last_mail_run = Some(std::time::Instant::now());
         }
     }
 
@@ -884,12 +973,30 @@ impl Runtime {
                 });
                 Ok(None)
             }
-            Effect::LoadLedger(filter, page) => Ok(Some(Message::LedgerRows(LedgerRows {
-                rows: self.desk.badge_page(&filter, page)?,
-                offset: page.offset,
-                total: self.desk.badge_count(&filter, Some(COUNT_CAP + 1))?,
-                next_serial: self.desk.next_serial()?,
-            }))),
+            Effect::LoadLedger(filter, page) => {
+                let rows = self.desk.badge_page(&filter, page)?;
+                let serials: Vec<u32> = rows.iter().map(|r| r.serial).collect();
+                let mail = self
+                    .desk
+                    .mail_states(&serials)?
+                    .into_iter()
+                    .map(|(s, r)| (s, (r.state, r.last_error)))
+                    .collect();
+                Ok(Some(Message::LedgerRows(LedgerRows {
+                    rows,
+                    offset: page.offset,
+                    total: self.desk.badge_count(&filter, Some(COUNT_CAP + 1))?,
+                    next_serial: self.desk.next_serial()?,
+                    mail,
+                })))
+            }
+            Effect::SendMail(serial) => {
+                let key = match self.key(effect.clone()) {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Some(m)),
+                };
+                Ok(self.send_mail(key, serial, true))
+            }
             Effect::Export(serial, format) => {
                 let key = if format.needs_key() {
                     match self.badge_key(serial, &effect)? {
@@ -1128,6 +1235,7 @@ pub fn run_terminal(
                 }
             } else {
                 apply(&mut model, &mut rt, Message::Tick(now()));
+                rt.tick_mail();
             }
         }
         Ok(())

@@ -154,6 +154,7 @@ fn new_badge(recipient: &str, achievement: &str, title: Option<&str>) -> NewBadg
         private: false,
         evidence: None,
         level: None,
+        notify: true,
     }
 }
 
@@ -379,4 +380,104 @@ fn duplicates_on(ledger: &Ledger) {
     assert_eq!(held.len(), 10_001);
     assert_eq!(held[10_000], [1, 4]);
     assert!(held[..10_000].iter().all(Vec::is_empty));
+}
+
+#[test]
+fn the_outbox_queues_with_the_badges_and_keeps_each_message_in_one_state() {
+    use tessera_tui::store::ledger::{MailState, OutboxChange, OutboxQuery, message_id};
+    let mut quiet = new_badge("candidate-id-42", "AZ-305", None);
+    quiet.notify = false;
+    for (backend, _keep, ledger) in ledgers_with(&[
+        new_badge("ana@example.org", "AZ-305", None),
+        quiet,
+        new_badge("bob@example.org", "AZ-305", None),
+    ]) {
+        eprintln!("{backend}");
+        let kid = [1, 2, 3, 4];
+        // Queued in the issuing transaction, only where asked.
+        let due = ledger.outbox(OutboxQuery::Due(1_700_000_000, 10)).unwrap();
+        assert_eq!(due.iter().map(|r| r.serial).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(due[0].message_id, message_id(&kid, 1, 0));
+        assert_eq!(due[0].state, MailState::Pending);
+        assert!(
+            ledger
+                .outbox(OutboxQuery::Due(1_600_000_000, 10))
+                .unwrap()
+                .is_empty()
+        );
+        // Sent only under the Message-ID that was sent, and only once.
+        assert!(
+            !ledger
+                .outbox_change(1, &OutboxChange::Sent("<other@x>".into(), 5))
+                .unwrap()
+        );
+        assert!(
+            ledger
+                .outbox_change(1, &OutboxChange::Sent(message_id(&kid, 1, 0), 5))
+                .unwrap()
+        );
+        assert!(
+            !ledger
+                .outbox_change(1, &OutboxChange::Sent(message_id(&kid, 1, 0), 6))
+                .unwrap()
+        );
+        // A retry waits; a failure is final until requeued.
+        assert!(
+            ledger
+                .outbox_change(
+                    3,
+                    &OutboxChange::Retry(1, 1_800_000_000, "451 later".into())
+                )
+                .unwrap()
+        );
+        assert!(
+            ledger
+                .outbox(OutboxQuery::Due(1_700_000_000, 10))
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(ledger.outbox(OutboxQuery::Pending(0, 10)).unwrap().len(), 1);
+        assert!(
+            ledger
+                .outbox_change(3, &OutboxChange::Failed("550 no such user".into()))
+                .unwrap()
+        );
+        let row = &ledger.outbox(OutboxQuery::Of(&[3])).unwrap()[0];
+        assert_eq!((row.state, row.attempts), (MailState::Failed, 2));
+        assert_eq!(row.last_error.as_deref(), Some("550 no such user"));
+        // A resend (or a first message for a badge without one).
+        for serial in [1, 2] {
+            assert!(
+                ledger
+                    .outbox_change(
+                        serial,
+                        &OutboxChange::Requeue(
+                            message_id(&kid, serial, 1),
+                            "x@example.org".into(),
+                            7
+                        ),
+                    )
+                    .unwrap()
+            );
+        }
+        let rows = ledger.outbox(OutboxQuery::All).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| (r.serial, r.state)).collect::<Vec<_>>(),
+            [
+                (1, MailState::Pending),
+                (2, MailState::Pending),
+                (3, MailState::Failed)
+            ]
+        );
+        assert_eq!(rows[0].sent_at, None);
+        // One sender at a time.
+        let held = ledger.sender_lock().unwrap();
+        assert!(held.is_some());
+        assert!(
+            ledger.sender_lock().unwrap().is_none(),
+            "a second sender waits"
+        );
+        drop(held);
+        assert!(ledger.sender_lock().unwrap().is_some());
+    }
 }

@@ -58,10 +58,23 @@ fn snapshot(name: &str, model: &Model) {
 
 /// The whole ledger as one loaded window.
 fn rows(rows: Vec<BadgeRecord>) -> Message {
+    use tessera_tui::store::ledger::MailState;
     Message::LedgerRows(LedgerRows {
         total: rows.len() as u64,
         next_serial: rows.iter().map(|r| r.serial).max().unwrap_or(0) + 1,
         offset: 0,
+        // Every other badge's e-mail sent, the rest waiting.
+        mail: rows
+            .iter()
+            .map(|r| {
+                let state = if r.serial % 2 == 0 {
+                    MailState::Sent
+                } else {
+                    MailState::Pending
+                };
+                (r.serial, (state, None))
+            })
+            .collect(),
         rows,
     })
 }

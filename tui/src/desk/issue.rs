@@ -213,6 +213,9 @@ impl Desk {
                 .transpose()
                 .map_err(DeskError::Input)?,
             private: req.private,
+            // The candidate hears by e-mail; a candidate id has no address,
+            // and a private badge is not shared.
+            notify: req.recipient.contains('@') && !req.private,
         })
     }
 
@@ -274,6 +277,18 @@ impl Desk {
         }
         let name = issuer.name.clone();
         let kid = issuer.kid.clone();
+        let queue_mail = self.mail_queue_on()?;
+        let quiet: Vec<NewBadge>;
+        let rows = if queue_mail {
+            rows
+        } else {
+            quiet = rows
+                .iter()
+                .cloned()
+                .map(|b| NewBadge { notify: false, ..b })
+                .collect();
+            &quiet
+        };
         // Borrow split: signing needs only the key and name, not the ledger.
         let signer = |serial: u32, b: &NewBadge| -> Result<Vec<u8>, DeskError> {
             sign_badge(key, &name, serial, b)

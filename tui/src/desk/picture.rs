@@ -192,6 +192,27 @@ impl DrawTarget for Canvas {
         }
         Ok(())
     }
+
+    // Whole rows at a time, not pixel by pixel: the background and the
+    // banners are most of the picture.
+    fn fill_solid(&mut self, area: &Rectangle, color: Rgb888) -> Result<(), Infallible> {
+        let area = area.intersection(&self.bounding_box());
+        let Some(bottom_right) = area.bottom_right() else {
+            return Ok(());
+        };
+        let row: Vec<u8> = [color.r(), color.g(), color.b()].repeat(area.size.width as usize);
+        for y in area.top_left.y..=bottom_right.y {
+            let start = ((y as u32 * LOGICAL + area.top_left.x as u32) * 3) as usize;
+            if let Some(dst) = self.pixels.get_mut(start..start + row.len()) {
+                dst.copy_from_slice(&row);
+            }
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self, color: Rgb888) -> Result<(), Infallible> {
+        self.fill_solid(&self.bounding_box(), color)
+    }
 }
 
 const NAVY: Rgb888 = Rgb888::new(0x1d, 0x2b, 0x53);
@@ -246,16 +267,17 @@ pub fn render(face: &BadgeFace<'_>) -> Vec<u8> {
         pixels: vec![0; (LOGICAL * LOGICAL * 3) as usize],
     };
     let _ = draw(&mut canvas, face);
-    // Scale 2×.
-    let mut out = vec![0u8; (SIDE * SIDE * 3) as usize];
-    for (y, row) in out.chunks_exact_mut((SIDE * 3) as usize).enumerate() {
-        let src_y = y / 2;
-        for (x, px) in row.chunks_exact_mut(3).enumerate() {
-            let i = (src_y * LOGICAL as usize + x / 2) * 3;
-            if let Some(src) = canvas.pixels.get(i..i + 3) {
-                px.copy_from_slice(src);
-            }
+    // Scale 2×: each pixel twice across, each row twice down.
+    let mut out = Vec::with_capacity((SIDE * SIDE * 3) as usize);
+    let mut row = Vec::with_capacity((SIDE * 3) as usize);
+    for src in canvas.pixels.chunks_exact((LOGICAL * 3) as usize) {
+        row.clear();
+        for px in src.chunks_exact(3) {
+            row.extend_from_slice(px);
+            row.extend_from_slice(px);
         }
+        out.extend_from_slice(&row);
+        out.extend_from_slice(&row);
     }
     if let Some(image) = face.image {
         paste_image(&mut out, image);

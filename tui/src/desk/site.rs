@@ -157,6 +157,24 @@ impl Desk {
             .map(Some)
     }
 
+    /// Remember where the site is published (for share links and the
+    /// notification e-mails), without building it here.
+    pub fn set_site_url(&self, url: &str) -> Result<(), DeskError> {
+        let url = url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(['#', ' '])
+        {
+            return Err(DeskError::Input(format!(
+                "{url:?} is not a web address for the site; write it as https://badges.example.org/"
+            )));
+        }
+        Ok(self.ledger.set_meta("site_url", url)?)
+    }
+
+    /// Where the site is published, if this desk knows.
+    pub fn site_url(&self) -> Result<Option<String>, DeskError> {
+        Ok(self.ledger.meta("site_url")?)
+    }
+
     /// The verification link of a badge: the site's address and the badge
     /// in the fragment (which browsers never send to the server).
     pub fn verification_link(&self, cose: &[u8]) -> Result<String, DeskError> {

@@ -288,6 +288,113 @@ pub struct NewBadge {
     pub evidence: Option<String>,
     /// Level.
     pub level: Option<u8>,
+    /// Queue the notification e-mail in the outbox with the badge.
+    pub notify: bool,
+}
+
+/// Where a badge's notification e-mail stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailState {
+    /// Waiting to be sent (again, after a temporary failure).
+    Pending,
+    /// The server accepted it.
+    Sent,
+    /// Refused for good (a bad address, a permanent SMTP refusal).
+    Failed,
+}
+
+impl MailState {
+    /// The word stored and shown.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MailState::Pending => "pending",
+            MailState::Sent => "sent",
+            MailState::Failed => "failed",
+        }
+    }
+
+    /// Read a stored word.
+    pub fn parse(s: &str) -> Option<Self> {
+        [MailState::Pending, MailState::Sent, MailState::Failed]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// A badge's notification e-mail in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxRecord {
+    /// The badge.
+    pub serial: u32,
+    /// Its stable `Message-ID` (a resend on request gets a new one).
+    pub message_id: String,
+    /// The address it goes to.
+    pub recipient: String,
+    /// Where it stands.
+    pub state: MailState,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Not before this time (Unix seconds): the retry backoff.
+    pub next_attempt_at: i64,
+    /// The last failure, as the server or the network gave it.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub queued_at: i64,
+    /// When the server accepted it.
+    pub sent_at: Option<i64>,
+}
+
+/// Which outbox rows to read.
+#[derive(Debug, Clone, Copy)]
+pub enum OutboxQuery<'a> {
+    /// Pending and due at this time, oldest first, at most this many.
+    Due(i64, u32),
+    /// Every pending one with a serial above the first, in serial order,
+    /// at most this many.
+    Pending(u32, u32),
+    /// These badges'.
+    Of(&'a [u32]),
+    /// Every row (for a ledger copy).
+    All,
+}
+
+/// Held by the one process sending a ledger's outbox (a file lock next to
+/// a SQLite ledger, a PostgreSQL session lock on its own connection): two
+/// senders never take the same message. The kernel or the server lets go
+/// when the process dies, however it dies.
+pub struct SenderLock {
+    _held: Box<dyn Send>,
+}
+
+impl std::fmt::Debug for SenderLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SenderLock")
+    }
+}
+
+/// A change to one outbox row.
+#[derive(Debug, Clone)]
+pub enum OutboxChange {
+    /// The server accepted the message with this `Message-ID` at this time.
+    Sent(String, i64),
+    /// A temporary failure: attempts so far, not before this time, why.
+    Retry(u32, i64, String),
+    /// A permanent failure, why.
+    Failed(String),
+    /// Send (again: staff asked) under this `Message-ID` to this address,
+    /// from this time; queues a badge that had no message.
+    Requeue(String, String, i64),
+}
+
+/// The `Message-ID` of a badge's notification (`resend` 0 for the first).
+pub fn message_id(kid: &[u8], serial: u32, resend: u32) -> String {
+    let kid = hex::encode(kid);
+    if resend == 0 {
+        format!("<badge.{serial}.{kid}@tessera.invalid>")
+    } else {
+        format!("<badge.{serial}.{kid}.r{resend}@tessera.invalid>")
+    }
 }
 
 /// An issuer key as recorded (the secret lives in its key file).
@@ -446,6 +553,13 @@ trait Backend: Send {
     fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError>;
     /// The passes of these (lowercased) recipients, or of everyone.
     fn passes(&self, recipients: Option<&[&str]>) -> Result<Vec<PassRecord>, LedgerError>;
+    fn outbox(&self, query: OutboxQuery<'_>) -> Result<Vec<OutboxRecord>, LedgerError>;
+    /// The one sender of this ledger's outbox, or `None` while another
+    /// process holds it. Released when dropped or when the process dies.
+    fn sender_lock(&self) -> Result<Option<SenderLock>, LedgerError>;
+    /// Change one row; false when it is not in a state the change applies
+    /// to (a `Sent` needs it pending under that `Message-ID`).
+    fn outbox_change(&self, serial: u32, change: &OutboxChange) -> Result<bool, LedgerError>;
     fn next_serial(&self) -> Result<u32, LedgerError>;
     fn badge(&self, serial: u32) -> Result<Option<BadgeRecord>, LedgerError>;
     fn list(&self, filter: &Filter, page: Option<Page>) -> Result<Vec<BadgeRecord>, LedgerError>;
@@ -490,6 +604,7 @@ struct Copied {
     trusted: Vec<TrustedRecord>,
     catalogue: Vec<CatalogueRow>,
     passes: Vec<PassRecord>,
+    outbox: Vec<OutboxRecord>,
 }
 
 /// The ledger database (either backend).
@@ -627,6 +742,32 @@ impl Ledger {
             out.extend(self.backend.passes(Some(&chunk))?);
         }
         Ok(out)
+    }
+
+    /// Outbox rows.
+    pub fn outbox(&self, query: OutboxQuery<'_>) -> Result<Vec<OutboxRecord>, LedgerError> {
+        match query {
+            OutboxQuery::Of(serials) => {
+                let mut out = Vec::new();
+                for chunk in serials.chunks(4096) {
+                    out.extend(self.backend.outbox(OutboxQuery::Of(chunk))?);
+                }
+                Ok(out)
+            }
+            q => self.backend.outbox(q),
+        }
+    }
+
+    /// Become the one sender of this ledger's outbox (`None`: another
+    /// process is sending).
+    pub fn sender_lock(&self) -> Result<Option<SenderLock>, LedgerError> {
+        self.backend.sender_lock()
+    }
+
+    /// Change one outbox row (see [`OutboxChange`]); false when the row is
+    /// not there or not in a state the change applies to.
+    pub fn outbox_change(&self, serial: u32, change: &OutboxChange) -> Result<bool, LedgerError> {
+        self.backend.outbox_change(serial, change)
     }
 
     /// The serial the next issued badge gets (on a shared ledger, another
@@ -796,6 +937,7 @@ impl Ledger {
             trusted: from.trusted()?,
             catalogue: from.catalogue()?,
             passes: from.backend.passes(None)?,
+            outbox: from.backend.outbox(OutboxQuery::All)?,
         };
         let copied = std::cell::Cell::new(0u64);
         let mut after = 0;

@@ -26,12 +26,13 @@ use postgres::{Client, NoTls, Row};
 
 use super::{
     Backend, BadgeRecord, BadgeState, CatalogueRow, Copied, Filter, IssuerRecord, LedgerError,
-    NewBadge, Page, PassRecord, Signer, TrustedRecord, index_words, inserted, search_words,
+    MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock,
+    Signer, TrustedRecord, index_words, inserted, message_id, search_words,
 };
 
 /// Every schema version, in order (see the SQLite backend's list; never
 /// edit a released step).
-const MIGRATIONS: [(&str, &str); 2] = [
+const MIGRATIONS: [(&str, &str); 3] = [
     (
         "the ledger's tables, indexes and word search",
         "
@@ -104,6 +105,23 @@ CREATE TABLE passes (
 );
 ",
     ),
+    (
+        "the outbox of notification e-mails",
+        "
+CREATE TABLE outbox (
+    serial BIGINT PRIMARY KEY REFERENCES badges (serial),
+    message_id TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    last_error TEXT,
+    queued_at BIGINT NOT NULL,
+    sent_at BIGINT
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at, serial);
+",
+    ),
 ];
 
 /// The newest schema version this release writes.
@@ -111,6 +129,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Advisory lock key held while the schema is upgraded ("TSRA").
 const MIGRATION_LOCK: i64 = 0x5453_5241;
+
+/// Advisory lock key of the outbox's one sender ("TSRM").
+const SENDER_LOCK: i64 = 0x5453_524d;
 
 /// Say where the ledger is without its password.
 pub(super) fn describe(url: &str) -> String {
@@ -214,6 +235,45 @@ fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
         )?;
     }
     tx.commit()
+}
+
+/// Queue outbox rows as they are (a row already there stays), a thousand
+/// per statement.
+fn insert_outbox(
+    tx: &mut postgres::Transaction<'_>,
+    rows: &[OutboxRecord],
+) -> Result<(), postgres::Error> {
+    for chunk in rows.chunks(1000) {
+        let serials: Vec<i64> = chunk.iter().map(|r| i64::from(r.serial)).collect();
+        let text = |f: fn(&OutboxRecord) -> &str| chunk.iter().map(f).collect::<Vec<&str>>();
+        let attempts: Vec<i32> = chunk
+            .iter()
+            .map(|r| i32::try_from(r.attempts).unwrap_or(i32::MAX))
+            .collect();
+        let next: Vec<i64> = chunk.iter().map(|r| r.next_attempt_at).collect();
+        let errors: Vec<Option<&str>> = chunk.iter().map(|r| r.last_error.as_deref()).collect();
+        let queued: Vec<i64> = chunk.iter().map(|r| r.queued_at).collect();
+        let sent: Vec<Option<i64>> = chunk.iter().map(|r| r.sent_at).collect();
+        tx.execute(
+            "INSERT INTO outbox (serial, message_id, recipient, state, attempts, next_attempt_at,
+                 last_error, queued_at, sent_at)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[],
+                 $6::bigint[], $7::text[], $8::bigint[], $9::bigint[])
+             ON CONFLICT DO NOTHING",
+            &[
+                &serials,
+                &text(|r| &r.message_id),
+                &text(|r| &r.recipient),
+                &text(|r| r.state.as_str()),
+                &attempts,
+                &next,
+                &errors,
+                &queued,
+                &sent,
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 /// Record exam passes (a pass already recorded stays as it was), a
@@ -598,6 +658,23 @@ impl Backend for PgLedger {
             }
         }
         insert_records(&mut tx, &out).map_err(err)?;
+        let queued: Vec<OutboxRecord> = badges
+            .iter()
+            .zip(&out)
+            .filter(|(b, _)| b.notify)
+            .map(|(b, r)| OutboxRecord {
+                serial: r.serial,
+                message_id: message_id(kid, r.serial, 0),
+                recipient: b.recipient.trim().to_string(),
+                state: MailState::Pending,
+                attempts: 0,
+                next_attempt_at: b.issued_at,
+                last_error: None,
+                queued_at: b.issued_at,
+                sent_at: None,
+            })
+            .collect();
+        insert_outbox(&mut tx, &queued).map_err(err)?;
         insert_passes(&mut tx, passes).map_err(err)?;
         tx.commit().map_err(|e| match err(e) {
             // The commit may have reached the server before the connection
@@ -608,6 +685,106 @@ impl Backend for PgLedger {
             other => other,
         })?;
         Ok(out)
+    }
+
+    fn outbox(&self, query: OutboxQuery<'_>) -> Result<Vec<OutboxRecord>, LedgerError> {
+        const COLUMNS: &str = "serial, message_id, recipient, state, attempts, next_attempt_at,
+            last_error, queued_at, sent_at";
+        let rows = match query {
+            OutboxQuery::Due(now, limit) => self.query(
+                &format!(
+                    "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
+                     ORDER BY next_attempt_at, serial LIMIT $2"
+                ),
+                &[&now, &i64::from(limit)],
+            )?,
+            OutboxQuery::Pending(after, limit) => self.query(
+                &format!(
+                    "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND serial > $1
+                     ORDER BY serial LIMIT $2"
+                ),
+                &[&i64::from(after), &i64::from(limit)],
+            )?,
+            OutboxQuery::Of(serials) => {
+                let serials: Vec<i64> = serials.iter().map(|s| i64::from(*s)).collect();
+                self.query(
+                    &format!("SELECT {COLUMNS} FROM outbox WHERE serial = ANY($1)"),
+                    &[&serials],
+                )?
+            }
+            OutboxQuery::All => self.query(
+                &format!("SELECT {COLUMNS} FROM outbox ORDER BY serial"),
+                &[],
+            )?,
+        };
+        let damaged = |e: postgres::Error| LedgerError::Damaged(e.to_string());
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get(3).map_err(damaged)?;
+                let attempts: i32 = r.try_get(4).map_err(damaged)?;
+                Ok(OutboxRecord {
+                    serial: serial_of(r, "serial")?,
+                    message_id: r.try_get(1).map_err(damaged)?,
+                    recipient: r.try_get(2).map_err(damaged)?,
+                    state: MailState::parse(&state).ok_or_else(|| {
+                        LedgerError::Damaged(format!(
+                            "outbox state {state:?}, which Tessera never writes"
+                        ))
+                    })?,
+                    attempts: u32::try_from(attempts).unwrap_or(0),
+                    next_attempt_at: r.try_get(5).map_err(damaged)?,
+                    last_error: r.try_get(6).map_err(damaged)?,
+                    queued_at: r.try_get(7).map_err(damaged)?,
+                    sent_at: r.try_get(8).map_err(damaged)?,
+                })
+            })
+            .collect()
+    }
+
+    fn sender_lock(&self) -> Result<Option<SenderLock>, LedgerError> {
+        // Its own connection: the session lock lives exactly as long as it.
+        let mut client =
+            Client::connect(&self.url, NoTls).map_err(|e| unreachable(&self.location, &e))?;
+        let got: bool = client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&SENDER_LOCK])
+            .map_err(|e| self.err(e))?
+            .get(0);
+        Ok(got.then(|| SenderLock {
+            _held: Box::new(client),
+        }))
+    }
+
+    fn outbox_change(&self, serial: u32, change: &OutboxChange) -> Result<bool, LedgerError> {
+        let serial = i64::from(serial);
+        let changed = match change {
+            OutboxChange::Sent(id, at) => self.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = $3, attempts = attempts + 1, last_error = NULL
+                 WHERE serial = $1 AND message_id = $2 AND state = 'pending'",
+                &[&serial, id, at],
+            )?,
+            OutboxChange::Retry(attempts, next, why) => {
+                let attempts = i32::try_from(*attempts).unwrap_or(i32::MAX);
+                self.execute(
+                    "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4
+                     WHERE serial = $1 AND state = 'pending'",
+                    &[&serial, &attempts, next, why],
+                )?
+            }
+            OutboxChange::Failed(why) => self.execute(
+                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2
+                 WHERE serial = $1 AND state = 'pending'",
+                &[&serial, why],
+            )?,
+            OutboxChange::Requeue(id, to, now) => self.execute(
+                "INSERT INTO outbox (serial, message_id, recipient, state, next_attempt_at, queued_at)
+                 VALUES ($1, $2, $3, 'pending', $4, $4)
+                 ON CONFLICT (serial) DO UPDATE SET state = 'pending', message_id = excluded.message_id,
+                     recipient = excluded.recipient, next_attempt_at = excluded.next_attempt_at,
+                     attempts = 0, last_error = NULL, sent_at = NULL",
+                &[&serial, id, to, now],
+            )?,
+        };
+        Ok(changed == 1)
     }
 
     fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError> {
@@ -924,6 +1101,8 @@ impl Backend for PgLedger {
         }
         put_catalogue(&mut tx, &from.catalogue, chrono::Utc::now().timestamp()).map_err(err)?;
         insert_passes(&mut tx, &from.passes).map_err(err)?;
+        // The outbox rows name badges: they go in once the badges are there.
+        let outbox = &from.outbox;
         let mut copied = 0u64;
         loop {
             let rows = next()?;
@@ -950,6 +1129,7 @@ impl Backend for PgLedger {
             }
             copied += rows.len() as u64;
         }
+        insert_outbox(&mut tx, outbox).map_err(err)?;
         tx.execute(
             "SELECT setval('badge_serial', greatest(
                 (SELECT coalesce(max(serial), 1) FROM badges),

@@ -20,8 +20,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
 use super::{
-    Backend, BadgeRecord, BadgeState, CatalogueRow, Filter, IssuerRecord, LedgerError, NewBadge,
-    Page, PassRecord, Signer, TrustedRecord, index_words, inserted, search_words,
+    Backend, BadgeRecord, BadgeState, CatalogueRow, Filter, IssuerRecord, LedgerError, MailState,
+    NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock, Signer,
+    TrustedRecord, index_words, inserted, message_id, search_words,
 };
 
 impl From<rusqlite::Error> for LedgerError {
@@ -51,7 +52,7 @@ struct Migration {
 /// add one. The first release's ledgers have `user_version` 0 and all of
 /// step 1's tables (step 1 is idempotent for them; some lack the columns
 /// that [`ADDED_BEFORE_VERSIONING`] adds).
-const MIGRATIONS: [Migration; 3] = [
+const MIGRATIONS: [Migration; 4] = [
     Migration {
         what: "the first release's tables",
         sql: "
@@ -141,6 +142,23 @@ CREATE TABLE passes (
     recorded_at INTEGER NOT NULL,
     PRIMARY KEY (recipient, exam)
 ) WITHOUT ROWID;
+",
+    },
+    Migration {
+        what: "the outbox of notification e-mails",
+        sql: "
+CREATE TABLE outbox (
+    serial INTEGER PRIMARY KEY REFERENCES badges(serial),
+    message_id TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    queued_at INTEGER NOT NULL,
+    sent_at INTEGER
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at, serial);
 ",
     },
 ];
@@ -309,6 +327,8 @@ fn conditions(filter: &Filter, args: &mut Vec<Value>) -> String {
 /// The SQLite ledger.
 pub(super) struct SqliteLedger {
     conn: Connection,
+    /// The file, for the outbox sender's lock beside it.
+    path: std::path::PathBuf,
 }
 
 impl SqliteLedger {
@@ -354,7 +374,10 @@ impl SqliteLedger {
             LedgerError::Sql(e) => corrupt(e),
             other => other,
         })?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Rows of `SELECT b.* …` with `args`.
@@ -462,6 +485,20 @@ impl Backend for SqliteLedger {
                     return Ok(Vec::new());
                 }
             }
+            let mut queue = tx.prepare(
+                "INSERT INTO outbox (serial, message_id, recipient, state, next_attempt_at, queued_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
+            )?;
+            for (b, record) in badges.iter().zip(&out) {
+                if b.notify {
+                    queue.execute(params![
+                        record.serial,
+                        message_id(kid, record.serial, 0),
+                        b.recipient.trim(),
+                        b.issued_at
+                    ])?;
+                }
+            }
             let mut pass = tx.prepare(
                 "INSERT INTO passes (recipient, exam, passed_on, recorded_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT DO NOTHING",
@@ -472,6 +509,115 @@ impl Backend for SqliteLedger {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn outbox(&self, query: OutboxQuery<'_>) -> Result<Vec<OutboxRecord>, LedgerError> {
+        const COLUMNS: &str = "serial, message_id, recipient, state, attempts, next_attempt_at,
+            last_error, queued_at, sent_at";
+        let row = |r: &rusqlite::Row<'_>| {
+            let state: String = r.get(3)?;
+            Ok(OutboxRecord {
+                serial: r.get(0)?,
+                message_id: r.get(1)?,
+                recipient: r.get(2)?,
+                state: MailState::parse(&state).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        format!("outbox state {state:?}, which Tessera never writes").into(),
+                    )
+                })?,
+                attempts: r.get(4)?,
+                next_attempt_at: r.get(5)?,
+                last_error: r.get(6)?,
+                queued_at: r.get(7)?,
+                sent_at: r.get(8)?,
+            })
+        };
+        let (sql, args): (String, Vec<Value>) = match query {
+            OutboxQuery::Due(now, limit) => (
+                format!(
+                    "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at, serial LIMIT ?2"
+                ),
+                vec![Value::Integer(now), Value::Integer(i64::from(limit))],
+            ),
+            OutboxQuery::Pending(after, limit) => (
+                format!(
+                    "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND serial > ?1
+                     ORDER BY serial LIMIT ?2"
+                ),
+                vec![
+                    Value::Integer(i64::from(after)),
+                    Value::Integer(i64::from(limit)),
+                ],
+            ),
+            OutboxQuery::Of(serials) => (
+                format!(
+                    "SELECT {COLUMNS} FROM outbox WHERE serial IN (SELECT value FROM json_each(?1))"
+                ),
+                vec![Value::Text(serde_json::json!(serials).to_string())],
+            ),
+            OutboxQuery::All => (
+                format!("SELECT {COLUMNS} FROM outbox ORDER BY serial"),
+                Vec::new(),
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn sender_lock(&self) -> Result<Option<SenderLock>, LedgerError> {
+        let path = self.path.with_extension("sqlite-sender.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| LedgerError::ReadOnly {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(SenderLock {
+                _held: Box::new(file),
+            })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(LedgerError::ReadOnly {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+
+    fn outbox_change(&self, serial: u32, change: &OutboxChange) -> Result<bool, LedgerError> {
+        let changed = match change {
+            OutboxChange::Sent(id, at) => self.conn.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?3, attempts = attempts + 1, last_error = NULL
+                 WHERE serial = ?1 AND message_id = ?2 AND state = 'pending'",
+                params![serial, id, at],
+            )?,
+            OutboxChange::Retry(attempts, next, why) => self.conn.execute(
+                "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4
+                 WHERE serial = ?1 AND state = 'pending'",
+                params![serial, attempts, next, why],
+            )?,
+            OutboxChange::Failed(why) => self.conn.execute(
+                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2
+                 WHERE serial = ?1 AND state = 'pending'",
+                params![serial, why],
+            )?,
+            OutboxChange::Requeue(id, to, now) => self.conn.execute(
+                "INSERT INTO outbox (serial, message_id, recipient, state, next_attempt_at, queued_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?4)
+                 ON CONFLICT (serial) DO UPDATE SET state = 'pending', message_id = excluded.message_id,
+                     recipient = excluded.recipient, next_attempt_at = excluded.next_attempt_at,
+                     attempts = 0, last_error = NULL, sent_at = NULL",
+                params![serial, id, to, now],
+            )?,
+        };
+        Ok(changed == 1)
     }
 
     fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError> {

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 use super::widgets::{Input, field};
 use crate::desk::check::date;
 use crate::desk::{ExportFormat, FORMATS};
-use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
+use crate::store::ledger::{BadgeRecord, BadgeState, Filter, MailState, Page};
 
 /// Rows the screen loads at a time.
 pub const WINDOW: u32 = 200;
@@ -48,6 +48,9 @@ pub struct LedgerView {
     pub exporting: bool,
     /// A QR code shown over the screen (any key closes it).
     pub qr: Option<String>,
+    /// The notification e-mail of each badge in the window that has one:
+    /// where it stands, and why it failed.
+    pub mail: std::collections::BTreeMap<u32, (MailState, Option<String>)>,
 }
 
 /// What a key asks for.
@@ -69,6 +72,8 @@ pub enum LedgerAction {
     Export(u32, ExportFormat),
     /// Write the candidate's share kit.
     Share(u32),
+    /// Send the badge's notification e-mail (again).
+    Notify(u32),
 }
 
 impl LedgerView {
@@ -159,6 +164,7 @@ impl LedgerView {
         match (key.code, serial) {
             (KeyCode::Char('e'), Some(_)) => self.exporting = true,
             (KeyCode::Char('S'), Some(s)) => return LedgerAction::Share(s),
+            (KeyCode::Char('m'), Some(s)) => return LedgerAction::Notify(s),
             (KeyCode::Char('/'), _) => self.searching = true,
             (KeyCode::Down | KeyCode::Char('j'), _) => return self.select(self.selected + 1),
             (KeyCode::Up | KeyCode::Char('k'), _) => {
@@ -226,6 +232,7 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
         "Recipient",
         "Achievement",
         "Profile",
+        "E-mail",
     ])
     .style(Style::new().bold());
     let rows = v.rows.iter().map(|b| {
@@ -246,6 +253,14 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
             )),
             Cell::from(b.achievement_id.clone()),
             Cell::from(b.profile.clone()),
+            match v.mail.get(&b.serial) {
+                Some((m, _)) => Cell::from(m.as_str()).style(match m {
+                    MailState::Failed => Style::new().fg(Color::Red),
+                    MailState::Sent => Style::new().fg(Color::Green),
+                    MailState::Pending => Style::new(),
+                }),
+                None => Cell::from("—").style(Style::new().fg(Color::DarkGray)),
+            },
         ])
     });
     let table = Table::new(
@@ -257,6 +272,7 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
             Constraint::Min(16),
             Constraint::Length(12),
             Constraint::Length(8),
+            Constraint::Length(7),
         ],
     )
     .header(header)
@@ -286,20 +302,28 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
             ),
         ])],
         Some(b) => vec![
-            Line::from(format!(
-                "Badge {}: {} {} — {} bytes, {}{}",
-                b.serial,
-                b.achievement_id,
-                b.achievement_name.as_deref().unwrap_or(""),
-                b.cose.len(),
-                b.state,
-                b.revocation_reason
-                    .as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default()
-            )),
+            Line::from(
+                format!(
+                    "Badge {}: {} {} — {} bytes, {}{}",
+                    b.serial,
+                    b.achievement_id,
+                    b.achievement_name.as_deref().unwrap_or(""),
+                    b.cose.len(),
+                    b.state,
+                    b.revocation_reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                ) + &match v.mail.get(&b.serial) {
+                    Some((MailState::Failed, why)) => {
+                        format!("; e-mail not sent: {}", why.as_deref().unwrap_or("refused"))
+                    }
+                    Some((m, _)) => format!("; e-mail {}", m.as_str()),
+                    None => String::new(),
+                },
+            ),
             Line::styled(
-                "w write to card  e export  S share kit  a accepted  x declined  p private  r revoke  / search  s state  d dates",
+                "w write to card  e export  S share kit  m e-mail again  a accepted  x declined  p private  r revoke  / search  s state  d dates",
                 Style::new().fg(Color::DarkGray),
             ),
         ],
