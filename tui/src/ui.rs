@@ -758,7 +758,10 @@ impl Runtime {
         let due = self
             .last_mail_run
             .is_none_or(|t| t.elapsed() >= Duration::from_secs(60));
-        let Some(key) = self.key.clone().filter(|_| due) else {
+        if !due {
+            return;
+        }
+        let Some(key) = self.key.clone() else {
             return;
         };
         if matches!(self.desk.mail_config(), Ok(Some(_))) {

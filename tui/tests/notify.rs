@@ -439,3 +439,89 @@ fn the_ledger_screen_shows_each_badges_e_mail_and_sends_it_again() {
     assert_eq!(sink.log().len(), 1);
     s.quit();
 }
+
+#[test]
+fn the_smtp_password_is_kept_sealed_and_logs_in() {
+    let home = TempDir::new().unwrap();
+    let pass = home.path().join("passphrase");
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    let pw = home.path().join("smtp-password");
+    std::fs::write(&pw, "s3cret-smtp\n").unwrap();
+    let with_pass = |c: &mut Command| {
+        c.arg("--passphrase-file").arg(&pass);
+    };
+    // The demo issuer cannot keep a password: its key is public.
+    let demo = desk();
+    tessera(demo.path())
+        .args([
+            "mail",
+            "setup",
+            "--smtp",
+            "smtp://127.0.0.1:25",
+            "--from",
+            FROM,
+        ])
+        .args(["--user", "badges", "--password-file"])
+        .arg(&pw)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot keep an SMTP password"));
+
+    let mut init = tessera(home.path());
+    with_pass(&mut init);
+    init.args(["init", "--name", "Lisbon Test Center"])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args(["site", "url", SITE])
+        .assert()
+        .success();
+    let sink = Sink::start_with(0, &["--auth", "badges:s3cret-smtp"]);
+    let mut setup = tessera(home.path());
+    with_pass(&mut setup);
+    setup
+        .args(["mail", "setup", "--smtp", &sink.url(), "--from", FROM])
+        .args(["--user", "badges", "--password-file"])
+        .arg(&pw)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("password stored sealed"))
+        .stdout(predicate::str::contains("s3cret").not());
+    let saved = std::fs::read_to_string(home.path().join("mail.json")).unwrap();
+    assert!(!saved.contains("s3cret"), "{saved}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(home.path().join("mail.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "mail.json is private");
+
+    let mut issue = tessera(home.path());
+    with_pass(&mut issue);
+    issue
+        .args([
+            "issue",
+            "--recipient",
+            "ana@example.org",
+            "--achievement",
+            "AZ-305",
+        ])
+        .assert()
+        .success();
+    // The saved settings: unsealed with the issuer key, then the login.
+    let mut send = tessera(home.path());
+    with_pass(&mut send);
+    send.args(["notify", "--pending"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 sent"));
+    let log = sink.log();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["login"], "badges");
+    // Without the passphrase, nothing opens.
+    tessera(home.path())
+        .args(["notify", "--pending"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("passphrase"));
+}

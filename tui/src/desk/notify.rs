@@ -545,6 +545,7 @@ impl Desk {
         }
         let transport = builder.build();
         let mut keys: HashMap<Vec<u8>, SigningKey> = HashMap::new();
+        let mut tried: std::collections::HashSet<u32> = std::collections::HashSet::new();
         let mut after = 0u32;
         'run: loop {
             let batch = match mode {
@@ -562,11 +563,29 @@ impl Desk {
             };
             let Some(last) = batch.last() else { break };
             after = last.serial;
+            // Each message once a run, whatever the ledger says meanwhile.
+            let batch: Vec<OutboxRecord> = batch
+                .into_iter()
+                .filter(|r| tried.insert(r.serial))
+                .collect();
+            if batch.is_empty() {
+                break;
+            }
             for record in batch {
                 if stop() {
                     break 'run;
                 }
-                let outcome = self.deliver(&transport, smtp, &record, &mut keys, key_for);
+                // The key that signed the badge, for its picture: a desk
+                // problem (a passphrase missing) ends the run with an error.
+                let kid = self.badge(record.serial)?.kid;
+                if !keys.contains_key(&kid) {
+                    let key = key_for(&kid)?;
+                    keys.insert(kid.clone(), key);
+                }
+                let Some(key) = keys.get(&kid) else {
+                    break 'run;
+                };
+                let outcome = self.deliver(&transport, smtp, &record, key);
                 let serial = record.serial;
                 let not_sent = |reason: String| NotSent {
                     serial,
@@ -616,8 +635,7 @@ impl Desk {
         transport: &SmtpTransport,
         smtp: &Smtp,
         record: &OutboxRecord,
-        keys: &mut HashMap<Vec<u8>, SigningKey>,
-        key_for: &mut dyn FnMut(&[u8]) -> Result<SigningKey, DeskError>,
+        key: &SigningKey,
     ) -> Outcome {
         if record.recipient.parse::<Mailbox>().is_err() {
             return Outcome::Failed(format!(
@@ -641,19 +659,7 @@ impl Desk {
                 record.serial
             ));
         }
-        let key = match keys.get(&badge.kid) {
-            Some(k) => k.clone(),
-            None => match key_for(&badge.kid) {
-                Ok(k) => {
-                    keys.insert(badge.kid.clone(), k.clone());
-                    k
-                }
-                Err(e) => {
-                    return Outcome::Unreachable(format!("cannot sign the badge picture: {e}"));
-                }
-            },
-        };
-        let message = match self.notification(record, &key, &smtp.from) {
+        let message = match self.notification(record, key, &smtp.from) {
             Ok(m) => m,
             Err(e) => return Outcome::Failed(e.to_string()),
         };

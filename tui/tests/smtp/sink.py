@@ -16,7 +16,8 @@ It accepts mail on 127.0.0.1 (the port given, or a free one), prints
 
 Recipients starting with "reject" get a permanent refusal (550) and those
 starting with "later" a temporary one (451). With --quickack the server
-acknowledges TCP segments at once (see QuickAckSMTP).
+acknowledges TCP segments at once (see QuickAckSMTP); with --auth USER:PASS
+it takes mail only after that login.
 """
 
 import argparse
@@ -27,9 +28,10 @@ import sys
 from email import message_from_bytes, policy
 
 import socket
+import warnings
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class QuickAckSMTP(SMTP):
@@ -103,6 +105,7 @@ class Sink:
                 {
                     "message_id": mid,
                     "to": envelope.rcpt_tos,
+                    "login": session.auth_data or "",
                     "subject": str(msg["Subject"] or "") if msg else "",
                     "from": str(msg["From"] or "") if msg else "",
                     "parts": parts,
@@ -135,11 +138,14 @@ class Sink:
 
 
 def main():
+    # AUTH without TLS on loopback is the point of --auth here.
+    warnings.filterwarnings("ignore")
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--dir", required=True)
     ap.add_argument("--keep", type=int, default=20)
     ap.add_argument("--quickack", action="store_true")
+    ap.add_argument("--auth", help="USER:PASSWORD the server requires (AUTH PLAIN/LOGIN)")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     port = args.port
@@ -149,8 +155,30 @@ def main():
         port = s.getsockname()[1]
         s.close()
     kind = QuickAckController if args.quickack else Controller
+    options = {}
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (
+                getattr(auth_data, "login", b"") == user.encode()
+                and getattr(auth_data, "password", b"") == password.encode()
+            )
+            return AuthResult(success=ok, auth_data=user if ok else None)
+
+        # A test on loopback: AUTH without TLS, and nothing accepted
+        # without it.
+        options = {
+            "authenticator": authenticator,
+            "auth_require_tls": False,
+            "auth_required": True,
+        }
     controller = kind(
-        Sink(args.dir, args.keep), hostname="127.0.0.1", port=port, ready_timeout=10
+        Sink(args.dir, args.keep),
+        hostname="127.0.0.1",
+        port=port,
+        ready_timeout=10,
+        **options,
     )
     controller.start()
     print(f"ready {port}", flush=True)
