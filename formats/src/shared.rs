@@ -71,12 +71,29 @@ pub fn jwt_claims(token: &str) -> Result<Value, SharedError> {
         .map_err(|e| SharedError::JwtMalformed(format!("its payload is not JSON ({e})")))
 }
 
-/// The credential of a VC-JWT's claims: the `vc` claim.
+/// The JWT claims that are the JWT's own, not the credential's (OB 3.0
+/// mirrors the credential's `issuer.id`, `id`, `validFrom`, `validUntil`
+/// and `credentialSubject.id` in them).
+pub const JWT_REGISTERED_CLAIMS: [&str; 7] = ["iss", "jti", "nbf", "exp", "sub", "iat", "aud"];
+
+/// The credential of a VC-JWT's claims. By the OB 3.0 JOSE rules the
+/// payload is the credential itself, with the registered claims beside
+/// its fields; VC 1.1-style tokens (and Tessera's before 0.2) wrap it in a
+/// `vc` claim, which is read too.
 pub fn jwt_credential(claims: &Value) -> Result<Value, SharedError> {
-    claims
-        .get("vc")
-        .cloned()
-        .ok_or_else(|| SharedError::NotCredential("the JWT has no `vc` claim".into()))
+    if let Some(vc) = claims.get("vc") {
+        return Ok(vc.clone());
+    }
+    let Some(map) = claims.as_object().filter(|m| m.contains_key("@context")) else {
+        return Err(SharedError::NotCredential(
+            "the JWT's payload is not a credential (no @context) and has no `vc` claim".into(),
+        ));
+    };
+    let mut credential = map.clone();
+    for claim in JWT_REGISTERED_CLAIMS {
+        credential.remove(claim);
+    }
+    Ok(Value::Object(credential))
 }
 
 /// The compact badge inside a credential.

@@ -616,9 +616,13 @@ fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
 /// One verdict on one line, for many files or a watched reader:
 /// `WHERE: VERDICT serial N CODE (ISSUER), reason`.
 fn verdict_line(source: &str, v: &CheckReport) -> String {
-    let what = v.badge.as_ref().map_or(String::new(), |b| {
-        format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer)
-    });
+    let what = v
+        .badge
+        .as_ref()
+        .map_or(String::new(), |b| match &b.credential_id {
+            Some(id) => format!(" credential {id} {} ({}),", b.achievement_id, b.issuer),
+            None => format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer),
+        });
     format!(
         "{source}: {}{}{}{what} {}",
         v.verdict.headline(),
@@ -664,8 +668,11 @@ fn print_report(v: &CheckReport, json: bool) {
     }
     if let Some(b) = &v.badge {
         println!(
-            "serial {}: {} — {}",
-            b.serial,
+            "{}: {} — {}",
+            b.credential_id.as_ref().map_or_else(
+                || format!("serial {}", b.serial),
+                |id| format!("credential {id}")
+            ),
             b.achievement_id,
             b.achievement_name.as_deref().unwrap_or("")
         );

@@ -17,6 +17,7 @@ pub mod qr;
 pub mod results;
 pub mod share;
 pub mod site;
+pub mod status_credential;
 
 use std::path::{Path, PathBuf};
 
@@ -426,6 +427,12 @@ impl Desk {
         let bytes = self.status_list(key)?;
         let path = out.map_or_else(|| self.home.join("status-list.cbor"), Path::to_path_buf);
         files::write_atomic(&path, &bytes)?;
+        // The Open Badges verifiers' list, beside it, once there is a site.
+        if let Some(json) = self.status_list_credential(key)? {
+            let dir = path.parent().unwrap_or(&self.home).join("status");
+            files::create_dir(&dir)?;
+            files::write_atomic(&dir.join(format!("{}.json", key.kid())), &json)?;
+        }
         Ok(path)
     }
 

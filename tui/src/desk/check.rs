@@ -37,6 +37,10 @@ pub struct Details {
     pub evidence: Option<String>,
     /// Recipient from this desk's ledger, when it issued the badge.
     pub recipient: Option<String>,
+    /// The credential's `id`, for an Open Badges credential of another
+    /// issuer (which has no Tessera serial: `serial` is 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
 }
 
 /// Whether a badge belongs to the person its viewer was told it does.
@@ -131,6 +135,7 @@ fn details(b: &VerifiedBadge<'_>, own: Option<&BadgeRecord>) -> Details {
         level: c.level,
         evidence: c.evidence.map(str::to_string),
         recipient,
+        credential_id: None,
     }
 }
 
@@ -150,8 +155,10 @@ struct Prepared {
     dump_uid: Option<Vec<u8>>,
     /// The Open Badges credential it came in, if any.
     credential: Option<serde_json::Value>,
-    /// For a VC-JWT: its verified claims and signer.
-    jwt: Option<(serde_json::Value, tessera_core::PublicKey)>,
+    /// For a VC-JWT: the key that signed it.
+    jwt: Option<tessera_core::PublicKey>,
+    /// The credential's Data Integrity proof, verified.
+    proof: Option<tessera_ld::VerifiedProof>,
     /// How it came, for the reason line ("" for plain badges).
     via: &'static str,
     /// Signed by a demo key.
@@ -169,44 +176,95 @@ fn jwt_in(input: &[u8]) -> Option<String> {
     shared::looks_like_jwt(&text).then(|| text.trim().to_string())
 }
 
+/// The verdict on a shared file whose own wrapping failed: its VC-JWT
+/// or Data Integrity proof, or what it lacks.
+fn refused(e: crate::desk::share::ShareError) -> Box<CheckReport> {
+    use crate::desk::share::ShareError;
+    use tessera_ld::LdError;
+    let verdict = match &e {
+        ShareError::JwtUnknownKey(_) | ShareError::Proof(LdError::UntrustedKey(_)) => {
+            Verdict::UnknownIssuer
+        }
+        ShareError::JwtSignature
+        | ShareError::JwtUnsigned
+        | ShareError::JwtAlgorithm(_)
+        | ShareError::JwtClaims(_)
+        | ShareError::Proof(
+            LdError::Signature
+            | LdError::ProofValue(_)
+            | LdError::IssuerMismatch { .. }
+            | LdError::CreatedInFuture(_)
+            | LdError::ProofContext,
+        ) => Verdict::Forged,
+        _ => Verdict::Unreadable,
+    };
+    Box::new(CheckReport {
+        verdict,
+        reason: e.to_string(),
+        demo: false,
+        badge: None,
+        holder: None,
+        note: None,
+    })
+}
+
+/// The credential JSON in an input (as text, or baked in a PNG), if it is
+/// JSON at all.
+fn credential_in(input: &[u8]) -> Option<serde_json::Value> {
+    use tessera_formats::shared;
+    let text = if input.starts_with(&shared::PNG_SIGNATURE) {
+        shared::unbake(input).ok()?
+    } else {
+        std::str::from_utf8(input).ok()?.to_string()
+    };
+    let text = text.trim();
+    if !text.starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// Check a credential's Data Integrity proof against the trusted keys.
+fn check_proof<const N: usize>(
+    credential: &serde_json::Value,
+    trust: &TrustStore<N>,
+    now: i64,
+) -> Result<tessera_ld::VerifiedProof, crate::desk::share::ShareError> {
+    let trusted = |k: &tessera_core::PublicKey| trust.contains(k);
+    Ok(tessera_ld::verify(credential, &trusted, Some(now))?)
+}
+
 /// Find the badge in the input (the one reading every verifier shares,
-/// `tessera_formats::classify`), check a VC-JWT's own signature, and note
-/// how the badge came.
+/// `tessera_formats::classify`), check a VC-JWT's own signature and a
+/// credential's Data Integrity proof, and note how the badge came. An
+/// Open Badges credential of another issuer (a Data Integrity proof and no
+/// compact badge) is judged here whole.
 fn prepare<const N: usize>(
     input: &[u8],
     trust: &TrustStore<N>,
     demo_kids: &[Vec<u8>],
+    now: i64,
 ) -> Result<Prepared, Box<CheckReport>> {
-    use crate::desk::share::{self, ShareError};
+    use crate::desk::share;
     use tessera_formats::input::{InputError, Via};
-    let refuse = |e: ShareError| {
-        let verdict = match e {
-            ShareError::JwtUnknownKey(_) => Verdict::UnknownIssuer,
-            ShareError::JwtSignature | ShareError::JwtUnsigned | ShareError::JwtAlgorithm(_) => {
-                Verdict::Forged
-            }
-            _ => Verdict::Unreadable,
-        };
-        Box::new(CheckReport {
-            verdict,
-            reason: e.to_string(),
-            demo: false,
-            badge: None,
-            holder: None,
-            note: None,
-        })
-    };
+    use tessera_formats::shared::SharedError;
     let found = match tessera_formats::classify(input) {
         Ok(f) => f,
+        Err(InputError::Shared(SharedError::NoCompactBadge))
+            if credential_in(input).is_some_and(|c| c.get("proof").is_some()) =>
+        {
+            let credential = credential_in(input).unwrap_or_default();
+            return Err(Box::new(foreign_credential(&credential, trust, now)));
+        }
         Err(InputError::Shared(e)) => {
             // A VC-JWT's own faults (its header, algorithm, signature) come
             // before what its payload lacks.
             if let Some(token) = jwt_in(input)
                 && let Err(jwt_error) = share::verify_jwt(&token, trust)
             {
-                return Err(refuse(jwt_error));
+                return Err(refused(jwt_error));
             }
-            return Err(refuse(e.into()));
+            return Err(refused(e.into()));
         }
         Err(e) => return Err(Box::new(CheckReport::unreadable(&e.to_string()))),
     };
@@ -214,22 +272,28 @@ fn prepare<const N: usize>(
     // the badge is compared with.
     let (credential, jwt) = match &found.jwt {
         Some(token) => {
-            let (vc, claims, signer) = share::verify_jwt(token, trust).map_err(refuse)?;
-            (Some(vc), Some((claims, signer)))
+            let (vc, _claims, signer) = share::verify_jwt(token, trust).map_err(refused)?;
+            (Some(vc), Some(signer))
         }
         None => (found.credential.clone(), None),
     };
+    let proof = match &credential {
+        Some(c) if c.get("proof").is_some() => Some(check_proof(c, trust, now).map_err(refused)?),
+        _ => None,
+    };
     let bytes = match &credential {
-        Some(c) if jwt.is_some() => share::compact_badge(c).map_err(refuse)?,
+        Some(c) if jwt.is_some() => share::compact_badge(c).map_err(refused)?,
         _ => found.badge,
     };
-    let via = match (found.via, found.baked) {
+    let via = match (found.via, proof.is_some()) {
         (Via::BakedPng, _) if jwt.is_some() => "baked badge image, VC-JWT signature checked",
         (Via::VcJwt, _) => "VC-JWT signature checked",
-        (Via::BakedPng, _) => {
+        (Via::BakedPng, true) => "baked badge image, Data Integrity proof checked",
+        (Via::Ob3Json, true) => "Open Badges JSON, Data Integrity proof checked",
+        (Via::BakedPng, false) => {
             "baked badge image, unsigned JSON: judged on the signed badge inside; its recipient identifier is not signed"
         }
-        (Via::Ob3Json, _) => {
+        (Via::Ob3Json, false) => {
             "unsigned Open Badges JSON: judged on the signed badge inside; its recipient identifier is not signed"
         }
         _ => "",
@@ -245,9 +309,81 @@ fn prepare<const N: usize>(
         dump_uid: found.tag_uid,
         credential,
         jwt,
+        proof,
         via,
         demo,
     })
+}
+
+/// The verdict on an Open Badges credential of another issuer: its Data
+/// Integrity proof by a trusted key, and its dates. Its revocation is
+/// published by its issuer online, which an offline check cannot read:
+/// the verdict says so.
+fn foreign_credential<const N: usize>(
+    credential: &serde_json::Value,
+    trust: &TrustStore<N>,
+    now: i64,
+) -> CheckReport {
+    let proof = match check_proof(credential, trust, now) {
+        Ok(p) => p,
+        Err(e) => return *refused(e),
+    };
+    let text = |pointer: &str| {
+        credential
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    let time = |pointer: &str| text(pointer).and_then(|t| tessera_ld::proof::parse_time(&t));
+    let issuer = text("/issuer/name")
+        .or_else(|| tessera_ld::proof::issuer_id(credential).map(str::to_string))
+        .unwrap_or_default();
+    let details = Details {
+        serial: 0,
+        issuer: issuer.clone(),
+        kid: proof.key.kid().to_string(),
+        achievement_id: text("/credentialSubject/achievement/humanCode")
+            .or_else(|| text("/credentialSubject/achievement/id"))
+            .unwrap_or_default(),
+        achievement_name: text("/credentialSubject/achievement/name").or_else(|| text("/name")),
+        display_name: text("/credentialSubject/name"),
+        issued: time("/validFrom").map_or_else(|| "not given".into(), date),
+        expires: time("/validUntil").map(expiry_date),
+        level: None,
+        evidence: None,
+        recipient: None,
+        credential_id: text("/id"),
+    };
+    let status =
+        text("/credentialStatus/statusListCredential").or_else(|| text("/credentialStatus/id"));
+    let (verdict, reason) = match (time("/validFrom"), time("/validUntil")) {
+        (Some(from), _) if from > now => (
+            Verdict::Expired,
+            format!("not valid yet: its validity starts {}", date(from)),
+        ),
+        (_, Some(until)) if until < now => (
+            Verdict::Expired,
+            format!("expired on {}", expiry_date(until)),
+        ),
+        _ => (
+            Verdict::Valid,
+            format!(
+                "genuine and current: an Open Badges credential whose Data Integrity proof by {issuer} holds; {}",
+                status.map_or_else(
+                    || "it names no revocation list".to_string(),
+                    |url| format!("its revocation list is online at {url}, which this offline check does not read"),
+                )
+            ),
+        ),
+    };
+    CheckReport {
+        verdict,
+        reason,
+        demo: false,
+        badge: Some(details),
+        holder: None,
+        note: (verdict == Verdict::Valid).then(|| "another issuer's Open Badge".to_string()),
+    }
 }
 
 /// What a check is made against: the desk's trusted keys, which of them
@@ -275,7 +411,7 @@ pub fn check<const N: usize>(
     holder: Option<&Holder>,
     cx: &Context<'_, N>,
 ) -> Result<CheckReport, LedgerError> {
-    let p = match prepare(input, cx.trust, cx.demo_kids) {
+    let p = match prepare(input, cx.trust, cx.demo_kids, cx.now) {
         Ok(p) => p,
         Err(v) => return Ok(*v),
     };
@@ -293,7 +429,7 @@ pub fn check_many<const N: usize>(
 ) -> Result<Vec<CheckReport>, LedgerError> {
     let prepared: Vec<Result<Prepared, Box<CheckReport>>> = inputs
         .iter()
-        .map(|i| prepare(i, cx.trust, cx.demo_kids))
+        .map(|i| prepare(i, cx.trust, cx.demo_kids, cx.now))
         .collect();
     let badges: Vec<&[u8]> = prepared
         .iter()
@@ -343,8 +479,15 @@ fn judge<const N: usize>(
         })
         .map_err(Failure::Core);
     let result = result.and_then(|b| {
-        if let Some((claims, signer)) = &p.jwt {
-            crate::desk::share::check_jwt_binding(claims, signer, &b).map_err(Failure::Share)?;
+        if let Some(signer) = &p.jwt {
+            crate::desk::share::check_jwt_binding(signer, &b).map_err(Failure::Share)?;
+        }
+        if let Some(proof) = &p.proof
+            && proof.key != b.issuer_key
+        {
+            return Err(Failure::Share(
+                crate::desk::share::ShareError::ProofWrongSigner(proof.key.kid().to_string()),
+            ));
         }
         match &p.credential {
             Some(c) => crate::desk::share::check_matches(c, &b, &p.bytes)

@@ -25,11 +25,15 @@ pub enum ExportFormat {
     QrSvg,
     /// The QR code drawn with Unicode half blocks, for a terminal.
     QrTerminal,
-    /// A baked Open Badges 3.0 image: picture + VC-JWT in `iTXt`.
+    /// A baked Open Badges 3.0 image: the picture with the signed
+    /// credential JSON in `iTXt`.
     BakedPng,
+    /// A baked Open Badges 3.0 image carrying the VC-JWT instead.
+    BakedPngJwt,
     /// The Open Badges 3.0 credential as a VC-JWT (EdDSA).
     VcJwt,
-    /// The Open Badges 3.0 credential as plain JSON.
+    /// The Open Badges 3.0 credential as JSON with its Data Integrity
+    /// proof (`eddsa-rdfc-2022`).
     Ob3Json,
 }
 
@@ -57,7 +61,7 @@ pub struct FormatInfo {
 }
 
 /// Every format, in menu order.
-pub const FORMATS: [FormatInfo; 9] = [
+pub const FORMATS: [FormatInfo; 10] = [
     row(
         ExportFormat::Cbor,
         "cbor",
@@ -136,6 +140,17 @@ pub const FORMATS: [FormatInfo; 9] = [
         true,
     ),
     row(
+        ExportFormat::BakedPngJwt,
+        "baked-png-jwt",
+        "baked badge image with the VC-JWT",
+        "baked PNG (JWT)",
+        "jwt.png",
+        'w',
+        true,
+        true,
+        true,
+    ),
+    row(
         ExportFormat::VcJwt,
         "vc-jwt",
         "Open Badges VC-JWT",
@@ -149,12 +164,12 @@ pub const FORMATS: [FormatInfo; 9] = [
     row(
         ExportFormat::Ob3Json,
         "ob3-json",
-        "Open Badges JSON",
+        "Open Badges JSON (signed)",
         "OB 3.0 JSON",
         "ob3.json",
         'o',
         false,
-        false,
+        true,
         true,
     ),
 ];
@@ -323,20 +338,6 @@ impl Desk {
         let badge = verify_own(&record, &issuer)?;
         let code = claim_code(&record.salt);
         let described = self.described(&record.achievement_id)?;
-        let credential = crate::desk::share::credential(&crate::desk::share::CredentialInput {
-            cose: &record.cose,
-            badge: &badge,
-            issuer_name: &issuer.name,
-            identity: Some((&record.recipient, &code)),
-            achievement: described.as_ref().map(Described::text),
-        });
-        if format == ExportFormat::Ob3Json {
-            let mut text = serde_json::to_string_pretty(&credential).map_err(|e| {
-                DeskError::Input(format!("the credential cannot be written as JSON: {e}"))
-            })?;
-            text.push('\n');
-            return Ok(text.into_bytes());
-        }
         let signer = signer
             .filter(|k| k.public_key() == badge.issuer_key)
             .ok_or_else(|| {
@@ -346,13 +347,33 @@ impl Desk {
                     hex::encode(&record.kid)
                 ))
             })?;
-        let jwt =
-            crate::desk::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?;
-        if format == ExportFormat::VcJwt {
-            return Ok(format!("{jwt}\n").into_bytes());
+        let status_list = self.status_list_url(&record.kid)?;
+        let credential = crate::desk::share::credential(&crate::desk::share::CredentialInput {
+            cose: &record.cose,
+            badge: &badge,
+            issuer_name: &issuer.name,
+            identity: Some((&record.recipient, &code)),
+            achievement: described.as_ref().map(Described::text),
+            status_list: status_list.as_deref(),
+        });
+        let text = match format {
+            ExportFormat::Ob3Json | ExportFormat::BakedPng => {
+                let signed = crate::desk::share::sign_credential(&credential, signer)
+                    .map_err(DeskError::Input)?;
+                let text = serde_json::to_string_pretty(&signed).map_err(|e| {
+                    DeskError::Input(format!("the credential cannot be written as JSON: {e}"))
+                })?;
+                text
+            }
+            _ => {
+                crate::desk::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?
+            }
+        };
+        if matches!(format, ExportFormat::Ob3Json | ExportFormat::VcJwt) {
+            return Ok(format!("{text}\n").into_bytes());
         }
         let pixels = badge_picture(&badge, &issuer, described.as_ref());
-        crate::desk::share::bake(&pixels, &jwt).map_err(DeskError::Input)
+        crate::desk::share::bake(&pixels, &text).map_err(DeskError::Input)
     }
 
     /// A shareable ledger badge (not revoked, not private) and its issuer:

@@ -18,11 +18,12 @@ use tessera_core::{PublicKey, SigningKey, TrustStore, VerifiedBadge};
 
 /// The JSON-LD contexts of an Open Badges 3.0 credential (VC data model 2.0).
 pub const OB3_CONTEXT: [&str; 2] = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    tessera_ld::contexts::CREDENTIALS_V2,
+    tessera_ld::contexts::OB_V3P0,
 ];
 pub use tessera_formats::shared::{
-    COMPACT_BADGE_URI, PNG_KEYWORD, PNG_SIGNATURE, SharedError, looks_like_jwt,
+    COMPACT_BADGE_URI, JWT_REGISTERED_CLAIMS, PNG_KEYWORD, PNG_SIGNATURE, SharedError,
+    looks_like_jwt,
 };
 
 /// Why a shared badge file cannot be read.
@@ -52,6 +53,19 @@ pub enum ShareError {
     /// JSON fields that say something else than the signed badge.
     #[error("the credential's {0} does not match its signed badge: it was altered")]
     Mismatch(String),
+    /// A VC-JWT whose registered claims say something else than its
+    /// credential.
+    #[error("this VC-JWT's claims disagree with its credential: {0}")]
+    JwtClaims(String),
+    /// A Data Integrity proof that does not hold, or cannot be checked.
+    #[error(transparent)]
+    Proof(#[from] tessera_ld::LdError),
+    /// A Data Integrity proof by a trusted key that did not sign the badge
+    /// inside.
+    #[error(
+        "this credential's proof was made by key {0}, not by the issuer of the badge inside it: it was re-wrapped"
+    )]
+    ProofWrongSigner(String),
     /// A VC-JWT signed by a trusted key, but not the one that signed the
     /// badge inside (or whose `iss`/`jti` name another badge or issuer).
     #[error(
@@ -74,6 +88,11 @@ pub struct CredentialInput<'a> {
     /// The achievement's texts and image from the program's catalogue;
     /// `None` describes it from the badge alone.
     pub achievement: Option<AchievementText<'a>>,
+    /// The URL of the issuer key's published status list credential
+    /// (`BitstringStatusListCredential`), for `credentialStatus`; `None`
+    /// (a desk without a site) leaves revocation to the compact badge's
+    /// own status lists.
+    pub status_list: Option<&'a str>,
 }
 
 /// What the catalogue says about an achievement, in the issuer's language.
@@ -91,8 +110,8 @@ pub struct AchievementText<'a> {
 
 /// The achievement fields a credential takes from the issuer's catalogue
 /// rather than from the signed badge: a verifier cannot rebuild them, so
-/// [`check_matches`] leaves them as they are (a Data Integrity proof over
-/// the whole credential is what will cover them).
+/// [`check_matches`] leaves them as they are (the Data Integrity proof over
+/// the whole credential is what covers them).
 const CATALOGUE_FIELDS: [&str; 4] = ["achievementType", "description", "criteria", "image"];
 
 /// Set `key` in a JSON object.
@@ -113,11 +132,25 @@ pub fn rfc3339(t: u64) -> String {
         )
 }
 
-/// The issuer's `did:key` (Ed25519, multicodec 0xed01, base58btc).
-pub fn did_key(key: &PublicKey) -> String {
-    let mut bytes = vec![0xed, 0x01];
-    bytes.extend_from_slice(key.as_bytes());
-    format!("did:key:z{}", bs58::encode(bytes).into_string())
+pub use tessera_ld::did::{did_key, verification_method};
+
+/// The credential subject's `id`: a URN of the badge's recipient
+/// commitment, which is a salted hash and says nothing about who the
+/// recipient is (the compact badge inside carries the same value).
+pub fn subject_id(badge: &VerifiedBadge<'_>) -> String {
+    format!("urn:tessera:recipient:{}", badge.claims.subject)
+}
+
+/// The `credentialStatus` of a badge: entry `serial` of its issuer key's
+/// Bitstring Status List credential at `list_url`.
+pub fn status_entry(list_url: &str, serial: u32) -> Value {
+    json!({
+        "id": format!("{list_url}#{serial}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": serial.to_string(),
+        "statusListCredential": list_url,
+    })
 }
 
 /// The credential's `id`.
@@ -177,6 +210,7 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
         set(&mut achievement, "tag", json!([format!("level {level}")]));
     }
     let mut subject = json!({
+        "id": subject_id(b),
         "type": ["AchievementSubject"],
         "achievement": achievement,
     });
@@ -216,35 +250,48 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
         },
         "validFrom": rfc3339(c.issued_at),
         "credentialSubject": subject,
-        "credentialStatus": {
-            "id": format!("urn:tessera:status:{}#{}", b.kid, c.serial),
-            "type": "1EdTechRevocationList",
-        },
         "evidence": evidence,
     });
+    if let Some(url) = input.status_list {
+        set(&mut vc, "credentialStatus", status_entry(url, c.serial));
+    }
     if let Some(exp) = c.expires {
         set(&mut vc, "validUntil", json!(rfc3339(exp)));
     }
     vc
 }
 
-/// The credential as a VC-JWT (compact JWS, `alg` EdDSA, `kid` the issuer's
-/// key id as in its exported JWK): the registered claims `iss`, `jti`,
-/// `nbf`, `iat` and `exp` mirror the credential, which is the `vc` claim.
+/// The credential with its Data Integrity proof (`eddsa-rdfc-2022`) by the
+/// issuer's key, made now.
+pub fn sign_credential(credential: &Value, key: &SigningKey) -> Result<Value, String> {
+    let created = rfc3339(u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default());
+    tessera_ld::sign(
+        credential,
+        key,
+        &verification_method(&key.public_key()),
+        &created,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The credential as a VC-JWT by the Open Badges 3.0 JOSE rules: a compact
+/// JWS (`alg` EdDSA, `typ` JWT, `kid` the issuer's verification method
+/// `did:key:…#…`) whose payload is the credential itself, with `iss` =
+/// `issuer.id`, `jti` = `id`, `nbf` = `validFrom`, `exp` = `validUntil`
+/// and `sub` = `credentialSubject.id`.
 pub fn vc_jwt(
     credential: &Value,
     badge: &VerifiedBadge<'_>,
     key: &SigningKey,
 ) -> Result<String, String> {
     let mut header = Header::new(Algorithm::EdDSA);
-    header.kid = Some(key.kid().to_string());
-    let mut claims = json!({
-        "iss": did_key(&key.public_key()),
-        "jti": credential_id(badge),
-        "nbf": badge.claims.issued_at,
-        "iat": badge.claims.issued_at,
-        "vc": credential,
-    });
+    header.typ = Some("JWT".into());
+    header.kid = Some(verification_method(&key.public_key()));
+    let mut claims = credential.clone();
+    set(&mut claims, "iss", json!(did_key(&key.public_key())));
+    set(&mut claims, "jti", json!(credential_id(badge)));
+    set(&mut claims, "nbf", json!(badge.claims.issued_at));
+    set(&mut claims, "sub", json!(subject_id(badge)));
     if let Some(exp) = badge.claims.expires {
         set(&mut claims, "exp", json!(exp));
     }
@@ -296,9 +343,17 @@ pub fn verify_jwt<const N: usize>(
     validation.required_spec_claims.clear();
     validation.validate_exp = false;
     validation.validate_nbf = false;
+    validation.validate_aud = false;
     let mut outcome = Err(ShareError::JwtUnknownKey(kid.to_string()));
-    // Two keys may share a 4-byte kid: try each.
-    for issuer in trust.iter().filter(|i| i.kid.to_string() == kid) {
+    // The kid is a verification method (did:key:…#…, or an issuer URL with
+    // a Multikey fragment), or in exports before 0.2 a 4-byte key id, which
+    // two keys may share: try each candidate.
+    let named = tessera_ld::did::method_key(kid).ok().map(|m| m.key);
+    let candidates = trust.iter().filter(|i| match named {
+        Some(key) => i.key == key,
+        None => i.kid.to_string() == kid,
+    });
+    for issuer in candidates {
         outcome = jsonwebtoken::decode::<Value>(
             token,
             &DecodingKey::from_ed_der(issuer.key.as_bytes()),
@@ -315,44 +370,66 @@ pub fn verify_jwt<const N: usize>(
     }
     let (claims, key) = outcome?;
     let vc = tessera_formats::shared::jwt_credential(&claims)?;
+    jwt_claims_agree(&claims, &vc)?;
     Ok((vc, claims, key))
 }
 
-/// Check that a VC-JWT's signer and registered claims belong to the badge
-/// inside it: signed by the badge's issuer key, `iss` its `did:key`, `jti`
-/// the credential id, `nbf`/`exp` the badge's times.
-pub fn check_jwt_binding(
-    claims: &Value,
-    signer: &PublicKey,
-    badge: &VerifiedBadge<'_>,
-) -> Result<(), ShareError> {
+/// Check the OB 3.0 JOSE mapping: a VC-JWT's registered claims say what
+/// its credential says (`iss` = `issuer.id`, `jti` = `id`, `nbf` =
+/// `validFrom`, `exp` = `validUntil`, `sub` = `credentialSubject.id`).
+/// A claim or field that one has and the other lacks disagrees too, except
+/// `jti` and `sub`, which are optional.
+pub fn jwt_claims_agree(claims: &Value, credential: &Value) -> Result<(), ShareError> {
+    let text = |v: &Value, pointer: &str| {
+        v.pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let seconds = |field: &str| {
+        text(credential, field)
+            .map(|t| tessera_ld::proof::parse_time(&t).map_or_else(|| json!(t), |s| json!(s)))
+    };
+    let issuer = tessera_ld::proof::issuer_id(credential).map(str::to_string);
+    let rules: [(&str, Option<Value>, &str, bool); 5] = [
+        ("iss", issuer.map(Value::from), "issuer.id", true),
+        ("jti", text(credential, "/id").map(Value::from), "id", false),
+        ("nbf", seconds("/validFrom"), "validFrom", true),
+        ("exp", seconds("/validUntil"), "validUntil", true),
+        (
+            "sub",
+            text(credential, "/credentialSubject/id").map(Value::from),
+            "credentialSubject.id",
+            false,
+        ),
+    ];
+    for (claim, expected, field, required) in rules {
+        let given = claims.get(claim);
+        let agrees = match (given, &expected) {
+            (Some(g), Some(e)) => g == e,
+            (None, None) => true,
+            (None, Some(_)) => !required,
+            (Some(_), None) => false,
+        };
+        if !agrees {
+            let shown =
+                |v: Option<&Value>| v.map_or_else(|| "nothing".to_string(), Value::to_string);
+            return Err(ShareError::JwtClaims(format!(
+                "its claim `{claim}` is {} but its credential's {field} is {}",
+                shown(given),
+                shown(expected.as_ref())
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Check that a VC-JWT belongs to the badge inside it: signed by the
+/// badge's issuer key ([`jwt_claims_agree`] has bound its claims to the
+/// credential, and [`check_matches`] the credential to the badge).
+pub fn check_jwt_binding(signer: &PublicKey, badge: &VerifiedBadge<'_>) -> Result<(), ShareError> {
     if *signer != badge.issuer_key {
         return Err(ShareError::JwtWrongSigner(signer.kid().to_string()));
     }
-    let c = &badge.claims;
-    let expect = |ok: bool, what: &str| {
-        if ok {
-            Ok(())
-        } else {
-            Err(ShareError::Mismatch(format!("JWT claim {what}")))
-        }
-    };
-    expect(
-        claims.get("iss").and_then(Value::as_str) == Some(did_key(signer).as_str()),
-        "iss",
-    )?;
-    expect(
-        claims.get("jti").and_then(Value::as_str) == Some(credential_id(badge).as_str()),
-        "jti",
-    )?;
-    expect(
-        claims.get("nbf").and_then(Value::as_u64) == Some(c.issued_at),
-        "nbf",
-    )?;
-    expect(
-        claims.get("exp").and_then(Value::as_u64) == c.expires,
-        "exp",
-    )?;
     Ok(())
 }
 
@@ -363,11 +440,14 @@ pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, ShareError> {
 
 /// Check that the credential says exactly what its verified compact badge
 /// says: the credential rebuilt from the badge must equal it field by
-/// field, with nothing added. Two fields cannot be rebuilt and are left as
+/// field, with nothing added. Some fields cannot be rebuilt and are left as
 /// they are: the recipient `identifier` (a hash with the candidate's claim
 /// code, which the badge does not carry), for mini badges, which carry no
-/// issuer name, `issuer.name`, and the achievement's texts and image from
-/// the issuer's catalogue (`achievementType`, `description`, `criteria`, `image`).
+/// issuer name, `issuer.name`, the achievement's texts and image from
+/// the issuer's catalogue (`achievementType`, `description`, `criteria`,
+/// `image`), `credentialStatus` (where the issuer publishes its status
+/// list) and the `proof`. A Data Integrity proof by the badge's issuer is
+/// what signs them; without one, they are unsigned words.
 pub fn check_matches(
     credential: &Value,
     badge: &VerifiedBadge<'_>,
@@ -383,7 +463,16 @@ pub fn check_matches(
         issuer_name: given_name,
         identity: None,
         achievement: None,
+        status_list: None,
     });
+    // Where the issuer publishes its status list is not in the badge.
+    if let Some(status) = credential.get("credentialStatus") {
+        set(&mut expected, "credentialStatus", status.clone());
+    }
+    // The proof is checked on its own (`tessera_ld::verify`).
+    if let Some(proof) = credential.get("proof") {
+        set(&mut expected, "proof", proof.clone());
+    }
     if let Some(identifier) = credential.pointer("/credentialSubject/identifier")
         && let Some(subject) = expected.get_mut("credentialSubject")
     {

@@ -116,10 +116,23 @@ impl Desk {
             }
         }
         let url = url.map(str::to_string).or(self.ledger.meta("site_url")?);
+        // The address first: the status list credential is named by it.
+        if let Some(u) = &url {
+            self.set_site_url(u)?;
+        }
         let site = self.site_data(key, url.as_deref())?;
         files::create_dir(out)?;
         for name in ASSETS {
             files::write_atomic(&out.join(name), &files::read(&assets.join(name))?)?;
+        }
+        if let Some(list) = self.status_list_credential(key)? {
+            files::create_dir(&out.join("status"))?;
+            files::write_atomic(
+                &out.join(crate::desk::status_credential::path_of(
+                    &key.kid().to_string(),
+                )),
+                &list,
+            )?;
         }
         let json = serde_json::to_string_pretty(&site)
             .map_err(|e| DeskError::Input(format!("the site data cannot be written: {e}")))?;
@@ -132,9 +145,6 @@ impl Desk {
             .set_meta("site_dir", &abs.display().to_string())?;
         self.ledger
             .set_meta("site_assets", &assets.display().to_string())?;
-        if let Some(u) = &url {
-            self.ledger.set_meta("site_url", u)?;
-        }
         Ok(SiteReport {
             dir: abs,
             issuers: site.trust.len(),

@@ -340,7 +340,10 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
             ),
         ));
         lines.push(row("Issuer", format!("{} (key {})", b.issuer, b.kid)));
-        lines.push(row("Serial", b.serial.to_string()));
+        lines.push(match &b.credential_id {
+            Some(id) => row("Credential", id.clone()),
+            None => row("Serial", b.serial.to_string()),
+        });
         lines.push(row(
             "Dates",
             format!(
