@@ -350,9 +350,11 @@ pub enum TrustFormat {
 #[derive(Debug, Subcommand)]
 pub enum TrustCommand {
     /// Trust issuer keys: a COSE_Key or JWK from `tessera key
-    /// export-public`, or a JWK Set / COSE_KeySet from `tessera trust export`.
+    /// export-public`, a JWK Set / COSE_KeySet from `tessera trust export`,
+    /// or an Open Badges issuer's key as a did:key, a Multikey (z6Mk…) or
+    /// a verification method URL ending in #z6Mk….
     Add {
-        /// The key file.
+        /// The key file, or the did:key / Multikey / verification method itself.
         file: PathBuf,
         /// A name for this issuer.
         #[arg(long)]
@@ -1145,7 +1147,14 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Trust(TrustCommand::Add { file, name }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let bytes = files::read(&file)?;
+            let text = file.to_string_lossy();
+            let bytes = if !file.exists()
+                && (text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk"))
+            {
+                text.as_bytes().to_vec()
+            } else {
+                files::read(&file)?
+            };
             for t in desk.trust_add(&bytes, &name)? {
                 println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
             }

@@ -123,11 +123,27 @@ pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
 pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, DeskError> {
     let bad = |why: &str| {
         DeskError::Input(format!(
-            "not an Ed25519 public key file: {why} (expected a COSE_Key or a JWK)"
+            "not an Ed25519 public key file: {why} (expected a COSE_Key, a JWK, a Multikey z6Mk…, a did:key or a verification method …#z6Mk…)"
         ))
     };
+    // Text: a did:key, a verification method ending in #z6Mk…, a Multikey.
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let text = text.trim()
+        && (text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk"))
+    {
+        let multikey = text
+            .rsplit_once('#')
+            .map_or(text.trim_start_matches("did:key:"), |(_, f)| f);
+        return tessera_ld::did::parse_multikey(multikey)
+            .ok_or_else(|| bad(&format!("{text:?} is not an Ed25519 Multikey")));
+    }
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
         let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
+        // A Multikey document (a DID document's verification method).
+        if let Some(m) = text("publicKeyMultibase") {
+            return tessera_ld::did::parse_multikey(m)
+                .ok_or_else(|| bad("publicKeyMultibase is not an Ed25519 Multikey"));
+        }
         if text("kty") != Some("OKP") || text("crv") != Some("Ed25519") {
             return Err(bad("the JWK is not an OKP Ed25519 key"));
         }
