@@ -256,7 +256,7 @@ fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
     let mut buf = [0u8; 1024];
     let n = badge.summary_json(&mut buf).unwrap();
     let core: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
-    for vc in [&seen["jwt"]["vc"], &seen["baked"]["vc"], &seen["json"]] {
+    for vc in [&seen["jwt"], &seen["baked"], &seen["json"]] {
         assert_eq!(
             vc["id"],
             format!(
@@ -279,9 +279,16 @@ fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
         );
         assert_eq!(vc["issuer"]["name"], core["issuer"]);
     }
-    assert_eq!(seen["jwt"]["nbf"], core["issued_at"]);
-    assert_eq!(seen["jwt"]["exp"], core["expires"]);
-    assert_eq!(seen["jwt"], seen["baked"]);
+    // The OB 3.0 JOSE mapping: the payload is the credential, and the
+    // registered claims mirror it.
+    let jwt = &seen["jwt"];
+    assert_eq!(jwt["nbf"], core["issued_at"]);
+    assert_eq!(jwt["exp"], core["expires"]);
+    assert_eq!(jwt["iss"], jwt["issuer"]["id"]);
+    assert_eq!(jwt["jti"], jwt["id"]);
+    assert_eq!(jwt["sub"], jwt["credentialSubject"]["id"]);
+    assert!(jwt.get("vc").is_none());
+    assert_eq!(seen["baked"], seen["json"]);
     assert_eq!(message.kid.unwrap(), badge.kid.as_bytes());
     // pycose verifies the exported .cbor with the exported COSE_Key.
     let out = python(&[&script("verify_with_pycose.py"), &f["cbor"], &f["cose_key"]]);

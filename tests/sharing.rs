@@ -123,10 +123,17 @@ fn exports_are_the_exact_card_bytes_and_the_baked_png_is_a_picture() {
     assert_eq!(tessera_tui::desk::qr::from_text(&text).unwrap(), cose);
     let png_bytes = f.export(ExportFormat::BakedPng);
     let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
+    // The baked image carries the signed JSON credential, the ob3-json
+    // export (dated at the badge's issue, so every export is the same).
     let baked = share::unbake(&png_bytes).unwrap();
-    // Same claims (a fresh signature each export is the same: Ed25519 is
+    let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();
+    assert_eq!(baked, json.trim());
+    let vc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(vc["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
+    // baked-png-jwt carries the VC-JWT: the same token (Ed25519 is
     // deterministic, and the credential does not change).
-    assert_eq!(baked, jwt.trim());
+    let baked_jwt = share::unbake(&f.export(ExportFormat::BakedPngJwt)).unwrap();
+    assert_eq!(baked_jwt, jwt.trim());
     let decoder = png::Decoder::new(std::io::Cursor::new(&png_bytes));
     let reader = decoder.read_info().unwrap();
     let info = reader.info();
@@ -238,18 +245,28 @@ fn bad_shared_files_get_specific_errors() {
         Verdict::Forged,
         "credentialSubject.achievement.name does not match its signed badge",
     );
-    // Plain JSON edited.
+    // Signed JSON edited: its Data Integrity proof no longer holds, though
+    // the compact badge inside still verifies.
     let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();
     let edited = json.replace("2031-07-01T00:00:00Z", "2099-01-01T00:00:00Z");
     assert_ne!(edited, json);
     expect(
         edited.as_bytes(),
         Verdict::Forged,
+        "Data Integrity proof does not match its contents",
+    );
+    // The same edit with the proof taken off: judged on the badge inside.
+    let mut unsigned: serde_json::Value = serde_json::from_str(&edited).unwrap();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    expect(
+        unsigned.to_string().as_bytes(),
+        Verdict::Forged,
         "validUntil does not match",
     );
-    // JSON without the compact badge.
+    // JSON without the compact badge (and without its proof).
     let mut vc: serde_json::Value = serde_json::from_str(&json).unwrap();
     vc["evidence"] = serde_json::json!([]);
+    vc.as_object_mut().unwrap().remove("proof");
     expect(
         vc.to_string().as_bytes(),
         Verdict::Unreadable,
@@ -397,49 +414,55 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
         assert!(v.reason.contains(words), "{:?} lacks {words:?}", v.reason);
     };
     let json = String::from_utf8(f.export(ExportFormat::Ob3Json)).unwrap();
-    let vc: serde_json::Value = serde_json::from_str(&json).unwrap();
-    // Unsigned JSON as exported: valid, and says the identifier is unsigned.
+    let mut vc: serde_json::Value = serde_json::from_str(&json).unwrap();
     expect(
         &f.desk,
         json.as_bytes(),
         Verdict::Valid,
+        "Data Integrity proof checked",
+    );
+    // Without its proof: valid, and says the identifier is unsigned.
+    vc.as_object_mut().unwrap().remove("proof");
+    expect(
+        &f.desk,
+        vc.to_string().as_bytes(),
+        Verdict::Valid,
         "recipient identifier is not signed",
     );
+    // Whatever contradicts the badge inside is refused, unsigned or signed
+    // anew with the issuer's own key (a key cannot relabel a badge).
+    let contradicts = |changed: &serde_json::Value, words: &str| {
+        expect(
+            &f.desk,
+            changed.to_string().as_bytes(),
+            Verdict::Forged,
+            words,
+        );
+        let signed = share::sign_credential(changed, &f.key, 1_800_000_000).unwrap();
+        expect(
+            &f.desk,
+            signed.to_string().as_bytes(),
+            Verdict::Forged,
+            words,
+        );
+    };
     // An added field, a field of the wrong type, a changed evidence entry.
     let mut added = vc.clone();
     added["credentialSubject"]["achievement"]["tag"] = serde_json::json!(["level 5"]);
-    expect(
-        &f.desk,
-        added.to_string().as_bytes(),
-        Verdict::Forged,
-        "credentialSubject.achievement.tag does not match",
-    );
+    contradicts(&added, "credentialSubject.achievement.tag does not match");
     let mut typed = vc.clone();
     typed["validUntil"] = serde_json::json!(1_999_999_999);
-    expect(
-        &f.desk,
-        typed.to_string().as_bytes(),
-        Verdict::Forged,
-        "validUntil does not match",
-    );
+    contradicts(&typed, "validUntil does not match");
     let mut missing = vc.clone();
     missing.as_object_mut().unwrap().remove("validUntil");
-    expect(
-        &f.desk,
-        missing.to_string().as_bytes(),
-        Verdict::Forged,
-        "validUntil does not match",
-    );
+    contradicts(&missing, "validUntil does not match");
     let mut evidence = vc.clone();
     evidence["evidence"][0]["name"] = serde_json::json!("Signed by the dean");
-    expect(
-        &f.desk,
-        evidence.to_string().as_bytes(),
-        Verdict::Forged,
-        "evidence[0].name does not match",
-    );
+    contradicts(&evidence, "evidence[0].name does not match");
 
-    // Another trusted issuer re-wraps this badge in a VC-JWT of its own.
+    // Another trusted issuer signs this badge's credential: as it stands
+    // (the proof's key is not the issuer's), and with itself as issuer
+    // (the proof is not by the badge's issuer).
     let other = SigningKey::from_seed([5; 32]).unwrap();
     f.desk
         .trust_add(
@@ -447,6 +470,24 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
             "Other center",
         )
         .unwrap();
+    let by_other = share::sign_credential(&vc, &other, 1_800_000_000).unwrap();
+    expect(
+        &f.desk,
+        by_other.to_string().as_bytes(),
+        Verdict::Forged,
+        "it was signed by someone else",
+    );
+    let mut claimed = vc.clone();
+    claimed["issuer"]["id"] = share::did_key(&other.public_key()).into();
+    let claimed = share::sign_credential(&claimed, &other, 1_800_000_000).unwrap();
+    expect(
+        &f.desk,
+        claimed.to_string().as_bytes(),
+        Verdict::Forged,
+        "not by the issuer of the badge inside it",
+    );
+
+    // Another trusted issuer re-wraps this badge in a VC-JWT of its own.
     let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
     let payload = jwt.trim().split('.').nth(1).unwrap();
     let payload = String::from_utf8(B64.decode(payload).unwrap()).unwrap();
@@ -467,7 +508,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
         &f.desk,
         wrong_jti.as_bytes(),
         Verdict::Forged,
-        "JWT claim jti does not match",
+        "claims disagree with its credential: its claim `jti`",
     );
 }
 
@@ -573,7 +614,9 @@ fn a_request_with_every_field_round_trips_and_the_preview_is_the_issued_size() {
         Some("https://example.org/evidence/201")
     );
     assert_eq!(row.level, Some(7));
-    let json = desk.export(serial, ExportFormat::Ob3Json, None).unwrap();
+    let json = desk
+        .export(serial, ExportFormat::Ob3Json, Some(&key))
+        .unwrap();
     let vc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     let text = vc.to_string();
     assert!(text.contains("https://example.org/evidence/201"), "{text}");

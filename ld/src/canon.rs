@@ -9,7 +9,7 @@
 //! nobody signed. So a term no context defines, an embedded or unknown
 //! context, or a relative `id` is refused, not dropped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use oxjsonld::{JsonLdParser, JsonLdRemoteDocument};
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
@@ -68,6 +68,7 @@ pub fn canonicalize(document: &Value) -> Result<String, LdError> {
         }
     }
     check_dataset(&dataset)?;
+    check_blank_nodes(&dataset)?;
     dataset.canonicalize(CanonicalizationAlgorithm::Rdfc10 {
         hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
     });
@@ -195,6 +196,75 @@ fn check_dataset(dataset: &Dataset) -> Result<(), LdError> {
                 max: MAX_BLANK_NODES,
             });
         }
+    }
+    Ok(())
+}
+
+/// Refuse the datasets whose canonicalization would take exponential time.
+///
+/// RDFC-1.0 labels a blank node by the hash of the statements it is in
+/// (its first-degree hash). Only blank nodes that share that hash need the
+/// costly N-degree step, which walks the paths through neighbouring blank
+/// nodes and tries every order of look-alike neighbours: a handful of
+/// interlinked look-alikes takes seconds, a dozen takes years (oxrdf sets
+/// no bound). Look-alikes with no blank neighbour cost nothing there, so
+/// exactly the look-alikes linked to another blank node are refused;
+/// credentials have none (JSON nesting gives each object its own
+/// statements, and objects with `id`s are not blank).
+fn check_blank_nodes(dataset: &Dataset) -> Result<(), LdError> {
+    let mut statements: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut linked: HashSet<&str> = HashSet::new();
+    for quad in dataset.iter() {
+        let subject = match quad.subject {
+            NamedOrBlankNodeRef::BlankNode(b) => Some(b.as_str()),
+            NamedOrBlankNodeRef::NamedNode(_) => None,
+        };
+        let object = match quad.object {
+            TermRef::BlankNode(b) => Some(b.as_str()),
+            _ => None,
+        };
+        let graph = match quad.graph_name {
+            GraphNameRef::BlankNode(b) => Some(b.as_str()),
+            _ => None,
+        };
+        let blanks: Vec<&str> = [subject, object, graph].into_iter().flatten().collect();
+        if blanks.iter().any(|b| blanks.iter().any(|c| c != b)) {
+            linked.extend(blanks.iter().copied());
+        }
+        for &reference in &blanks {
+            // The statement as the first-degree hash sees it.
+            let label = |b: Option<&str>, shown: String| match b {
+                Some(b) if b == reference => "_:a".to_string(),
+                Some(_) => "_:z".to_string(),
+                None => shown,
+            };
+            let line = format!(
+                "{} {} {} {}",
+                label(subject, quad.subject.to_string()),
+                quad.predicate,
+                label(object, quad.object.to_string()),
+                label(graph, quad.graph_name.to_string())
+            );
+            statements.entry(reference).or_default().push(line);
+        }
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let signatures: Vec<(&str, String)> = statements
+        .into_iter()
+        .map(|(b, mut lines)| {
+            lines.sort_unstable();
+            (b, lines.join("\n"))
+        })
+        .collect();
+    for (_, signature) in &signatures {
+        *seen.entry(signature.clone()).or_default() += 1;
+    }
+    let alike_and_linked = signatures
+        .iter()
+        .filter(|(b, sig)| linked.contains(b) && seen.get(sig).is_some_and(|n| *n > 1))
+        .count();
+    if alike_and_linked > 0 {
+        return Err(LdError::LookAlikeBlankNodes(alike_and_linked));
     }
     Ok(())
 }

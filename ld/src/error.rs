@@ -32,6 +32,12 @@ pub enum LdError {
         /// The bound.
         max: usize,
     },
+    /// Objects without ids that look alike and are linked to each other:
+    /// their canonicalization would take exponential time.
+    #[error(
+        "the credential has {0} look-alike objects without ids linked to other objects without ids; canonicalizing them could take years, so it is refused (give those objects ids)"
+    )]
+    LookAlikeBlankNodes(usize),
     /// No `@context`.
     #[error(
         "the credential has no @context; an Open Badges 3.0 credential names https://www.w3.org/ns/credentials/v2 first"

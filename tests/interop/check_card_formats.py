@@ -6,14 +6,17 @@ Usage: check_card_formats.py BADGE.ndef BADGE.cbor BADGE.qr.svg TRUST.jwks BADGE
   external type `tsr.io:b` whose payload is exactly the .cbor badge;
 * the SVG QR code is well-formed XML with an <svg> root that draws;
 * PyJWT's JWK Set reader loads the trust file and verifies the VC-JWT with
-  the key named by the JWT's kid.
+  the key named by the JWT's kid (a did:key verification method).
 
 Prints "ok" on success; exits 1 with a reason otherwise.
 """
+import base64
 import sys
 import xml.etree.ElementTree as ET
 
 import jwt
+
+from multikey import method_key
 import ndef
 
 
@@ -48,8 +51,12 @@ if not svg.tag.endswith("svg") or len(list(svg.iter())) < 2:
 
 keys = jwt.PyJWKSet.from_json(open(sys.argv[4]).read())
 token = open(sys.argv[5]).read().strip()
-kid = jwt.get_unverified_header(token)["kid"]
-key = keys[kid]
+raw = method_key(jwt.get_unverified_header(token)["kid"])
+x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+matching = [k for k in keys.keys if k._jwk_data.get("x") == x]
+if not matching:
+    fail("no key of the JWK Set is the one the JWT's kid names")
+key = matching[0]
 try:
     jwt.decode(token, key, algorithms=["EdDSA"])
 except jwt.PyJWTError as e:

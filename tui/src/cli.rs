@@ -1149,7 +1149,9 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let text = file.to_string_lossy();
             let bytes = if !file.exists()
-                && (text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk"))
+                && (text.starts_with("did:key:")
+                    || text.starts_with("z6Mk")
+                    || text.contains("#z6Mk"))
             {
                 text.as_bytes().to_vec()
             } else {

@@ -120,6 +120,7 @@ fn verdict(kind: Verdict, reason: &str) -> CheckReport {
             level: None,
             evidence: Some("https://example.org/e/1042".into()),
             recipient: Some("ada.lovelace@example.org".into()),
+            credential_id: None,
         }),
         holder: None,
         note: None,
@@ -580,6 +581,31 @@ fn snapshots_check() {
         Message::Checked(Box::new(retired), "file badge-6.cbor".into()),
     );
     snapshot("check_valid_retired", &m);
+    // Another issuer's Open Badges credential, its Data Integrity proof by
+    // a trusted key: the credential's id where a serial would be.
+    let mut foreign = verdict(
+        Verdict::Valid,
+        "genuine and current: an Open Badges credential whose Data Integrity proof by Example Corp holds; it names no revocation list",
+    );
+    foreign.note = Some("another issuer's Open Badge".into());
+    if let Some(b) = foreign.badge.as_mut() {
+        b.serial = 0;
+        b.issuer = "Example Corp".into();
+        b.kid = "aeb5dfdd".into();
+        b.achievement_id = "https://example.com/achievements/21st-century-skills/teamwork".into();
+        b.achievement_name = Some("Teamwork".into());
+        b.display_name = None;
+        b.issued = "2010-01-01".into();
+        b.expires = None;
+        b.evidence = None;
+        b.recipient = None;
+        b.credential_id = Some("http://example.com/credentials/3527".into());
+    }
+    update(
+        &mut m,
+        Message::Checked(Box::new(foreign), "file vector.json".into()),
+    );
+    snapshot("check_valid_foreign_credential", &m);
     let mut demo = Model::new("DEMO Test Center (not a real issuer)", true, NOW);
     update(&mut demo, key(KeyCode::F(3)));
     let mut v = verdict(

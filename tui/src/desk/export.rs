@@ -358,12 +358,15 @@ impl Desk {
         });
         let text = match format {
             ExportFormat::Ob3Json | ExportFormat::BakedPng => {
-                let signed = crate::desk::share::sign_credential(&credential, signer)
-                    .map_err(DeskError::Input)?;
-                let text = serde_json::to_string_pretty(&signed).map_err(|e| {
+                let signed = crate::desk::share::sign_credential(
+                    &credential,
+                    signer,
+                    badge.claims.issued_at,
+                )
+                .map_err(DeskError::Input)?;
+                serde_json::to_string_pretty(&signed).map_err(|e| {
                     DeskError::Input(format!("the credential cannot be written as JSON: {e}"))
-                })?;
-                text
+                })?
             }
             _ => {
                 crate::desk::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?

@@ -262,14 +262,20 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
 }
 
 /// The credential with its Data Integrity proof (`eddsa-rdfc-2022`) by the
-/// issuer's key, made now.
-pub fn sign_credential(credential: &Value, key: &SigningKey) -> Result<Value, String> {
-    let created = rfc3339(u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default());
+/// issuer's key, `created` at Unix time `created`. A badge's credential is
+/// dated at the badge's issue time, so every export of a badge is the same
+/// bytes (Ed25519 is deterministic): a re-sent e-mail or a second download
+/// matches the first.
+pub fn sign_credential(
+    credential: &Value,
+    key: &SigningKey,
+    created: u64,
+) -> Result<Value, String> {
     tessera_ld::sign(
         credential,
         key,
         &verification_method(&key.public_key()),
-        &created,
+        &rfc3339(created),
     )
     .map_err(|e| e.to_string())
 }

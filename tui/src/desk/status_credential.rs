@@ -92,7 +92,7 @@ impl Desk {
         let (revoked, max) = self.ledger.revocations(kid.as_bytes())?;
         let encoded = encode_list(&bitstring(&revoked, max))?;
         let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
-        let signed = sign_credential(&credential(&url, key, &encoded, now), key)
+        let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)
             .map_err(DeskError::Input)?;
         let mut text = serde_json::to_string_pretty(&signed)
             .map_err(|e| DeskError::Input(format!("the status list cannot be written: {e}")))?;
