@@ -1,0 +1,422 @@
+//! Open Badges 3.0 exports checked by other people's verifiers, through
+//! the real `tessera` binary: Digital Bazaar's `vc` with `data-integrity`
+//! and the `eddsa-rdfc-2022` cryptosuite (the code behind the DCC's
+//! VerifierPlus and Learner Credential Wallet), its Bitstring Status List
+//! checker, `jose` for the VC-JWT, `ajv` with the official JSON schema and
+//! `jsonld` in safe mode (`tests/interop/js/check_ob3.mjs`). Their document
+//! loader serves only the contexts bundled in `ld/contexts/`, the did:key
+//! documents and the status list files given, so nothing reaches for the
+//! network. And the other way round: 1EdTech's test vector credential, of
+//! another issuer, through `tessera verify`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const SITE: &str = "https://badges.example.org/";
+
+fn tessera(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("tessera").unwrap();
+    c.env("TESSERA_HOME", home)
+        .env_remove("TESSERA_PASSPHRASE")
+        .env_remove("TESSERA_LEDGER");
+    c
+}
+
+fn js_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop/js")
+}
+
+/// `node check_ob3.mjs ARGS…`: its JSON answer.
+fn node(args: &[&str]) -> Value {
+    let dir = js_dir();
+    assert!(
+        dir.join("node_modules/@digitalbazaar/vc").is_dir(),
+        "the JavaScript verifiers are not installed: run `npm ci` in tests/interop/js (`bash .ci/test` does)"
+    );
+    let out = Process::new("node")
+        .arg(dir.join("check_ob3.mjs"))
+        .args(args)
+        .output()
+        .expect("node is needed for the interop tests");
+    assert!(
+        out.status.success(),
+        "check_ob3.mjs {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        answer["refused"],
+        serde_json::json!([]),
+        "something reached for the network: {answer}"
+    );
+    answer
+}
+
+/// A demo desk that knows its site, with one badge.
+fn desk_with_badge() -> TempDir {
+    let home = TempDir::new().unwrap();
+    tessera(home.path())
+        .args(["site", "url", SITE])
+        .assert()
+        .success();
+    tessera(home.path())
+        .args([
+            "issue",
+            "--recipient",
+            "ana.silva@example.org",
+            "--achievement",
+            "AZ-900",
+            "--title",
+            "Azure Fundamentals",
+            "--display-name",
+            "Ana Silva",
+            "--expires",
+            "2031-07-01",
+        ])
+        .assert()
+        .success();
+    home
+}
+
+fn export(home: &Path, format: &str) -> PathBuf {
+    let path = home.join(format!("badge-1.{format}"));
+    tessera(home)
+        .args(["export", "1", "--format", format, "--out"])
+        .arg(&path)
+        .assert()
+        .success();
+    path
+}
+
+/// `tessera verify FILE --json`: the verdict code and its reason.
+fn verify(home: &Path, file: &Path) -> (String, String) {
+    let out = tessera(home)
+        .args(["verify", "--json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (
+        v["verdict"].as_str().unwrap().to_string(),
+        v["reason"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The status list credential's URL and the file `tessera status-list`
+/// wrote for it.
+fn status_list(home: &Path, credential: &Value) -> (String, PathBuf) {
+    tessera(home).arg("status-list").assert().success();
+    let url = credential["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let name = url.rsplit('/').next().unwrap();
+    (url.clone(), home.join("status").join(name))
+}
+
+#[test]
+fn an_export_verifies_in_digital_bazaars_verifier_and_one_changed_character_fails() {
+    let home = desk_with_badge();
+    let home = home.path();
+    let file = export(home, "ob3-json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let credential: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(credential["proof"][0]["cryptosuite"], "eddsa-rdfc-2022");
+    assert_eq!(
+        credential["credentialStatus"]["type"],
+        "BitstringStatusListEntry"
+    );
+    let (url, list) = status_list(home, &credential);
+    assert!(url.starts_with(SITE), "{url}");
+    let status = format!("{url}={}", list.display());
+    let file_arg = file.to_str().unwrap();
+
+    // Accepted as it is, its revocation entry read from the status list.
+    let ok = node(&["verify", file_arg, "--status", &status]);
+    assert_eq!(ok["verified"], true, "{ok}");
+    assert_eq!(ok["status"]["revoked"], serde_json::json!([false]), "{ok}");
+    assert_eq!(
+        ok["verificationMethod"],
+        credential["proof"][0]["verificationMethod"]
+    );
+    for context in [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ] {
+        assert!(
+            ok["loaded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u == context),
+            "{ok}"
+        );
+    }
+    // The official schema, and JSON-LD expansion in safe mode (nothing dropped).
+    let schema = node(&["schema", file_arg]);
+    assert_eq!(schema["valid"], true, "{schema}");
+    let expanded = node(&["expand", file_arg]);
+    assert_eq!(expanded["expanded"], true, "{expanded}");
+    assert_eq!(verify(home, &file).0, "valid");
+
+    // One character changed anywhere: refused by both verifiers.
+    let proof_value = credential["proof"][0]["proofValue"].as_str().unwrap();
+    let last = proof_value.chars().last().unwrap();
+    let swapped = format!(
+        "{}{}",
+        &proof_value[..proof_value.len() - 1],
+        if last == '2' { '3' } else { '2' }
+    );
+    let hash = credential["credentialSubject"]["identifier"][0]["identityHash"]
+        .as_str()
+        .unwrap();
+    let hash_changed = format!(
+        "{}{}",
+        &hash[..hash.len() - 1],
+        if hash.ends_with('0') { '1' } else { '0' }
+    );
+    let until = credential["validUntil"].as_str().unwrap().to_string();
+    let changes = [
+        ("subject", hash.to_string(), hash_changed),
+        (
+            "achievement",
+            "Azure Fundamentals".into(),
+            "Azure Fundamentalz".into(),
+        ),
+        ("dates", until.clone(), until.replacen("20", "21", 1)),
+        (
+            "issuer name",
+            "DEMO Test Center".into(),
+            "DEMO Test Centre".into(),
+        ),
+        ("proof", proof_value.to_string(), swapped),
+    ];
+    for (what, from, to) in changes {
+        assert!(text.contains(&from), "{what}: {from}");
+        let altered = home.join(format!("altered-{}.json", what.replace(' ', "-")));
+        std::fs::write(&altered, text.replacen(&from, &to, 1)).unwrap();
+        let theirs = node(&["verify", altered.to_str().unwrap(), "--status", &status]);
+        assert_eq!(theirs["verified"], false, "{what}: {theirs}");
+        let (verdict, reason) = verify(home, &altered);
+        assert_eq!(verdict, "forged", "{what}: {reason}");
+        assert!(
+            reason.contains("Data Integrity proof does not match its contents"),
+            "{what}: {reason}"
+        );
+    }
+
+    // Revoked: the published list says so to the other verifier, and the
+    // rebuilt site carries the same list.
+    tessera(home)
+        .args(["revoke", "1", "--reason", "exam misconduct"])
+        .assert()
+        .success();
+    let (_, list) = status_list(home, &credential);
+    let revoked = node(&[
+        "verify",
+        file_arg,
+        "--status",
+        &format!("{url}={}", list.display()),
+    ]);
+    assert_eq!(
+        revoked["status"]["revoked"],
+        serde_json::json!([true]),
+        "{revoked}"
+    );
+    assert_eq!(verify(home, &file).0, "revoked");
+    let site = home.join("site");
+    tessera(home)
+        .args(["site", "build", "--out"])
+        .arg(&site)
+        .assert()
+        .success();
+    let published = site.join("status").join(list.file_name().unwrap());
+    let from_site = node(&[
+        "verify",
+        file_arg,
+        "--status",
+        &format!("{url}={}", published.display()),
+    ]);
+    assert_eq!(
+        from_site["status"]["revoked"],
+        serde_json::json!([true]),
+        "{from_site}"
+    );
+}
+
+#[test]
+fn the_baked_png_carries_the_signed_credential_and_the_jwt_one_the_vc_jwt() {
+    let home = desk_with_badge();
+    let home = home.path();
+    let json = export(home, "ob3-json");
+    let baked = export(home, "baked-png");
+    let (verdict, reason) = verify(home, &baked);
+    assert_eq!(verdict, "valid", "{reason}");
+    assert!(
+        reason.contains("baked badge image, Data Integrity proof checked"),
+        "{reason}"
+    );
+    let text = tessera_formats::shared::unbake(&std::fs::read(&baked).unwrap()).unwrap();
+    assert_eq!(text.trim(), std::fs::read_to_string(&json).unwrap().trim());
+    let baked_jwt = export(home, "baked-png-jwt");
+    let (verdict, reason) = verify(home, &baked_jwt);
+    assert_eq!(verdict, "valid", "{reason}");
+    assert!(reason.contains("VC-JWT signature checked"), "{reason}");
+}
+
+#[test]
+fn the_vc_jwt_verifies_with_jose_by_the_ob3_claim_mapping() {
+    let home = desk_with_badge();
+    let home = home.path();
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(export(home, "ob3-json")).unwrap()).unwrap();
+    let jwt = export(home, "vc-jwt");
+    let seen = node(&["jwt", jwt.to_str().unwrap()]);
+    assert_eq!(seen["verified"], true, "{seen}");
+    let (header, claims) = (&seen["header"], &seen["payload"]);
+    assert_eq!(header["alg"], "EdDSA");
+    assert_eq!(header["typ"], "JWT");
+    assert_eq!(header["kid"], json["proof"][0]["verificationMethod"]);
+    // The payload is the credential, the registered claims mirror it.
+    assert!(claims.get("vc").is_none(), "{claims}");
+    assert_eq!(claims["@context"], json["@context"]);
+    assert_eq!(claims["iss"], json["issuer"]["id"]);
+    assert_eq!(claims["jti"], json["id"]);
+    assert_eq!(claims["sub"], json["credentialSubject"]["id"]);
+    let secs = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(json[field].as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(claims["nbf"], secs("validFrom"));
+    assert_eq!(claims["exp"], secs("validUntil"));
+    for field in [
+        "credentialSubject",
+        "issuer",
+        "validFrom",
+        "validUntil",
+        "evidence",
+        "credentialStatus",
+    ] {
+        assert_eq!(claims[field], json[field], "{field}");
+    }
+    // The subject id says nothing of who the recipient is.
+    let sub = claims["sub"].as_str().unwrap();
+    assert!(
+        sub.starts_with("urn:tessera:recipient:") && !sub.contains("ana"),
+        "{sub}"
+    );
+    // A changed payload fails in jose too.
+    let token = std::fs::read_to_string(&jwt).unwrap();
+    let parts: Vec<&str> = token.trim().split('.').collect();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let payload = String::from_utf8(b64.decode(parts[1]).unwrap()).unwrap();
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64.encode(payload.replace("Azure Fundamentals", "Azure Architect")),
+        parts[2]
+    );
+    let forged_file = home.join("forged.jwt");
+    std::fs::write(&forged_file, forged).unwrap();
+    let refused = node(&["jwt", forged_file.to_str().unwrap()]);
+    assert_eq!(refused["verified"], false, "{refused}");
+    assert_eq!(verify(home, &forged_file).0, "forged");
+}
+
+/// The signed credential of 1EdTech's eddsa-rdfc-2022 test vector.
+fn vector_credential(dir: &Path) -> PathBuf {
+    let html = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/vectors/ob3/test-vectors/linked-data-proof-ob.html"),
+    )
+    .unwrap();
+    let start = html.find("title=\"Signed credential\">").unwrap();
+    let body = &html[start..];
+    let body = &body[body.find('>').unwrap() + 1..body.find("</pre").unwrap()];
+    let path = dir.join("vector.json");
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn another_issuers_credential_is_valid_once_its_key_is_trusted() {
+    let home = TempDir::new().unwrap();
+    let home = home.path();
+    let vector = vector_credential(home);
+    let (verdict, reason) = verify(home, &vector);
+    assert_eq!(verdict, "unknown_issuer", "{reason}");
+    assert!(reason.contains("not a trusted issuer here"), "{reason}");
+    tessera(home)
+        .args([
+            "trust",
+            "add",
+            "https://example.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+            "--name",
+            "Example Corp",
+        ])
+        .assert()
+        .success();
+    let out = tessera(home).arg("verify").arg(&vector).assert().success();
+    let shown = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        shown.starts_with("VALID · another issuer's Open Badge"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Teamwork") && shown.contains("Example Corp"),
+        "{shown}"
+    );
+    // Altered, it is refused.
+    let text = std::fs::read_to_string(&vector).unwrap();
+    std::fs::write(&vector, text.replace("Teamwork Badge", "Leadership Badge")).unwrap();
+    let (verdict, reason) = verify(home, &vector);
+    assert_eq!(verdict, "forged", "{reason}");
+}
+
+#[test]
+fn credentials_naming_unbundled_contexts_or_undefined_terms_are_refused_by_name() {
+    let home = desk_with_badge();
+    let home = home.path();
+    let text = std::fs::read_to_string(export(home, "ob3-json")).unwrap();
+    let cases = [
+        (
+            text.replace(
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://example.org/evil-context.json",
+            ),
+            "unreadable",
+            "not one of the bundled contexts",
+        ),
+        (
+            text.replacen("\"humanCode\"", "\"grade\": \"A+\", \"humanCode\"", 1),
+            "unreadable",
+            "\"grade\", which none of its contexts defines",
+        ),
+        (
+            text.replace("\"assertionMethod\"", "\"authentication\""),
+            "unreadable",
+            "purpose \"authentication\"",
+        ),
+    ];
+    for (i, (input, verdict, words)) in cases.into_iter().enumerate() {
+        let file = home.join(format!("case-{i}.json"));
+        std::fs::write(&file, input).unwrap();
+        let (v, reason) = verify(home, &file);
+        assert_eq!(v, verdict, "{reason}");
+        assert!(reason.contains(words), "{reason} lacks {words}");
+    }
+}
