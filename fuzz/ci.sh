@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-60}"
 cargo +nightly fuzz build -O
 total=0
-for t in badge_verify claims_decode status_list ndef_parse qr_text csv_import shared_file; do
+for t in badge_verify claims_decode status_list ndef_parse qr_text csv_import shared_file jsonld_proof; do
   mkdir -p "corpus/$t"
   log="$(mktemp)"
   if ! cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \

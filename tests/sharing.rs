@@ -438,7 +438,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
             Verdict::Forged,
             words,
         );
-        let signed = share::sign_credential(changed, &f.key, 1_800_000_000).unwrap();
+        let signed = share::sign_credential(changed, &f.key, 1_780_000_000).unwrap();
         expect(
             &f.desk,
             signed.to_string().as_bytes(),
@@ -470,7 +470,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
             "Other center",
         )
         .unwrap();
-    let by_other = share::sign_credential(&vc, &other, 1_800_000_000).unwrap();
+    let by_other = share::sign_credential(&vc, &other, 1_780_000_000).unwrap();
     expect(
         &f.desk,
         by_other.to_string().as_bytes(),
@@ -479,7 +479,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     );
     let mut claimed = vc.clone();
     claimed["issuer"]["id"] = share::did_key(&other.public_key()).into();
-    let claimed = share::sign_credential(&claimed, &other, 1_800_000_000).unwrap();
+    let claimed = share::sign_credential(&claimed, &other, 1_780_000_000).unwrap();
     expect(
         &f.desk,
         claimed.to_string().as_bytes(),
