@@ -11,7 +11,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use oxjsonld::{JsonLdParser, JsonLdRemoteDocument};
+use std::sync::OnceLock;
+
+use oxjsonld::{JsonLdContextCache, JsonLdParser, JsonLdRemoteDocument};
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use oxrdf::{Dataset, GraphNameRef, NamedOrBlankNodeRef, TermRef};
 use serde_json::Value;
@@ -25,6 +27,22 @@ use crate::sizes::{MAX_BLANK_NODES, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_STATEMENT
 /// is then reported by name. It cannot change what a document that uses
 /// none expands to.
 const UNDEFINED: &str = "urn:tessera:undefined-term:";
+
+/// Most processed contexts kept: the bundled contexts and the type- and
+/// property-scoped contexts they define, along the paths documents take
+/// (an Open Badges credential uses about forty). Past it, contexts are
+/// processed anew each time, as without a cache.
+const CONTEXT_CACHE_CAPACITY: usize = 4_096;
+
+/// The processed contexts, shared by every expansion in the process. Every
+/// expansion uses the same loader (the bundled contexts) and options, as
+/// the cache requires.
+fn context_cache() -> JsonLdContextCache {
+    static CACHE: OnceLock<JsonLdContextCache> = OnceLock::new();
+    CACHE
+        .get_or_init(|| JsonLdContextCache::new(CONTEXT_CACHE_CAPACITY))
+        .clone()
+}
 
 /// The RDFC-1.0 canonical N-Quads of a JSON-LD document (one statement a
 /// line, sorted), after the checks above. The document names its contexts
@@ -46,6 +64,7 @@ pub fn canonicalize(document: &Value) -> Result<String, LdError> {
         });
     }
     let parser = JsonLdParser::new()
+        .with_context_cache(context_cache())
         .for_slice(&bytes)
         .with_load_document_callback(|url, _| {
             // Never fetched: only the bundled documents, by exact URL.
