@@ -23,6 +23,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod common;
+
 const SITE: &str = "https://badges.example.org/";
 
 fn tessera(home: &Path) -> Command {
@@ -284,6 +286,15 @@ fn the_vc_jwt_verifies_with_jose_by_the_ob3_claim_mapping() {
         serde_json::from_str(&std::fs::read_to_string(export(home, "ob3-json")).unwrap()).unwrap();
     let jwt = export(home, "vc-jwt");
     let seen = node(&["jwt", jwt.to_str().unwrap()]);
+    // The credential it carries validates against the official schema too.
+    let mut carried = seen["payload"].clone();
+    for claim in tessera_formats::shared::JWT_REGISTERED_CLAIMS {
+        carried.as_object_mut().unwrap().remove(claim);
+    }
+    let carried_file = home.join("from-jwt.json");
+    std::fs::write(&carried_file, carried.to_string()).unwrap();
+    let schema = node(&["schema", carried_file.to_str().unwrap()]);
+    assert_eq!(schema["valid"], true, "{schema}");
     assert_eq!(seen["verified"], true, "{seen}");
     let (header, claims) = (&seen["header"], &seen["payload"]);
     assert_eq!(header["alg"], "EdDSA");
@@ -419,4 +430,37 @@ fn credentials_naming_unbundled_contexts_or_undefined_terms_are_refused_by_name(
         assert_eq!(v, verdict, "{reason}");
         assert!(reason.contains(words), "{reason} lacks {words}");
     }
+}
+
+/// The staff member's way: F5, the badge, `e` then `o` in the real
+/// terminal; the file the desk writes is what Digital Bazaar's verifier
+/// accepts.
+#[test]
+fn the_ledger_screen_exports_a_credential_other_verifiers_accept() {
+    let home = desk_with_badge();
+    let home = home.path();
+    let bin = env!("CARGO_BIN_EXE_tessera");
+    let cmd = format!("TESSERA_HOME={} {bin}", home.display());
+    let s = common::Session::start("tessera-ob3", 110, 30, &cmd);
+    s.wait_for("F1 Issue");
+    s.keys(&["F5"]);
+    s.wait_for("ana.silva@example.org");
+    s.keys(&["e"]);
+    s.wait_for("o OB 3.0 JSON");
+    s.keys(&["o"]);
+    let screen = s.wait_for("badge-1.ob3.json");
+    println!("{screen}");
+    s.quit();
+    let file = home.join("exports").join("badge-1.ob3.json");
+    let (url, list) = status_list(
+        home,
+        &serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap(),
+    );
+    let ok = node(&[
+        "verify",
+        file.to_str().unwrap(),
+        "--status",
+        &format!("{url}={}", list.display()),
+    ]);
+    assert_eq!(ok["verified"], true, "{ok}");
 }

@@ -391,7 +391,7 @@ impl Desk {
 
     /// The notification e-mail of a badge, under its outbox `Message-ID`.
     /// `key` is the key that signed the badge (for the baked picture's
-    /// VC-JWT). An error is a badge that cannot be shared any more, or a
+    /// signed credential). An error is a badge that cannot be shared any more, or a
     /// desk setting missing.
     pub fn notification(
         &self,
