@@ -1,7 +1,7 @@
 //! JSON-LD to canonical N-Quads: the bytes a Data Integrity proof signs.
 //!
 //! [`canonicalize`] expands a JSON-LD document to RDF with oxigraph's
-//! `oxjsonld`, loading only the bundled [`contexts`](crate::contexts), and
+//! `oxjsonld`, loading only the bundled [`crate::contexts`], and
 //! canonicalizes the dataset with RDFC-1.0 (SHA-256) from `oxrdf`. Before
 //! that it makes the checks JSON-LD's "safe mode" makes, because expansion
 //! silently drops what no context defines, and whatever is dropped is not
