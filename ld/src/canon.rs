@@ -152,6 +152,12 @@ fn check_tree(value: &Value, depth: usize, path: &mut Vec<String>) -> Result<(),
             }
             Ok(())
         }
+        Value::String(text) if text.contains(['\u{FFFE}', '\u{FFFF}']) => {
+            // Canonical N-Quads implementations disagree on these two
+            // noncharacters (oxrdf escapes them, rdf-canonize does not), so
+            // a proof over them would not verify elsewhere.
+            Err(LdError::Noncharacter(path.join(".")))
+        }
         _ => Ok(()),
     }
 }

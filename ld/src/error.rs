@@ -63,6 +63,12 @@ pub enum LdError {
     /// An `id` that is not an absolute IRI.
     #[error("the credential's id {0:?} is not an absolute IRI (such as urn:… or https://…)")]
     RelativeId(String),
+    /// A text with U+FFFE or U+FFFF, which canonical N-Quads writers
+    /// escape differently.
+    #[error(
+        "the credential's {0} holds the noncharacter U+FFFE or U+FFFF, which RDF canonicalizers write differently; remove it"
+    )]
+    Noncharacter(String),
     /// What the JSON-LD processor refused.
     #[error("the credential is not valid JSON-LD: {0}")]
     JsonLd(String),

@@ -290,6 +290,12 @@ fn contexts_terms_and_ids_are_checked_before_anything_is_signed() {
         .push("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json".into());
     assert!(sign(&c, &k, &vm, CREATED).is_ok());
     let mut c = credential(&k);
+    c["credentialSubject"]["achievement"]["description"] = "Knows \u{FFFF} Rust.".into();
+    assert_eq!(
+        sign(&c, &k, &vm, CREATED).unwrap_err(),
+        LdError::Noncharacter("credentialSubject.achievement.description".into())
+    );
+    let mut c = credential(&k);
     c["id"] = "credentials/1".into();
     assert_eq!(
         sign(&c, &k, &vm, CREATED).unwrap_err(),
