@@ -1148,11 +1148,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         Command::Trust(TrustCommand::Add { file, name }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let text = file.to_string_lossy();
-            let bytes = if !file.exists()
-                && (text.starts_with("did:key:")
-                    || text.starts_with("z6Mk")
-                    || text.contains("#z6Mk"))
-            {
+            let bytes = if !file.exists() && crate::desk::keyfile::is_key_text(&text) {
                 text.as_bytes().to_vec()
             } else {
                 files::read(&file)?

@@ -429,9 +429,14 @@ impl Desk {
         files::write_atomic(&path, &bytes)?;
         // The Open Badges verifiers' list, beside it, once there is a site.
         if let Some(json) = self.status_list_credential(key)? {
-            let dir = path.parent().unwrap_or(&self.home).join("status");
-            files::create_dir(&dir)?;
-            files::write_atomic(&dir.join(format!("{}.json", key.kid())), &json)?;
+            let file = path
+                .parent()
+                .unwrap_or(&self.home)
+                .join(status_credential::path_of(&key.kid().to_string()));
+            if let Some(dir) = file.parent() {
+                files::create_dir(dir)?;
+            }
+            files::write_atomic(&file, &json)?;
         }
         Ok(path)
     }

@@ -165,15 +165,21 @@ struct Prepared {
     demo: bool,
 }
 
+/// The text of a shared file: the credential baked in a PNG, or the
+/// input itself when it is UTF-8.
+fn shared_text(input: &[u8]) -> Option<String> {
+    use tessera_formats::shared;
+    if input.starts_with(&shared::PNG_SIGNATURE) {
+        shared::unbake(input).ok()
+    } else {
+        std::str::from_utf8(input).ok().map(str::to_string)
+    }
+}
+
 /// The VC-JWT in an input (as text, or baked in a PNG), if there is one.
 fn jwt_in(input: &[u8]) -> Option<String> {
-    use tessera_formats::shared;
-    let text = if input.starts_with(&shared::PNG_SIGNATURE) {
-        shared::unbake(input).ok()?
-    } else {
-        std::str::from_utf8(input).ok()?.to_string()
-    };
-    shared::looks_like_jwt(&text).then(|| text.trim().to_string())
+    let text = shared_text(input)?;
+    tessera_formats::shared::looks_like_jwt(&text).then(|| text.trim().to_string())
 }
 
 /// The verdict on a shared file whose own wrapping failed: its VC-JWT
@@ -211,12 +217,7 @@ fn refused(e: crate::desk::share::ShareError) -> Box<CheckReport> {
 /// The credential JSON in an input (as text, or baked in a PNG), if it is
 /// JSON at all.
 fn credential_in(input: &[u8]) -> Option<serde_json::Value> {
-    use tessera_formats::shared;
-    let text = if input.starts_with(&shared::PNG_SIGNATURE) {
-        shared::unbake(input).ok()?
-    } else {
-        std::str::from_utf8(input).ok()?.to_string()
-    };
+    let text = shared_text(input)?;
     let text = text.trim();
     if !text.starts_with('{') {
         return None;
@@ -250,13 +251,13 @@ fn prepare<const N: usize>(
     use tessera_formats::shared::SharedError;
     let found = match tessera_formats::classify(input) {
         Ok(f) => f,
-        Err(InputError::Shared(SharedError::NoCompactBadge))
-            if credential_in(input).is_some_and(|c| c.get("proof").is_some()) =>
-        {
-            let credential = credential_in(input).unwrap_or_default();
-            return Err(Box::new(foreign_credential(&credential, trust, now)));
-        }
         Err(InputError::Shared(e)) => {
+            // Another issuer's credential: a proof and no compact badge.
+            if e == SharedError::NoCompactBadge
+                && let Some(credential) = credential_in(input).filter(|c| c.get("proof").is_some())
+            {
+                return Err(Box::new(foreign_credential(&credential, trust, now)));
+            }
             // A VC-JWT's own faults (its header, algorithm, signature) come
             // before what its payload lacks.
             if let Some(token) = jwt_in(input)

@@ -119,17 +119,23 @@ pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
     parse_public_key(bytes).map(|k| vec![k])
 }
 
-/// Read a public key from the bytes of a COSE_Key (CBOR) or JWK (JSON) file.
+/// Is `text` an Ed25519 key written out (a did:key, a Multikey `z6Mk…`, or
+/// a verification method ending in `#z6Mk…`) rather than a key file?
+pub fn is_key_text(text: &str) -> bool {
+    text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk")
+}
+
+/// Read a public key from the bytes of a COSE_Key (CBOR) or JWK (JSON) file,
+/// or from a key written out as text ([`is_key_text`]).
 pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, DeskError> {
     let bad = |why: &str| {
         DeskError::Input(format!(
             "not an Ed25519 public key file: {why} (expected a COSE_Key, a JWK, a Multikey z6Mk…, a did:key or a verification method …#z6Mk…)"
         ))
     };
-    // Text: a did:key, a verification method ending in #z6Mk…, a Multikey.
     if let Ok(text) = std::str::from_utf8(bytes)
         && let text = text.trim()
-        && (text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk"))
+        && is_key_text(text)
     {
         let multikey = text
             .rsplit_once('#')

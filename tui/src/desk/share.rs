@@ -67,7 +67,7 @@ pub enum ShareError {
     )]
     ProofWrongSigner(String),
     /// A VC-JWT signed by a trusted key, but not the one that signed the
-    /// badge inside (or whose `iss`/`jti` name another badge or issuer).
+    /// badge inside.
     #[error(
         "this VC-JWT was signed by key {0}, not by the issuer of the badge inside it: it was re-wrapped"
     )]

@@ -126,13 +126,13 @@ impl Desk {
             files::write_atomic(&out.join(name), &files::read(&assets.join(name))?)?;
         }
         if let Some(list) = self.status_list_credential(key)? {
-            files::create_dir(&out.join("status"))?;
-            files::write_atomic(
-                &out.join(crate::desk::status_credential::path_of(
-                    &key.kid().to_string(),
-                )),
-                &list,
-            )?;
+            let file = out.join(crate::desk::status_credential::path_of(
+                &key.kid().to_string(),
+            ));
+            if let Some(dir) = file.parent() {
+                files::create_dir(dir)?;
+            }
+            files::write_atomic(&file, &list)?;
         }
         let json = serde_json::to_string_pretty(&site)
             .map_err(|e| DeskError::Input(format!("the site data cannot be written: {e}")))?;
@@ -193,10 +193,15 @@ impl Desk {
                 "this desk has no verification site address yet: run `tessera site build --out DIR --url https://…` once".into(),
             )
         })?;
-        let sep = if base.ends_with('/') { "" } else { "/" };
-        Ok(format!(
-            "{base}{sep}#{}",
-            tessera_formats::qr_text::link_fragment(cose)
+        Ok(on_site(
+            &base,
+            &format!("#{}", tessera_formats::qr_text::link_fragment(cose)),
         ))
     }
+}
+
+/// An address on the site whose address is `base`: `base`, one `/`, `rest`.
+pub(crate) fn on_site(base: &str, rest: &str) -> String {
+    let sep = if base.ends_with('/') { "" } else { "/" };
+    format!("{base}{sep}{rest}")
 }

@@ -76,10 +76,9 @@ impl Desk {
     /// address + `status/KID.json`; `None` when this desk has no site
     /// address (then exports carry no `credentialStatus`).
     pub fn status_list_url(&self, kid: &[u8]) -> Result<Option<String>, DeskError> {
-        Ok(self.site_url()?.map(|base| {
-            let sep = if base.ends_with('/') { "" } else { "/" };
-            format!("{base}{sep}{}", path_of(&hex::encode(kid)))
-        }))
+        Ok(self
+            .site_url()?
+            .map(|base| super::site::on_site(&base, &path_of(&hex::encode(kid)))))
     }
 
     /// The signed status list credential of `key` (every revoked serial
@@ -91,7 +90,9 @@ impl Desk {
         };
         let (revoked, max) = self.ledger.revocations(kid.as_bytes())?;
         let encoded = encode_list(&bitstring(&revoked, max))?;
-        let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
+        let now = u64::try_from(super::now()).map_err(|_| {
+            DeskError::Input("the system clock is before 1970: set the date and try again".into())
+        })?;
         let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)
             .map_err(DeskError::Input)?;
         let mut text = serde_json::to_string_pretty(&signed)
