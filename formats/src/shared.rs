@@ -6,8 +6,6 @@
 //! This module takes the compact badge out; the desk additionally checks
 //! the JWT's signature and that the JSON says what the badge says.
 
-use std::io::Cursor;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::Value;
@@ -20,7 +18,8 @@ pub const COMPACT_BADGE_URI: &str = "data:application/cose;cose-type=cose-sign1;
 pub const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 /// The largest PNG read (baked badges are under 100 KB).
 const MAX_PNG_BYTES: usize = 16 * 1024 * 1024;
-/// The largest decoded picture read (a 512×512 RGBA badge is 1 MiB).
+/// The largest picture a baked badge may claim, in RGBA bytes (a 512×512
+/// badge is 1 MiB).
 const MAX_PIXEL_BYTES: usize = 64 * 1024 * 1024;
 
 /// Why a shared file holds no readable badge.
@@ -119,48 +118,158 @@ pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, SharedError> {
         })
 }
 
-/// The credential text baked into a PNG (read with the `png` crate, chunks
-/// before and after the image data). Sizes are checked before allocating.
+/// The credential text baked into a PNG.
+///
+/// Only the chunks are read (`img-parts`, which checks every chunk's CRC),
+/// never the picture: the credential is what is signed, and the `png`
+/// crate's image decoder (60 KB of the web verifier's module, with its
+/// inflater) would decode pixels nobody looks at. The text chunk's layout
+/// (PNG §11.3.3) is read here.
 pub fn unbake(bytes: &[u8]) -> Result<String, SharedError> {
-    let bad = |e: png::DecodingError| SharedError::PngUnreadable(e.to_string());
+    let unreadable = |why: String| SharedError::PngUnreadable(why);
     if bytes.len() > MAX_PNG_BYTES {
-        return Err(SharedError::PngUnreadable(format!(
+        return Err(unreadable(format!(
             "it is {} bytes; a baked badge is far smaller",
             bytes.len()
         )));
     }
-    let decoder = png::Decoder::new_with_limits(
-        Cursor::new(bytes),
-        png::Limits {
-            bytes: MAX_PIXEL_BYTES,
-        },
-    );
-    let mut reader = decoder.read_info().map_err(bad)?;
-    // The header's size is the sender's claim: refuse before allocating.
-    let size = reader.output_buffer_size().unwrap_or(usize::MAX);
-    if size > MAX_PIXEL_BYTES {
-        let info = reader.info();
-        return Err(SharedError::PngUnreadable(format!(
-            "its picture claims {} × {} pixels, far more than a badge image",
-            info.width, info.height
+    let png = img_parts::png::Png::from_bytes(bytes.to_vec().into())
+        .map_err(|e| unreadable(e.to_string()))?;
+    let header = png
+        .chunks()
+        .first()
+        .filter(|c| c.kind() == *b"IHDR" && c.contents().len() == 13)
+        .ok_or_else(|| unreadable("it does not start with an image header (IHDR)".into()))?;
+    let dimension = |at: usize| {
+        header
+            .contents()
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_be_bytes)
+    };
+    let (width, height) = (dimension(0), dimension(4));
+    if u64::from(width) * u64::from(height) * 4 > MAX_PIXEL_BYTES as u64 {
+        return Err(unreadable(format!(
+            "its picture claims {width} × {height} pixels, far more than a badge image"
         )));
     }
-    let mut buf = vec![0; size];
-    reader.next_frame(&mut buf).map_err(bad)?;
-    reader.finish().map_err(bad)?;
-    let info = reader.info();
-    if let Some(chunk) = info.utf8_text.iter().find(|c| c.keyword == PNG_KEYWORD) {
-        return chunk
-            .get_text()
-            .map_err(|e| SharedError::PngUnreadable(e.to_string()));
+    if png.chunk_by_type(*b"IEND").is_none() {
+        return Err(unreadable("it is cut short (no IEND chunk)".into()));
     }
-    // Open Badges 2.0 baking used tEXt with the same keyword family.
-    if let Some(chunk) = info
-        .uncompressed_latin1_text
-        .iter()
-        .find(|c| c.keyword == PNG_KEYWORD)
-    {
-        return Ok(chunk.text.clone());
+    // Open Badges 3.0 baking uses iTXt; 2.0 used tEXt with the keyword.
+    for chunk in png.chunks() {
+        let contents = chunk.contents();
+        let Some(text) = contents
+            .strip_prefix(PNG_KEYWORD.as_bytes())
+            .and_then(|rest| rest.strip_prefix(b"\0"))
+        else {
+            continue;
+        };
+        match chunk.kind() {
+            kind if kind == *b"iTXt" => return itxt_text(text),
+            kind if kind == *b"tEXt" => return Ok(text.iter().map(|&b| char::from(b)).collect()),
+            _ => {}
+        }
     }
     Err(SharedError::PngNoCredential)
+}
+
+/// An `iTXt` chunk's text after its keyword: compression flag and method,
+/// language tag, translated keyword, then UTF-8 text.
+fn itxt_text(after_keyword: &[u8]) -> Result<String, SharedError> {
+    let unreadable = |why: &str| SharedError::PngUnreadable(why.into());
+    let [flag, _method, rest @ ..] = after_keyword else {
+        return Err(unreadable("its credential chunk is cut short"));
+    };
+    if *flag != 0 {
+        return Err(unreadable(
+            "its credential chunk is compressed, which Open Badges baking does not allow; bake the badge again",
+        ));
+    }
+    let mut parts = rest.splitn(3, |&b| b == 0);
+    let (Some(_language), Some(_translated), Some(text)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(unreadable("its credential chunk is cut short"));
+    };
+    String::from_utf8(text.to_vec())
+        .map_err(|_| unreadable("its credential chunk is not UTF-8 text"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    // Reason: tests.
+    use super::*;
+
+    fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(kind);
+        hasher.update(data);
+        let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&hasher.finalize().to_be_bytes());
+        out
+    }
+
+    /// A 1×1 PNG with `text` chunks between the header and the end (the
+    /// picture data is never read, so none is needed).
+    fn png(texts: &[(&[u8; 4], Vec<u8>)], end: bool) -> Vec<u8> {
+        let mut out = PNG_SIGNATURE.to_vec();
+        out.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]));
+        for (kind, data) in texts {
+            out.extend(chunk(kind, data));
+        }
+        if end {
+            out.extend(chunk(b"IEND", &[]));
+        }
+        out
+    }
+
+    fn itxt(flag: u8, text: &str) -> Vec<u8> {
+        let mut data = b"openbadgecredential\0".to_vec();
+        data.extend_from_slice(&[flag, 0]);
+        data.extend_from_slice(b"en\0\0");
+        data.extend_from_slice(text.as_bytes());
+        data
+    }
+
+    #[test]
+    fn the_credential_comes_from_its_itxt_chunk_or_an_older_text_chunk() {
+        let other = b"Software\0desk".to_vec();
+        let baked = png(
+            &[(b"tEXt", other), (b"iTXt", itxt(0, "{\"a\":\"é\"}"))],
+            true,
+        );
+        assert_eq!(unbake(&baked).unwrap(), "{\"a\":\"é\"}");
+        let old = png(&[(b"tEXt", b"openbadgecredential\0{}".to_vec())], true);
+        assert_eq!(unbake(&old).unwrap(), "{}");
+        assert_eq!(unbake(&png(&[], true)), Err(SharedError::PngNoCredential));
+    }
+
+    #[test]
+    fn damaged_cut_or_compressed_pngs_say_what_is_wrong() {
+        let why = |bytes: &[u8]| unbake(bytes).unwrap_err().to_string();
+        let compressed = png(&[(b"iTXt", itxt(1, "x"))], true);
+        assert!(
+            why(&compressed).contains("compressed"),
+            "{}",
+            why(&compressed)
+        );
+        let cut = png(&[(b"iTXt", itxt(0, "{}"))], false);
+        assert!(why(&cut).contains("no IEND"), "{}", why(&cut));
+        let mut bad_crc = png(&[(b"iTXt", itxt(0, "{}"))], true);
+        let at = bad_crc.len() - 20;
+        bad_crc[at] ^= 1;
+        assert!(
+            why(&bad_crc).contains("cannot be read"),
+            "{}",
+            why(&bad_crc)
+        );
+        let no_header = [&PNG_SIGNATURE[..], &chunk(b"IEND", &[])].concat();
+        assert!(why(&no_header).contains("IHDR"), "{}", why(&no_header));
+        let not_utf8 = png(&[(b"iTXt", [itxt(0, ""), vec![0xff]].concat())], true);
+        assert!(why(&not_utf8).contains("UTF-8"), "{}", why(&not_utf8));
+    }
 }
