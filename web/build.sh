@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Build the web verifier's assets into web/dist: tessera-web compiled to
-# wasm32-unknown-unknown (profile wasm: opt-level s, LTO), the wasm-bindgen glue
-# (`--target no-modules`: classic scripts, so the page works from file://),
-# the module once more as base64 in a script (file:// pages cannot fetch),
-# and the page's static files from web/site. `tessera site build` copies
-# web/dist and adds the desk's trust list and status list.
+# Build the web verifier into web/dist: tessera-web compiled to
+# wasm32-unknown-unknown (profile wasm: opt-level s, LTO, then wasm-opt), the
+# wasm-bindgen glue (`--target no-modules`: a classic script, so the page
+# works from file://), and index.html: the page from web/site with its style
+# sheet, its scripts and the module (base64) inlined. `tessera site build`
+# writes that page with the desk's trust list and status list filled in, and
+# the module file beside it (for size reports).
 # Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli of the same
 # version as the wasm-bindgen crate (Cargo.lock), `npm ci` in web/tests
 # (binaryen's wasm-opt), python3.
@@ -31,13 +32,46 @@ wasm-bindgen --target no-modules --no-typescript --out-dir web/dist \
 "$wasm_opt" -Os --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals \
   web/dist/tessera_web_bg.wasm -o web/dist/tessera_web_bg.wasm
-cp web/site/* web/dist/
+# One page, one file: the style sheet and the scripts inlined (each allowed
+# by its hash in the page's Content-Security-Policy, so nothing else can
+# run), the module as base64 in a data block. A link costs one request, and
+# the page can be saved, mailed or opened from file:// as it is.
 python3 - <<'PY'
-import base64, pathlib
-wasm = pathlib.Path("web/dist/tessera_web_bg.wasm").read_bytes()
-pathlib.Path("web/dist/tessera_wasm.js").write_text(
-    "// The verifier module, base64: a page opened from file:// cannot fetch it.\n"
-    "window.TESSERA_WASM = \"" + base64.b64encode(wasm).decode() + "\";\n")
+import base64, hashlib, pathlib, re, sys
+dist, site = pathlib.Path("web/dist"), pathlib.Path("web/site")
+html = (site / "index.html").read_text()
+
+def digest(text):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+scripts, styles = [], []
+
+def script(m):
+    name = m.group(1)
+    text = ((dist if name == "tessera_web.js" else site) / name).read_text()
+    if "</script" in text.lower() or "<!--" in text:
+        sys.exit(f"web/build.sh: {name} contains </script or <!--, which would end its inline script")
+    scripts.append(digest(text))
+    return "<script>" + text + "</script>"
+
+def style(m):
+    text = (site / m.group(1)).read_text()
+    if "</style" in text.lower():
+        sys.exit(f"web/build.sh: {m.group(1)} contains </style")
+    styles.append(digest(text))
+    return "<style>" + text + "</style>"
+
+html = re.sub(r'<script src="([^"]+)"></script>', script, html)
+html = re.sub(r'<link rel="stylesheet" href="([^"]+)">', style, html)
+wasm = base64.b64encode((dist / "tessera_web_bg.wasm").read_bytes()).decode()
+for slot, count in (("@TESSERA_WASM@", 1), ("@TESSERA_SITE@", 1), ("script-src 'self'", 1), ("style-src 'self'", 1)):
+    if html.count(slot) != count:
+        sys.exit(f"web/build.sh: web/site/index.html must hold {slot!r} exactly once")
+html = html.replace("@TESSERA_WASM@", wasm)
+html = html.replace("script-src 'self'", "script-src " + " ".join(scripts))
+html = html.replace("style-src 'self'", "style-src " + " ".join(styles))
+(dist / "index.html").write_text(html)
 PY
 gz=$(gzip -9 -c web/dist/tessera_web_bg.wasm | wc -c)
-echo "web/dist: tessera_web_bg.wasm $(wc -c < web/dist/tessera_web_bg.wasm) bytes, $gz gzipped"
+page=$(gzip -9 -c web/dist/index.html | wc -c)
+echo "web/dist: tessera_web_bg.wasm $(wc -c < web/dist/tessera_web_bg.wasm) bytes, $gz gzipped; index.html $(wc -c < web/dist/index.html) bytes, $page gzipped"

@@ -774,52 +774,107 @@
     setStatus(code, detail);
   }
 
+  // The module and the site data ride in the page itself, as data blocks
+  // (`<script type="application/...">`, never run), so the page is one
+  // file that works from file:// and costs one request.
+  function block(id) {
+    var el = document.getElementById(id);
+    return el ? el.textContent : null;
+  }
+
   function wasmBytes(b64) {
+    b64 = b64.replace(/\s+/g, "");
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
     var bin = atob(b64);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return bytes;
   }
 
-  function load() {
-    var site = window.TESSERA_SITE;
-    if (!site || typeof site !== "object") {
-      fail("SiteDataBad", "window.TESSERA_SITE is missing (site-data.js)");
-      return;
+  // The site data and the module, read as soon as this script runs (in the
+  // page's head, before the body is parsed): the module is compiled
+  // synchronously (lazily, function by function, so it takes a few
+  // milliseconds) and the verifier is ready when the page is. A browser
+  // that refuses synchronous compilation gets the asynchronous path.
+  var boot = { error: null, pending: null };
+
+  function readSite() {
+    var text = block("tessera-site");
+    if (text == null || text.indexOf("@TESSERA_" + "SITE@") !== -1) {
+      throw { code: "SiteDataBad", detail: "the page has no site data: build the site with `tessera site build`" };
     }
-    if (typeof wasm_bindgen !== "function" || typeof window.TESSERA_WASM !== "string") {
-      fail("WasmFailed", "the WebAssembly module is missing (tessera_web.js, tessera_wasm.js)");
-      return;
-    }
-    if (typeof WebAssembly !== "object") {
-      fail("WasmFailed", "this browser has no WebAssembly");
-      return;
-    }
-    var bytes;
+    var site;
     try {
-      bytes = wasmBytes(window.TESSERA_WASM);
+      site = JSON.parse(text);
     } catch (e) {
-      fail("WasmFailed", message(e));
-      return;
+      throw { code: "SiteDataBad", detail: message(e) };
     }
-    Promise.resolve()
-      .then(function () { return wasm_bindgen({ module_or_path: bytes }); })
-      .then(function () {
-        try {
-          state.verifier = new wasm_bindgen.Verifier(JSON.stringify(site));
-        } catch (e) {
-          fail("SiteDataBad", message(e));
-          return;
-        }
-        // For benchmarks and debugging from the console.
-        window.tesseraVerifier = state.verifier;
-        state.ready = true;
-        renderFooter();
-        document.body.setAttribute("data-ready", "true");
-        checkHash();
-      }, function (e) {
-        fail("WasmFailed", message(e));
-      });
+    if (!site || typeof site !== "object") throw { code: "SiteDataBad", detail: "the site data is not an object" };
+    return site;
+  }
+
+  function makeVerifier(site) {
+    try {
+      state.verifier = new wasm_bindgen.Verifier(JSON.stringify(site));
+    } catch (e) {
+      throw { code: "SiteDataBad", detail: message(e) };
+    }
+    // For benchmarks and debugging from the console.
+    window.tesseraVerifier = state.verifier;
+    state.ready = true;
+  }
+
+  function startBoot() {
+    try {
+      var site = readSite();
+      window.TESSERA_SITE = site;
+      if (typeof wasm_bindgen !== "function") {
+        throw { code: "WasmFailed", detail: "the WebAssembly glue is missing from the page" };
+      }
+      if (typeof WebAssembly !== "object") throw { code: "WasmFailed", detail: "this browser has no WebAssembly" };
+      var b64 = block("tessera-wasm");
+      if (b64 == null || b64.indexOf("@TESSERA_" + "WASM@") !== -1) {
+        throw { code: "WasmFailed", detail: "the WebAssembly module is missing from the page" };
+      }
+      var bytes;
+      try {
+        bytes = wasmBytes(b64);
+      } catch (e) {
+        throw { code: "WasmFailed", detail: message(e) };
+      }
+      try {
+        wasm_bindgen.initSync({ module: bytes });
+      } catch (e) {
+        boot.pending = wasm_bindgen({ module_or_path: bytes }).then(function () {
+          makeVerifier(site);
+        });
+        return;
+      }
+      makeVerifier(site);
+    } catch (e) {
+      boot.error = e && e.code ? e : { code: "WasmFailed", detail: message(e) };
+    }
+  }
+
+  function bootFailed(e) {
+    var err = e && e.code ? e : { code: "WasmFailed", detail: message(e) };
+    fail(err.code, err.detail);
+  }
+
+  function ready() {
+    renderFooter();
+    document.body.setAttribute("data-ready", "true");
+    checkHash();
+  }
+
+  function load() {
+    if (boot.error) {
+      bootFailed(boot.error);
+    } else if (boot.pending) {
+      boot.pending.then(ready, bootFailed);
+    } else {
+      ready();
+    }
   }
 
   function start() {
@@ -862,6 +917,7 @@
     load();
   }
 
+  startBoot();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -475,7 +475,7 @@ async function main() {
   }
   setTimeout(() => die(`the whole run took over ${WHOLE_RUN_TIMEOUT_MS / 60_000} minutes`), WHOLE_RUN_TIMEOUT_MS).unref();
   const config = readCases(process.argv[2]);
-  for (const f of ['index.html', 'app.js', 'strings.js', 'site-data.js', 'tessera_web.js', 'tessera_wasm.js', 'tessera_web_bg.wasm', 'style.css']) {
+  for (const f of ['index.html', 'tessera_web_bg.wasm']) {
     if (!fs.existsSync(path.join(config.site, f))) die(`the site ${config.site} has no ${f} (did \`tessera site build\` run?)`);
   }
   if (!fs.existsSync(CHROMIUM)) die(`no browser at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM)`);

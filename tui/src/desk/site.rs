@@ -14,16 +14,40 @@ use crate::store::files;
 use crate::store::ledger::{BadgeState, Filter};
 
 /// The page's files `web/build.sh` makes; `site build` refuses to write a
-/// site without every one of them.
-pub const ASSETS: [&str; 7] = [
-    "index.html",
+/// site without every one of them. `index.html` is the whole page (its
+/// style, scripts and module inlined); the module file is beside it for
+/// size reports and for integrators.
+pub const ASSETS: [&str; 2] = ["index.html", "tessera_web_bg.wasm"];
+
+/// The page's data block the site data goes into, exactly once.
+const SITE_SLOT: &str = r#"<script type="application/json" id="tessera-site">@TESSERA_SITE@</script>"#;
+
+/// Files of sites built before the page was one file; a rebuild removes
+/// them so nothing stale is published.
+const OLD_ASSETS: [&str; 6] = [
     "style.css",
     "strings.js",
     "app.js",
     "tessera_web.js",
     "tessera_wasm.js",
-    "tessera_web_bg.wasm",
+    "site-data.js",
 ];
+
+/// The page with `site` in its data block. JSON in an HTML data block
+/// must not hold `</script>` or `<!--`: every `<` (only ever inside JSON
+/// strings) is written `\u003c`, which reads back the same.
+fn page_with(page: &str, site: &Site) -> Result<String, DeskError> {
+    if page.matches(SITE_SLOT).count() != 1 {
+        return Err(DeskError::Input(
+            "the web verifier's index.html has no place for the site data (it is from another version): run `bash web/build.sh` again".into(),
+        ));
+    }
+    let json = serde_json::to_string(site)
+        .map_err(|e| DeskError::Input(format!("the site data cannot be written: {e}")))?
+        .replace('<', "\\u003c");
+    let block = format!(r#"<script type="application/json" id="tessera-site">{json}</script>"#);
+    Ok(page.replacen(SITE_SLOT, &block, 1))
+}
 
 /// Where the built page is looked for when `--assets` is not given:
 /// `$TESSERA_WEB_ASSETS`, else this source tree's `web/dist`.
@@ -97,9 +121,8 @@ impl Desk {
 
     /// Write the verification site to `out` from the built page in
     /// `assets`, and remember `out` (and `url`) so `revoke` rebuilds it.
-    /// Each file is written atomically; the page's files come first and
-    /// the site data last, so a half-done build never pairs a new page
-    /// with old data unnoticed.
+    /// Each file is written atomically: the module and the status list
+    /// first, the page (which carries the site data) last.
     pub fn build_site(
         &self,
         key: &SigningKey,
@@ -121,10 +144,18 @@ impl Desk {
             self.set_site_url(u)?;
         }
         let site = self.site_data(key, url.as_deref())?;
+        let page = String::from_utf8(files::read(&assets.join("index.html"))?).map_err(|_| {
+            DeskError::Input(format!(
+                "{} is not text: run `bash web/build.sh` again",
+                assets.join("index.html").display()
+            ))
+        })?;
+        let page = page_with(&page, &site)?;
         files::create_dir(out)?;
-        for name in ASSETS {
-            files::write_atomic(&out.join(name), &files::read(&assets.join(name))?)?;
-        }
+        files::write_atomic(
+            &out.join("tessera_web_bg.wasm"),
+            &files::read(&assets.join("tessera_web_bg.wasm"))?,
+        )?;
         if let Some(list) = self.status_list_credential(key)? {
             let file = out.join(crate::desk::status_credential::path_of(
                 &key.kid().to_string(),
@@ -134,12 +165,16 @@ impl Desk {
             }
             files::write_atomic(&file, &list)?;
         }
-        let json = serde_json::to_string_pretty(&site)
-            .map_err(|e| DeskError::Input(format!("the site data cannot be written: {e}")))?;
-        files::write_atomic(
-            &out.join("site-data.js"),
-            format!("// Written by `tessera site build`: this desk's trust list, status list and revocations.\nwindow.TESSERA_SITE = {json};\n").as_bytes(),
-        )?;
+        // The page last: it carries the site data, and is written whole.
+        files::write_atomic(&out.join("index.html"), page.as_bytes())?;
+        for name in OLD_ASSETS {
+            let old = out.join(name);
+            if old.is_file() {
+                std::fs::remove_file(&old).map_err(|e| {
+                    DeskError::Input(format!("{} cannot be removed: {e}", old.display()))
+                })?;
+            }
+        }
         let abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
         self.ledger
             .set_meta("site_dir", &abs.display().to_string())?;
