@@ -53,6 +53,7 @@ impl Backend {
 
     /// Check `signature` by `key` over the message `feed` hands out in
     /// pieces (the COSE Sig_structure never has to exist in memory).
+    #[inline(always)]
     pub(crate) fn verify_parts(
         self,
         key: &PublicKey,

@@ -145,6 +145,7 @@ impl<'a> CoseSign1<'a> {
     }
 
     /// [`CoseSign1::verify_signature`] with a chosen backend.
+    #[inline(always)]
     pub fn verify_signature_with(
         &self,
         backend: crate::Backend,

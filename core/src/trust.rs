@@ -30,6 +30,7 @@ impl TrustedIssuer {
     }
 
     /// Check `message`'s signature with this issuer's key.
+    #[inline(always)]
     pub(crate) fn check(
         &self,
         backend: crate::Backend,
@@ -118,6 +119,7 @@ impl<const N: usize> TrustStore<N> {
     }
 
     /// Find the trusted key that signed `message` (a decoded COSE_Sign1).
+    #[inline(always)]
     pub(crate) fn signer_of(
         &self,
         backend: crate::Backend,

@@ -1,9 +1,10 @@
 // Tessera offline badge verifier: the page logic.
 //
-// A thin shell over the WebAssembly module (tessera_web.js, global
-// `wasm_bindgen`): it reads inputs, passes their bytes to Verifier.check and
-// draws the JSON report. Plain ES2019, no modules, no network: it works from
-// file://. Report data only ever goes into the page with textContent.
+// A thin shell over the WebAssembly module (the inlined tessera_web.js,
+// global `wasm_bindgen`): it reads inputs, passes their bytes to
+// Verifier.check and draws the JSON report. Plain ES2019, no modules, no
+// network: it works from file://. Report data only ever goes into the page
+// with textContent.
 (function () {
   "use strict";
 
@@ -278,9 +279,9 @@
   }
 
   function announce() {
-    if (!state.marked && window.performance && performance.mark) {
+    if (!state.marked) {
       state.marked = true;
-      try { performance.mark("tessera-verdict"); } catch (e) { /* optional */ }
+      mark("tessera-verdict");
     }
     var v = $("verdict");
     try { v.focus({ preventScroll: false }); } catch (e) { v.focus(); }
@@ -810,24 +811,30 @@
       throw { code: "SiteDataBad", detail: message(e) };
     }
     if (!site || typeof site !== "object") throw { code: "SiteDataBad", detail: "the site data is not an object" };
-    return site;
+    return { site: site, text: text };
   }
 
-  function makeVerifier(site) {
+  function mark(name) {
+    try { if (window.performance && performance.mark) performance.mark(name); } catch (e) { /* optional */ }
+  }
+
+  function makeVerifier(siteText) {
     try {
-      state.verifier = new wasm_bindgen.Verifier(JSON.stringify(site));
+      state.verifier = new wasm_bindgen.Verifier(siteText);
     } catch (e) {
       throw { code: "SiteDataBad", detail: message(e) };
     }
     // For benchmarks and debugging from the console.
     window.tesseraVerifier = state.verifier;
     state.ready = true;
+    mark("tessera-ready");
   }
 
   function startBoot() {
+    mark("tessera-boot");
     try {
-      var site = readSite();
-      window.TESSERA_SITE = site;
+      var read = readSite();
+      window.TESSERA_SITE = read.site;
       if (typeof wasm_bindgen !== "function") {
         throw { code: "WasmFailed", detail: "the WebAssembly glue is missing from the page" };
       }
@@ -846,11 +853,11 @@
         wasm_bindgen.initSync({ module: bytes });
       } catch (e) {
         boot.pending = wasm_bindgen({ module_or_path: bytes }).then(function () {
-          makeVerifier(site);
+          makeVerifier(read.text);
         });
         return;
       }
-      makeVerifier(site);
+      makeVerifier(read.text);
     } catch (e) {
       boot.error = e && e.code ? e : { code: "WasmFailed", detail: message(e) };
     }

@@ -20,7 +20,8 @@ use crate::store::ledger::{BadgeState, Filter};
 pub const ASSETS: [&str; 2] = ["index.html", "tessera_web_bg.wasm"];
 
 /// The page's data block the site data goes into, exactly once.
-const SITE_SLOT: &str = r#"<script type="application/json" id="tessera-site">@TESSERA_SITE@</script>"#;
+const SITE_SLOT: &str =
+    r#"<script type="application/json" id="tessera-site">@TESSERA_SITE@</script>"#;
 
 /// Files of sites built before the page was one file; a rebuild removes
 /// them so nothing stale is published.
