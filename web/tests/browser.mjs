@@ -121,6 +121,13 @@ function readCases(file) {
 
 // --------------------------------------------------------------- server --
 
+// The benchmark's floor: a page with nothing but one inline script that
+// marks when it runs, served the same way. The browser's own time to run
+// any script of a fresh page, which no page can go below.
+const FLOOR_PATH = '/__floor.html';
+const FLOOR_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>floor</title>'
+  + '<script>performance.mark("floor")</script></head><body><p>floor</p></body></html>';
+
 /** A static file server for `root` on 127.0.0.1 (random port). */
 function startServer(root) {
   const hits = [];
@@ -140,6 +147,11 @@ function startServer(root) {
       pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
     } catch {
       answer(400, 'bad request');
+      return;
+    }
+    if (pathname === FLOOR_PATH) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(FLOOR_PAGE);
       return;
     }
     if (pathname.endsWith('/')) pathname += 'index.html';
@@ -435,6 +447,20 @@ async function runBench(browser, config, origin) {
       };
     }, VERDICT_TIMEOUT_MS);
     if (first.error) throw new Error(first.error);
+    const floors = [];
+    for (let i = 0; i < 3; i += 1) {
+      const f = await openPage(browser, config, origin, 'http', 'en-US');
+      try {
+        await f.page.goto(new URL(FLOOR_PATH, origin).href, { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
+        floors.push(await f.page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          return performance.getEntriesByName('floor', 'mark')[0].startTime - (nav ? nav.startTime : 0);
+        }));
+      } finally {
+        await f.context.close().catch(() => {});
+      }
+    }
+    floors.sort((a, b) => a - b);
     if (first.verdict !== 'valid') throw new Error(`the benchmark's link shows ${JSON.stringify(first.verdict)}, not "valid"`);
 
     const run = await page.evaluate((b64) => {
@@ -473,6 +499,10 @@ async function runBench(browser, config, origin) {
     return {
       first_verdict_ms: round(first.ms, 1),
       first_verdict_from: first.source,
+      // The same browser's time to run the first script of an empty page
+      // (median of 3), and the first verdict beyond it.
+      floor_ms: round(floors[1], 1),
+      first_verdict_over_floor_ms: round(first.ms - floors[1], 1),
       first_verdict_parts_ms: {
         response_end: first.response_end == null ? null : round(first.response_end, 1),
         app_start: first.boot == null ? null : round(first.boot, 1),
