@@ -241,3 +241,44 @@ pub(crate) fn on_site(base: &str, rest: &str) -> String {
     let sep = if base.ends_with('/') { "" } else { "/" };
     format!("{base}{sep}{rest}")
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    // Reason: tests.
+    use super::*;
+
+    fn site(issuer: &str) -> Site {
+        Site {
+            format: SITE_FORMAT.into(),
+            issuer: issuer.into(),
+            url: None,
+            built_at: "2026-12-02T00:00:00Z".into(),
+            trust: Vec::new(),
+            status_lists: Vec::new(),
+            revocations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_site_data_goes_into_its_block_and_cannot_end_it() {
+        let page = format!("<head>{SITE_SLOT}<script>app()</script></head>");
+        let hostile = "Lyon </script><script>alert(1)</script><!--";
+        let out = page_with(&page, &site(hostile)).unwrap();
+        assert_eq!(out.matches("</script>").count(), 2, "{out}");
+        assert!(!out.contains("<!--"), "{out}");
+        let open = r#"<script type="application/json" id="tessera-site">"#;
+        let start = out.find(open).unwrap() + open.len();
+        let end = start + out[start..].find("</script>").unwrap();
+        let back: Site = serde_json::from_str(&out[start..end]).unwrap();
+        assert_eq!(back.issuer, hostile);
+    }
+
+    #[test]
+    fn a_page_without_its_slot_is_refused_with_what_to_do() {
+        let err = page_with("<head></head>", &site("Lyon")).unwrap_err();
+        assert!(err.to_string().contains("bash web/build.sh"), "{err}");
+        let twice = format!("{SITE_SLOT}{SITE_SLOT}");
+        assert!(page_with(&twice, &site("Lyon")).is_err());
+    }
+}
