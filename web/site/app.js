@@ -792,11 +792,11 @@
     return bytes;
   }
 
-  // The site data and the module, read as soon as this script runs (in the
-  // page's head, before the body is parsed): the module is compiled
-  // synchronously (lazily, function by function, so it takes a few
-  // milliseconds) and the verifier is ready when the page is. A browser
-  // that refuses synchronous compilation gets the asynchronous path.
+  // The site data and the module, read as soon as this script runs (at the
+  // end of the body): the module is compiled synchronously (lazily,
+  // function by function, so it takes a few milliseconds) and a link's
+  // verdict is drawn in the same task. A browser that refuses synchronous
+  // compilation gets the asynchronous path.
   var boot = { error: null, pending: null };
 
   function readSite() {
@@ -863,15 +863,22 @@
     }
   }
 
+  // early.js hid the result of a page opened from a link until now.
+  function showResult() {
+    document.documentElement.removeAttribute("data-link");
+  }
+
   function bootFailed(e) {
     var err = e && e.code ? e : { code: "WasmFailed", detail: message(e) };
     fail(err.code, err.detail);
+    showResult();
   }
 
   function ready() {
     renderFooter();
     document.body.setAttribute("data-ready", "true");
     checkHash();
+    showResult();
   }
 
   function load() {
@@ -924,7 +931,9 @@
     load();
   }
 
+  // The page puts this script after every element it uses, so it starts
+  // at once rather than on DOMContentLoaded (which waits for the rest of
+  // the file to be read).
   startBoot();
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  start();
 })();
