@@ -74,4 +74,7 @@ pub use trust::{TrustStore, TrustedIssuer};
 pub use verdict::Verdict;
 #[cfg(feature = "dalek")]
 pub use verify::{BATCH_SIZE, verify_batch};
-pub use verify::{VerifiedBadge, verify, verify_card, verify_card_image, verify_with};
+pub use verify::{
+    VerifiedBadge, verify, verify_card, verify_card_image, verify_card_image_lists, verify_lists,
+    verify_with,
+};

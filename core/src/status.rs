@@ -29,6 +29,69 @@ pub const STATUS_COUNT: i64 = 2;
 /// Status map key: the bits.
 pub const STATUS_BITS: i64 = 3;
 
+/// Serials per status list segment: an issuer key's lists cover its
+/// serials in aligned segments, segment `k` holding serials
+/// `k·65,536` to `k·65,536 + 65,535` (segment 0 starts at serial 1), so
+/// every serial of a key has exactly one list, at any ledger size.
+pub const SEGMENT_SERIALS: u32 = MAX_STATUS_SERIALS;
+
+/// The segment of `serial` (see [`SEGMENT_SERIALS`]).
+pub const fn segment_of(serial: u32) -> u32 {
+    serial / SEGMENT_SERIALS
+}
+
+/// The first serial and the serial count of `segment`, up to and including
+/// `last` (the highest serial the list must cover): `None` when `last` is
+/// before the segment.
+pub const fn segment_range(segment: u32, last: u32) -> Option<(u32, u32)> {
+    let start = segment.saturating_mul(SEGMENT_SERIALS);
+    let first = if start == 0 { 1 } else { start };
+    let end = start.saturating_add(SEGMENT_SERIALS - 1);
+    let end = if last < end { last } else { end };
+    if end < first {
+        None
+    } else {
+        Some((first, end - first + 1))
+    }
+}
+
+/// The list among `lists` that answers for a badge with `serial` signed
+/// by `issuer`: picked by the key that verified the badge's signature,
+/// never by the badge's unverified `kid` header.
+///
+/// That key's list covering the serial, else that key's newest list (so a
+/// badge issued after it passes, and an older badge missing from every
+/// list is [`Error::NotInStatusList`], never valid); `None` when no list
+/// of that key is held (revocation is then not checked, and
+/// [`VerifiedBadge::revocation_checked`](crate::VerifiedBadge::revocation_checked)
+/// says so).
+pub fn select<'l, 'a>(
+    lists: &'l [StatusList<'a>],
+    issuer: PublicKey,
+    serial: u32,
+) -> Option<&'l StatusList<'a>> {
+    let mut newest: Option<&'l StatusList<'a>> = None;
+    for list in lists.iter().filter(|l| l.issuer == issuer) {
+        if list.is_revoked(serial).is_some() {
+            return Some(list);
+        }
+        if newest.is_none_or(|n| list.issued_at > n.issued_at) {
+            newest = Some(list);
+        }
+    }
+    newest
+}
+
+/// Split the first item off a CBOR sequence (RFC 8742) of signed status
+/// lists, as the desk writes them for kiosks (`status.cbor`): the first
+/// list's bytes and the rest. The list itself is checked by
+/// [`StatusList::verify`].
+pub fn split_sequence(bytes: &[u8]) -> Result<(&[u8], &[u8]), Error> {
+    let mut r = Reader::new(bytes, 0);
+    r.skip(1)?;
+    bytes.split_at_checked(r.offset()).ok_or(Error::NotAStatusList)
+}
+
 /// Bytes of bits needed for `count` serials.
 pub const fn bits_len(count: u32) -> usize {
     (count as usize).div_ceil(8)

@@ -69,7 +69,25 @@ pub fn verify_with<'a, const N: usize>(
 ) -> Result<VerifiedBadge<'a>, Error> {
     let message = decode_badge(bytes)?;
     let signer = trust.signer_of(backend, &message)?;
-    check_claims(&message, signer, now, status)
+    let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
+    check_claims(claims, signer, now, status)
+}
+
+/// [`verify`] against every status list a verifier holds: the one that
+/// answers is picked by the key that verified the signature and the
+/// badge's serial ([`status::select`](crate::status::select)), so badges
+/// of retired keys and of any serial are checked against their own list.
+pub fn verify_lists<'a, const N: usize>(
+    bytes: &'a [u8],
+    trust: &TrustStore<N>,
+    now: Option<u64>,
+    lists: &[StatusList<'_>],
+) -> Result<VerifiedBadge<'a>, Error> {
+    let message = decode_badge(bytes)?;
+    let signer = trust.signer_of(Backend::DEFAULT, &message)?;
+    let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
+    let status = crate::status::select(lists, signer.key, claims.serial);
+    check_claims(claims, signer, now, status)
 }
 
 /// Structure checks: a COSE_Sign1 that is not a status list.
@@ -83,12 +101,11 @@ fn decode_badge(bytes: &[u8]) -> Result<CoseSign1<'_>, Error> {
 
 /// Everything after the signature: claims, validity period, status list.
 fn check_claims<'a>(
-    message: &CoseSign1<'a>,
+    claims: BadgeClaims<'a>,
     signer: TrustedIssuer,
     now: Option<u64>,
     status: Option<&StatusList<'_>>,
 ) -> Result<VerifiedBadge<'a>, Error> {
-    let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
     debug!("badge serial {} signature ok", claims.serial);
 
     // The list must be this issuer's before its time is trusted as a floor.
@@ -186,7 +203,8 @@ pub fn verify_batch<'a, const N: usize>(
                 // No kid, or two keys share one: try each, as `verify` does.
                 (Some(_), Some(_)) => {
                     let signer = trust.signer_of(Backend::Dalek, &message)?;
-                    check_claims(&message, signer, now, status)
+                    let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
+                    check_claims(claims, signer, now, status)
                 }
             }
         })
@@ -196,7 +214,8 @@ pub fn verify_batch<'a, const N: usize>(
         for ((index, message, signer), signature_ok) in chunk.iter().zip(good) {
             if let Some(slot) = results.get_mut(*index) {
                 *slot = if signature_ok {
-                    check_claims(message, *signer, now, status)
+                    BadgeClaims::decode(message.payload, message.payload_offset)
+                        .and_then(|claims| check_claims(claims, *signer, now, status))
                 } else {
                     Err(Error::SignatureInvalid)
                 };
@@ -266,6 +285,21 @@ pub fn verify_card_image<'a, const N: usize>(
 ) -> Result<VerifiedBadge<'a>, Error> {
     let badge = crate::ndef::parse_card_image(memory)?;
     verify_card(badge, card_uid, trust, now, status)
+}
+
+/// [`verify_card_image`] against every status list a verifier holds (see
+/// [`verify_lists`]): what a kiosk with several issuer keys' lists runs.
+pub fn verify_card_image_lists<'a, const N: usize>(
+    memory: &'a [u8],
+    card_uid: &[u8],
+    trust: &TrustStore<N>,
+    now: Option<u64>,
+    lists: &[StatusList<'_>],
+) -> Result<VerifiedBadge<'a>, Error> {
+    let badge = crate::ndef::parse_card_image(memory)?;
+    let badge = verify_lists(badge, trust, now, lists)?;
+    badge.check_card_uid(card_uid)?;
+    Ok(badge)
 }
 
 /// The JSON summary of a verified badge (see [`VerifiedBadge::summary_json`]).

@@ -3,7 +3,7 @@
 //! six verdicts with the badge summary.
 #![no_std]
 
-use tessera_core::{Error, StatusList, TrustStore, VerifiedBadge, verify_card_image};
+use tessera_core::{Error, StatusList, TrustStore, VerifiedBadge, verify_card_image_lists};
 
 /// Largest card a kiosk reads: an NTAG216's user memory.
 pub const MAX_CARD_MEMORY: usize = 888;
@@ -38,16 +38,57 @@ pub trait CardReader {
 /// the kiosk and the desk can never disagree about a badge.
 pub use tessera_core::Verdict;
 
-/// A kiosk: its trusted issuers and the newest signed status list.
+/// Most status lists a kiosk holds: one per issuer key and segment of
+/// 65,536 serials (`tessera status-list` writes every key's lists).
+pub const MAX_STATUS_LISTS: usize = 8;
+
+/// The verified status lists of a kiosk's `status.cbor` (a CBOR sequence of
+/// signed lists, as `tessera status-list` writes it), and how many lists
+/// in it were rejected (a list that does not verify, or one past
+/// [`MAX_STATUS_LISTS`]); each rejection is logged with its reason.
+pub fn load_status_lists<'s, const N: usize>(
+    mut bytes: &'s [u8],
+    trust: &TrustStore<N>,
+) -> (heapless::Vec<StatusList<'s>, MAX_STATUS_LISTS>, usize) {
+    let mut lists = heapless::Vec::new();
+    let mut rejected = 0;
+    while !bytes.is_empty() {
+        let (one, rest) = match tessera_core::status::split_sequence(bytes) {
+            Ok(split) => split,
+            Err(e) => {
+                defmt::warn!("status lists: the rest of the file is unreadable: {}", e);
+                return (lists, rejected + 1);
+            }
+        };
+        bytes = rest;
+        match StatusList::verify(one, trust, None) {
+            Ok(list) => {
+                if lists.push(list).is_err() {
+                    defmt::warn!("status lists: more than {} lists", MAX_STATUS_LISTS);
+                    rejected += 1;
+                }
+            }
+            Err(e) => {
+                defmt::warn!("status list rejected: {}", e);
+                rejected += 1;
+            }
+        }
+    }
+    (lists, rejected)
+}
+
+/// A kiosk: its trusted issuers and their newest signed status lists.
 pub struct Kiosk<'s, const N: usize> {
     trust: TrustStore<N>,
-    status: Option<StatusList<'s>>,
+    lists: &'s [StatusList<'s>],
 }
 
 impl<'s, const N: usize> Kiosk<'s, N> {
-    /// A kiosk with these issuers and (if it has one) a verified status list.
-    pub fn new(trust: TrustStore<N>, status: Option<StatusList<'s>>) -> Self {
-        Self { trust, status }
+    /// A kiosk with these issuers and their verified status lists (each
+    /// badge is checked against the list its verifying key signed for its
+    /// serial).
+    pub fn new(trust: TrustStore<N>, lists: &'s [StatusList<'s>]) -> Self {
+        Self { trust, lists }
     }
 
     /// The trusted issuers.
@@ -58,13 +99,7 @@ impl<'s, const N: usize> Kiosk<'s, N> {
     /// Check a card. The kiosk has no real-time clock: the status list's
     /// issue time is its time floor for expiry.
     pub fn check<'c>(&self, card: &CardRead<'c>) -> (Verdict, Result<VerifiedBadge<'c>, Error>) {
-        let result = verify_card_image(
-            card.memory,
-            card.uid,
-            &self.trust,
-            None,
-            self.status.as_ref(),
-        );
+        let result = verify_card_image_lists(card.memory, card.uid, &self.trust, None, self.lists);
         (Verdict::of(&result), result)
     }
 }

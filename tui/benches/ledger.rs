@@ -99,8 +99,9 @@ fn desk_of(n: usize) -> PathBuf {
         desk.issue_many(&key, &reqs, &mut |_| true).unwrap();
         made += chunk;
     }
+    let keys = desk.unlock(&mut || None).unwrap();
     for serial in (1000..=n as u32).step_by(1000) {
-        desk.revoke(&key, serial, "benchmark revocation").unwrap();
+        desk.revoke(&keys, serial, "benchmark revocation").unwrap();
     }
     std::fs::write(home.join("complete"), b"").unwrap();
     eprintln!(
@@ -398,9 +399,9 @@ fn desk_figures(
             assert!(report.problems.is_empty() && report.checked >= n);
         })
     });
-    let key = desk.signing_key(&mut || None).unwrap();
-    group.bench_function("status_list", |b| {
-        b.iter(|| desk.status_list(&key).unwrap())
+    let keys = desk.unlock(&mut || None).unwrap();
+    group.bench_function("status_lists", |b| {
+        b.iter(|| desk.status_lists(&keys).unwrap())
     });
 }
 

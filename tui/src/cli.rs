@@ -316,7 +316,9 @@ pub enum KeyCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Make a new issuer key; the old one is retired but keeps verifying its badges.
+    /// Make a new issuer key; the old one is retired but keeps verifying its
+    /// badges. Needs the active key's passphrase, which also seals the new
+    /// key (one passphrase opens all of a desk's keys).
     Rotate {
         /// Issuer name for the new key.
         #[arg(long)]
@@ -373,7 +375,8 @@ pub enum TrustCommand {
     },
     /// List trusted issuers.
     List,
-    /// Stop trusting an issuer, by key id (hex).
+    /// Stop trusting an issuer, by key id (hex): another center's, or one
+    /// of this desk's own retired keys (lost or stolen).
     Remove {
         /// The key id.
         kid: String,
@@ -1020,13 +1023,13 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Revoke { serial, reason } => {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;
-            let key = desk.signing_key(&mut pass)?;
-            let path = desk.revoke(&key, serial, &reason)?;
+            let keys = desk.unlock(&mut pass)?;
+            let path = desk.revoke(&keys, serial, &reason)?;
             println!(
-                "badge {serial} revoked; new status list for kiosks: {}",
+                "badge {serial} revoked; new status lists for kiosks: {}",
                 path.display()
             );
-            match desk.rebuild_site(&key) {
+            match desk.rebuild_site(&keys) {
                 Ok(Some(site)) => println!(
                     "the verification site in {} was rebuilt: publish it again",
                     site.dir.display()
@@ -1073,9 +1076,9 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Site(SiteCommand::Build { out, url, assets }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let key = desk.signing_key(&mut pass)?;
+            let keys = desk.unlock(&mut pass)?;
             let assets = assets.unwrap_or_else(crate::desk::site::default_assets);
-            let site = desk.build_site(&key, &out, &assets, url.as_deref())?;
+            let site = desk.build_site(&keys, &out, &assets, url.as_deref())?;
             println!(
                 "verification site written to {} ({} trusted issuer keys, {} revoked badges listed); open {}/index.html or publish the folder{}",
                 site.dir.display(),
@@ -1101,9 +1104,9 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::StatusList { out } => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let key = desk.signing_key(&mut pass)?;
-            let path = desk.publish_status_list(&key, out.as_deref())?;
-            println!("status list written to {}", path.display());
+            let keys = desk.unlock(&mut pass)?;
+            let path = desk.publish_status_list(&keys, out.as_deref())?;
+            println!("status lists written to {}", path.display());
             Ok(0)
         }
         Command::Key(KeyCommand::ExportPublic { format, out }) => {
@@ -1119,8 +1122,11 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Key(KeyCommand::Rotate { name }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let mut new_pass = passphrase_source(cli.passphrase_file.clone(), true);
-            let p = new_pass().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
+            // The active key's passphrase (it must open it, and it seals the
+            // new key); a new one, asked twice, when the demo is replaced.
+            let demo = desk.issuer()?.demo;
+            let mut source = passphrase_source(cli.passphrase_file.clone(), demo);
+            let p = source().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
             let (old, record) = desk.rotate(&p, name.as_deref())?;
             println!(
                 "new issuer key {} is active; {} is retired and still verifies the badges it signed",

@@ -22,8 +22,8 @@ pub mod status_credential;
 use std::path::{Path, PathBuf};
 
 use tessera_core::ndef::{card_image_len, encode_card_image};
-use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_STATUS_SERIALS};
-use tessera_core::status::{bits_len, set_revoked};
+use tessera_core::sizes::MAX_STATUS_LIST_LEN;
+use tessera_core::status::{bits_len, segment_of, segment_range, set_revoked};
 use tessera_core::{Error as CoreError, PublicKey, SigningKey, StatusListBuilder, TrustStore};
 
 pub use check::{CheckReport, Details, HolderCheck};
@@ -112,6 +112,10 @@ pub struct AuditReport {
     pub database: String,
 }
 
+/// The ledger's meta entry listing its own keys that are no longer
+/// trusted (hex key ids, comma-separated).
+const DISTRUSTED: &str = "distrusted_keys";
+
 /// The file in a data directory that names the shared ledger the desk
 /// uses (written by `ledger migrate`).
 pub const LEDGER_URL_FILE: &str = "ledger-url";
@@ -170,6 +174,60 @@ fn row_mismatch(row: &BadgeRecord, b: &tessera_core::VerifiedBadge<'_>) -> Optio
 
 /// Badges [`Desk::audit`] reads and verifies at a time.
 const AUDIT_CHUNK: u32 = 4096;
+
+/// A list valid for 7 days from `issued_at`, signed by `key`.
+fn sign_status_list(
+    key: &SigningKey,
+    issued_at: u64,
+    first: u32,
+    count: u32,
+    bits: &[u8],
+) -> Result<Vec<u8>, DeskError> {
+    let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
+    let n = StatusListBuilder {
+        issued_at,
+        expires: Some(issued_at + 7 * 86_400),
+        first,
+        count,
+        bits,
+    }
+    .sign(key, &mut out)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+/// This desk's unlocked issuer keys that verifiers trust (see
+/// [`Desk::unlock`]): the active key first, then the retired ones.
+#[derive(Clone)]
+pub struct KeyRing {
+    active: SigningKey,
+    retired: Vec<SigningKey>,
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|k| k.kid()))
+            .finish()
+    }
+}
+
+impl KeyRing {
+    /// The active key (it signs new badges).
+    pub fn active(&self) -> &SigningKey {
+        &self.active
+    }
+
+    /// The key with this key id.
+    pub fn get(&self, kid: &[u8]) -> Option<&SigningKey> {
+        self.iter().find(|k| k.kid().as_bytes() == kid)
+    }
+
+    /// Every key, the active one first.
+    pub fn iter(&self) -> impl Iterator<Item = &SigningKey> {
+        std::iter::once(&self.active).chain(&self.retired)
+    }
+}
 
 /// The current time, Unix seconds.
 pub fn now() -> i64 {
@@ -370,7 +428,11 @@ impl Desk {
         let trust_demo = active.as_ref().is_some_and(|a| a.demo)
             || self.ledger.meta("trust_demo")?.as_deref() == Some("yes");
         let mut demo_kids = Vec::new();
+        let distrusted = self.distrusted()?;
         for issuer in self.ledger.issuers()? {
+            if distrusted.contains(&issuer.kid) {
+                continue;
+            }
             if issuer.demo {
                 demo_kids.push(issuer.kid.clone());
                 if !trust_demo {
@@ -385,10 +447,51 @@ impl Desk {
         Ok((store, demo_kids))
     }
 
-    /// Revoke a badge and publish a new signed status list; returns its path.
+    /// Unlock every issuer key of this desk that verifiers trust: the
+    /// active key first, then the retired ones, all with one passphrase
+    /// (asked for once). Publishing status lists needs them all: each key
+    /// signs the lists of its own badges, and every key's lists are
+    /// republished together so none goes stale. A key that the passphrase
+    /// does not open is an error naming it (nothing is published without
+    /// it).
+    pub fn unlock(
+        &self,
+        passphrase: &mut dyn FnMut() -> Option<Secret>,
+    ) -> Result<KeyRing, DeskError> {
+        let active = self.issuer()?;
+        let mut asked: Option<Option<Secret>> = None;
+        let mut once = || asked.get_or_insert_with(&mut *passphrase).clone();
+        let active_key = self.signing_key_for(&active.kid, &mut once)?;
+        let mut retired = Vec::new();
+        let (store, _) = self.trust_store()?;
+        for issuer in self.own_issuers()? {
+            let trusted = PublicKey::try_from(issuer.public_key.as_slice())
+                .is_ok_and(|k| store.iter().any(|t| t.key == k));
+            if issuer.kid == active.kid || !trusted {
+                continue;
+            }
+            let key = self.signing_key_for(&issuer.kid, &mut once).map_err(|e| {
+                match e {
+                    DeskError::Key(KeyError::WrongPassphrase(_)) => DeskError::Input(format!(
+                        "the retired issuer key {} does not open with the active key's passphrase; every key of a desk shares one passphrase (`tessera key rotate` keeps it), so give that key's passphrase to this desk's keys again",
+                        hex::encode(&issuer.kid)
+                    )),
+                    other => other,
+                }
+            })?;
+            retired.push(key);
+        }
+        Ok(KeyRing {
+            active: active_key,
+            retired,
+        })
+    }
+
+    /// Revoke a badge of any of this desk's keys (active or retired) and
+    /// publish every key's new signed status lists; returns their path.
     pub fn revoke(
         &mut self,
-        key: &SigningKey,
+        keys: &KeyRing,
         serial: u32,
         reason: &str,
     ) -> Result<PathBuf, DeskError> {
@@ -398,11 +501,11 @@ impl Desk {
             ));
         }
         let badge = self.ledger.badge(serial)?;
-        if badge.kid != key.kid().as_bytes() {
+        if keys.get(&badge.kid).is_none() {
             let own = self.own_issuers()?.iter().any(|i| i.kid == badge.kid);
             return Err(DeskError::Input(if own {
                 format!(
-                    "badge {serial} was signed by the retired key {}; revoke it with that key's status list",
+                    "badge {serial} was signed by the key {}, which verifiers no longer trust (`tessera trust list`), so no status list of it is published",
                     hex::encode(&badge.kid)
                 )
             } else {
@@ -413,59 +516,77 @@ impl Desk {
             }));
         }
         self.ledger.revoke(serial, reason.trim(), now())?;
-        self.publish_status_list(key, None)
+        self.publish_status_list(keys, None)
     }
 
-    /// Sign the current status list of the active issuer and write it to
-    /// `out` (default `status-list.cbor` in the data directory). Valid for
-    /// 7 days: kiosks call an older list stale.
+    /// Sign the current status lists of every key in `keys` and write them
+    /// to `out` (default `status-list.cbor` in the data directory) as one
+    /// CBOR sequence (RFC 8742), the kiosk's `status.cbor`. Valid for 7
+    /// days: kiosks call an older list stale. With a site address, each
+    /// key's Open Badges status list credential goes beside it.
     pub fn publish_status_list(
         &self,
-        key: &SigningKey,
+        keys: &KeyRing,
         out: Option<&Path>,
     ) -> Result<PathBuf, DeskError> {
-        let bytes = self.status_list(key)?;
+        let bytes = self.status_lists(keys)?.concat();
         let path = out.map_or_else(|| self.home.join("status-list.cbor"), Path::to_path_buf);
         files::write_atomic(&path, &bytes)?;
-        // The Open Badges verifiers' list, beside it, once there is a site.
-        if let Some(json) = self.status_list_credential(key)? {
-            let file = path
-                .parent()
-                .unwrap_or(&self.home)
-                .join(status_credential::path_of(&key.kid().to_string()));
-            if let Some(dir) = file.parent() {
-                files::create_dir(dir)?;
-            }
-            files::write_atomic(&file, &json)?;
-        }
+        // The Open Badges verifiers' lists, beside it, once there is a site.
+        self.write_status_credentials(keys, path.parent().unwrap_or(&self.home))?;
         Ok(path)
     }
 
-    /// The signed status list bytes.
-    pub fn status_list(&self, key: &SigningKey) -> Result<Vec<u8>, DeskError> {
-        let (revoked, max) = self.ledger.revocations(key.kid().as_bytes())?;
-        let first = max.saturating_sub(MAX_STATUS_SERIALS - 1).max(1);
-        let count = if max == 0 { 0 } else { max - first + 1 };
-        let mut bits = vec![0u8; bits_len(count)];
-        for s in revoked.into_iter().filter(|s| *s >= first) {
-            set_revoked(&mut bits, s - first)?;
+    /// Write every key's Open Badges status list credential under `dir`
+    /// (`status/KID.json`), when the desk has a site address.
+    pub(crate) fn write_status_credentials(
+        &self,
+        keys: &KeyRing,
+        dir: &Path,
+    ) -> Result<(), DeskError> {
+        for key in keys.iter() {
+            if let Some(json) = self.status_list_credential(key)? {
+                let file = dir.join(status_credential::path_of(&key.kid().to_string()));
+                if let Some(parent) = file.parent() {
+                    files::create_dir(parent)?;
+                }
+                files::write_atomic(&file, &json)?;
+            }
         }
+        Ok(())
+    }
+
+    /// Every signed status list of every key in `keys`: one per segment of
+    /// 65,536 serials holding a badge of that key (see
+    /// [`tessera_core::status::segment_range`]), so every badge of every key
+    /// has its list at any ledger size; a key without badges gets one
+    /// empty list (it proves the key's lists are current).
+    pub fn status_lists(&self, keys: &KeyRing) -> Result<Vec<Vec<u8>>, DeskError> {
         let issued_at = u64::try_from(now()).map_err(|_| {
             DeskError::Input("the system clock is before 1970: set the date and try again".into())
         })?;
-        let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
-        let n = StatusListBuilder {
-            issued_at,
-            expires: Some(issued_at + 7 * 86_400),
-            first,
-            count,
-            bits: &bits,
+        let mut out = Vec::new();
+        for key in keys.iter() {
+            let (revoked, range) = self.ledger.key_revocations(key.kid().as_bytes())?;
+            let segments = match range {
+                Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
+                    .filter_map(|s| segment_range(s, hi))
+                    .collect(),
+                None => vec![(1, 0)],
+            };
+            let mut revoked = revoked.into_iter().peekable();
+            for (first, count) in segments {
+                let mut bits = vec![0u8; bits_len(count)];
+                while let Some(s) = revoked.next_if(|s| u64::from(*s) < u64::from(first) + u64::from(count)) {
+                    if let Some(index) = s.checked_sub(first) {
+                        set_revoked(&mut bits, index)?;
+                    }
+                }
+                out.push(sign_status_list(key, issued_at, first, count, &bits)?);
+            }
         }
-        .sign(key, &mut out)?;
-        out.truncate(n);
         Ok(out)
     }
-
     /// Re-verify every badge in the ledger against this desk's own issuer
     /// keys (current, retired and demo) in signature batches, and compare
     /// each signed badge with its ledger row. Finds a ledger whose badges
@@ -659,18 +780,53 @@ impl Desk {
             .collect())
     }
 
-    /// Stop trusting the key with this hex kid.
+    /// Stop trusting the key with this hex kid: another center's, or one
+    /// of this ledger's own retired keys (a lost or stolen one). Its
+    /// badges are then UNKNOWN ISSUER everywhere this desk's trust goes
+    /// (the site, `trust export`, the kiosk), and every desk on a shared
+    /// ledger stops trusting it too. The active key cannot be removed:
+    /// rotate first.
     pub fn trust_remove(&self, kid_hex: &str) -> Result<TrustedRecord, DeskError> {
         let kid = hex::decode(kid_hex.trim())
             .map_err(|_| DeskError::Input(format!("{kid_hex:?} is not a key id in hex")))?;
-        let found = self.ledger.trusted()?.into_iter().find(|t| t.kid == kid);
-        let Some(t) = found else {
+        if let Some(t) = self.ledger.trusted()?.into_iter().find(|t| t.kid == kid) {
+            self.ledger.untrust(&t.public_key)?;
+            return Ok(t);
+        }
+        let Some(own) = self.ledger.issuers()?.into_iter().find(|i| i.kid == kid) else {
             return Err(DeskError::Input(format!(
-                "no trusted issuer has the key id {kid_hex} (`tessera trust list`)"
+                "no trusted issuer has the key id {kid_hex} (`tessera trust list`, `tessera key list`)"
             )));
         };
-        self.ledger.untrust(&t.public_key)?;
-        Ok(t)
+        if own.retired_at.is_none() {
+            return Err(DeskError::Input(format!(
+                "{kid_hex} is an active issuer key: make a new one first (`tessera key rotate`), then remove this one"
+            )));
+        }
+        let mut distrusted = self.distrusted()?;
+        if !distrusted.contains(&own.kid) {
+            distrusted.push(own.kid.clone());
+            let text: Vec<String> = distrusted.iter().map(hex::encode).collect();
+            self.ledger.set_meta(DISTRUSTED, &text.join(","))?;
+        }
+        Ok(TrustedRecord {
+            kid: own.kid,
+            public_key: own.public_key,
+            name: own.name,
+            added_at: own.created_at,
+        })
+    }
+
+    /// This ledger's own keys that are no longer trusted (see
+    /// [`Desk::trust_remove`]).
+    pub fn distrusted(&self) -> Result<Vec<Vec<u8>>, DeskError> {
+        Ok(self
+            .ledger
+            .meta(DISTRUSTED)?
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|k| hex::decode(k.trim()).ok().filter(|k| !k.is_empty()))
+            .collect())
     }
 
     /// The card image (NDEF TLV, record, terminator) of a ledger badge.
@@ -769,12 +925,22 @@ impl Desk {
     /// its badges). The name defaults to the current issuer's, or to
     /// [`DEFAULT_ISSUER_NAME`] when the demo issuer is being replaced.
     /// Returns the old and the new issuer.
+    ///
+    /// `passphrase` must open the active key (whoever rotates must hold
+    /// it: a new key is trusted by every desk on a shared ledger), and the
+    /// new key is sealed with it, so one passphrase opens all of this
+    /// desk's keys (see [`Desk::unlock`]). Replacing the demo issuer, which
+    /// has none, it is the new key's passphrase.
     pub fn rotate(
         &self,
         passphrase: &Secret,
         name: Option<&str>,
     ) -> Result<(IssuerRecord, IssuerRecord), DeskError> {
         let old = self.issuer()?;
+        if !old.demo {
+            // Refused before anything is made when it does not open the key.
+            self.signing_key_for(&old.kid, &mut || Some(passphrase.clone()))?;
+        }
         let name = match name {
             Some(n) => n.to_string(),
             None if old.demo => DEFAULT_ISSUER_NAME.to_string(),

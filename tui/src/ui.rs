@@ -22,7 +22,7 @@ use crate::card::watch::{ReaderEvent, WatchControl, watch};
 use crate::card::{CardContents, CardError};
 use crate::desk::check::{CheckReport, Holder};
 use crate::desk::issue::{BulkRows, parse_claim_code};
-use crate::desk::{Desk, DeskError, IssueRequest, claim_code, default_home, now};
+use crate::desk::{Desk, DeskError, IssueRequest, KeyRing, claim_code, default_home, now};
 use crate::store::files;
 use crate::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, LedgerError, TrustedRecord};
 use crate::store::secret::Secret;
@@ -647,6 +647,9 @@ pub struct Runtime {
     home: PathBuf,
     place: crate::desk::Place,
     key: Option<SigningKey>,
+    /// Every trusted key of this desk, unlocked (revocation signs each
+    /// key's status lists).
+    ring: Option<KeyRing>,
     passphrase_file: Option<PathBuf>,
     tx: Sender<Message>,
     /// Messages from workers.
@@ -683,6 +686,7 @@ impl Runtime {
             home,
             place,
             key: None,
+            ring: None,
             passphrase_file,
             tx,
             rx,
@@ -832,6 +836,28 @@ impl Runtime {
         }
     }
 
+    /// Every trusted key of this desk (see [`Desk::unlock`]), unlocked once
+    /// with the stored passphrase, or asked for (`then` runs after).
+    fn key_ring(&mut self, then: Effect) -> Result<KeyRing, Message> {
+        if let Some(r) = &self.ring {
+            return Ok(r.clone());
+        }
+        let stored = match stored_passphrase(self.passphrase_file.as_deref()) {
+            Ok(p) => p,
+            Err(e) => return Err(Message::Error(e.to_string())),
+        };
+        let mut once = stored;
+        match self.desk.unlock(&mut || once.take()) {
+            Ok(ring) => {
+                self.key = Some(ring.active().clone());
+                self.ring = Some(ring.clone());
+                Ok(ring)
+            }
+            Err(e) if e.needs_passphrase() => Err(Message::NeedPassphrase(Box::new(then))),
+            Err(e) => Err(Message::Error(e.to_string())),
+        }
+    }
+
     /// Is `m` from a watcher that has been stopped (or replaced)?
     fn is_stale(&self, m: &Message) -> bool {
         matches!(m, Message::Reader(g, _) if self.watcher.is_none() || *g != self.watch_gen)
@@ -885,6 +911,13 @@ impl Runtime {
         let result: Result<Option<Message>, DeskError> = (|| match effect.clone() {
             Effect::Quit => Ok(None),
             Effect::Unlock(pass, then) => {
+                // Every key when one passphrase opens them all, else the
+                // active one (revoking then says which key did not open).
+                if let Ok(ring) = self.desk.unlock(&mut || Some(pass.clone())) {
+                    self.key = Some(ring.active().clone());
+                    self.ring = Some(ring);
+                    return Ok(self.execute(*then));
+                }
                 let mut once = Some(pass);
                 match self.desk.signing_key(&mut || once.take()) {
                     Ok(k) => {
@@ -1102,13 +1135,13 @@ impl Runtime {
                 Ok(None)
             }
             Effect::Revoke(serial, reason) => {
-                let key = match self.key(effect.clone()) {
+                let keys = match self.key_ring(effect.clone()) {
                     Ok(k) => k,
                     Err(m) => return Ok(Some(m)),
                 };
                 Ok(Some(Message::Revoked(
                     self.desk
-                        .revoke(&key, serial, &reason)
+                        .revoke(&keys, serial, &reason)
                         .map(|p| {
                             format!(
                                 "badge {serial} revoked; kiosks get the new status list from {}",
@@ -1157,6 +1190,7 @@ impl Runtime {
             Effect::Rotate(pass) => {
                 let (_, new) = self.desk.rotate(&pass, None)?;
                 self.key = None;
+                self.ring = None;
                 self.refresh_keys();
                 Ok(Some(Message::Info(format!(
                     "new issuer key {} is active; the old key still verifies its badges",

@@ -46,8 +46,9 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
     };
     let good = desk.issue(&key, &req("ada@example.org")).unwrap();
     let revoked = desk.issue(&key, &req("bob@example.org")).unwrap();
-    desk.revoke(&key, revoked.serial, "exam retaken").unwrap();
-    let site = desk.site_data(&key, None).unwrap();
+    let keys = desk.unlock(&mut || None).unwrap();
+    desk.revoke(&keys, revoked.serial, "exam retaken").unwrap();
+    let site = desk.site_data(&keys, None).unwrap();
     let web = Verifier::new(&serde_json::to_string(&site).unwrap()).unwrap();
 
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();

@@ -224,13 +224,9 @@ impl Verifier {
         let kid = CoseSign1::from_slice(&found.badge)
             .ok()
             .and_then(|m| m.kid.map(<[u8]>::to_vec));
-        // The issuer's own status list, when the site has one.
-        let list = kid.as_ref().and_then(|k| {
-            self.lists
-                .iter()
-                .find(|l| l.kid().as_bytes() == k.as_slice())
-        });
-        let result = tessera_core::verify(&found.badge, &self.trust, Some(now), list);
+        // The list is picked by the key that verified the signature and the
+        // badge's serial, among every key's lists the site carries.
+        let result = tessera_core::verify_lists(&found.badge, &self.trust, Some(now), &self.lists);
         let result = result.and_then(|b| {
             if let Some(uid) = &found.tag_uid {
                 b.check_card_uid(uid)?;
@@ -243,6 +239,9 @@ impl Verifier {
             Ok(b) => Some(*b),
             Err(_) => tessera_core::verify(&found.badge, &self.trust, None, None).ok(),
         };
+        let list = signed.as_ref().and_then(|b| {
+            tessera_core::status::select(&self.lists, b.issuer_key, b.claims.serial)
+        });
         let demo = signed.as_ref().map_or_else(
             || kid.as_deref().is_some_and(|k| self.is_demo(k)),
             |b| self.is_demo(b.kid.as_bytes()),
@@ -260,6 +259,10 @@ impl Verifier {
             _ => None,
         };
         let reason = match &result {
+            Ok(b) if !b.revocation_checked => format!(
+                "genuine and current: signed by a trusted issuer, not expired; revocation not checked (this page holds no revocation list of {})",
+                self.name_of(&b.kid.to_string())
+            ),
             Ok(_) => match found.via {
                 tessera_formats::input::Via::Ob3Json
                 | tessera_formats::input::Via::VcJwt

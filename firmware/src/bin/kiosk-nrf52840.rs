@@ -17,7 +17,7 @@ use panic_probe as _;
 use pn532::i2c::I2CInterface;
 use pn532::{CountDown, Pn532, Request};
 use tessera_core::ndef::{CC_PAGE, CardType};
-use tessera_core::{PublicKey, StatusList, TrustStore};
+use tessera_core::{PublicKey, TrustStore};
 use tessera_firmware::{CardRead, CardReader, Kiosk, MAX_CARD_MEMORY, MAX_UID_LEN};
 
 bind_interrupts!(struct Irqs {
@@ -26,7 +26,8 @@ bind_interrupts!(struct Irqs {
 
 /// Trusted issuer keys, 32 bytes each (from `provision/trust.bin`).
 static TRUSTED_KEYS: &[u8] = include_bytes!("../../provision/trust.bin");
-/// The newest signed status list (from `provision/status.cbor`).
+/// The newest signed status lists (from `provision/status.cbor`, a CBOR
+/// sequence as `tessera status-list` writes it).
 static STATUS_LIST: &[u8] = include_bytes!("../../provision/status.cbor");
 
 /// The PN532 driver's count-down timer on embassy-time.
@@ -169,10 +170,9 @@ async fn main(_spawner: Spawner) {
             _ => defmt::error!("provisioned trust key is invalid or too many keys"),
         }
     }
-    let status = StatusList::verify(STATUS_LIST, &trust, None)
-        .inspect_err(|e| defmt::warn!("provisioned status list rejected: {}", e))
-        .ok();
-    let kiosk = Kiosk::new(trust, status);
+    let (lists, rejected) = tessera_firmware::load_status_lists(STATUS_LIST, &trust);
+    defmt::info!("{} status list(s), {} rejected", lists.len(), rejected);
+    let kiosk = Kiosk::new(trust, &lists);
     defmt::info!("kiosk ready: tap a badge card");
 
     let mut uid = [0u8; MAX_UID_LEN];

@@ -20,12 +20,16 @@ use semihosting::io::Read;
 use static_cell::StaticCell;
 use tessera_core::sizes::MAX_STATUS_LIST_LEN;
 use tessera_core::{PublicKey, StatusList, TrustStore};
-use tessera_firmware::{CardRead, CardReader, Kiosk, MAX_CARD_MEMORY, MAX_UID_LEN, Verdict};
+use tessera_firmware::{
+    CardRead, CardReader, Kiosk, MAX_CARD_MEMORY, MAX_STATUS_LISTS, MAX_UID_LEN, Verdict,
+    load_status_lists,
+};
 
 /// Trusted issuers a kiosk holds.
 const TRUST: usize = 4;
 
-static STATUS: StaticCell<[u8; MAX_STATUS_LIST_LEN]> = StaticCell::new();
+/// `status.cbor`: every issuer key's lists, one after another.
+static STATUS: StaticCell<[u8; MAX_STATUS_LIST_LEN * MAX_STATUS_LISTS]> = StaticCell::new();
 
 mod measure {
     //! The two places that need `unsafe`: symbols the QEMU plugin finds by
@@ -272,34 +276,32 @@ fn run() -> Result<(), &'static str> {
     defmt::info!("{} trusted issuer(s)", trust.len());
 
     let mut results: heapless::String<4096> = heapless::String::new();
-    let status_buf = STATUS.init([0; MAX_STATUS_LIST_LEN]);
-    let status = match read_file(c"status.cbor", status_buf) {
-        Ok(n) => match verify_status(
-            status_buf.get(..n).unwrap_or_default(),
-            &trust,
-            &mut results,
-        ) {
-            Ok(list) => {
-                defmt::info!(
-                    "status list: {} serials from {}, {} revoked, time floor {}",
-                    list.count(),
-                    list.first(),
-                    list.revoked_count(),
-                    list.issued_at()
-                );
-                Some(list)
-            }
-            Err(e) => {
-                defmt::warn!("status list rejected: {}", e);
-                None
-            }
-        },
-        Err(_) => {
-            defmt::warn!("no status list: revocation is not checked");
-            None
-        }
-    };
-    let kiosk = Kiosk::new(trust, status);
+    let status_buf = STATUS.init([0; MAX_STATUS_LIST_LEN * MAX_STATUS_LISTS]);
+    let status = read_file(c"status.cbor", status_buf)
+        .map(|n| status_buf.get(..n).unwrap_or_default())
+        .unwrap_or_default();
+    if status.is_empty() {
+        defmt::warn!("no status list: revocation is not checked");
+    }
+    // The first list's verify is measured; then every list is loaded.
+    if let Ok((first, _)) = tessera_core::status::split_sequence(status) {
+        let _ = verify_status(first, &trust, &mut results);
+    }
+    let (lists, rejected) = load_status_lists(status, &trust);
+    for list in &lists {
+        defmt::info!(
+            "status list of {}: {} serials from {}, {} revoked, time floor {}",
+            list.kid(),
+            list.count(),
+            list.first(),
+            list.revoked_count(),
+            list.issued_at()
+        );
+    }
+    if rejected > 0 {
+        defmt::warn!("{} status list(s) rejected", rejected);
+    }
+    let kiosk = Kiosk::new(trust, &lists);
 
     let mut manifest = [0u8; 2048];
     let n = read_file(c"cards.txt", &mut manifest).map_err(|_| "cannot read cards.txt")?;

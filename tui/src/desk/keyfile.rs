@@ -33,16 +33,24 @@ fn jwk_value(key: &PublicKey) -> serde_json::Value {
     })
 }
 
-/// A JWK Set of keys, each JWK with a `name` member.
+/// A JWK Set of keys, each JWK with a `name` member. Each key is in it
+/// under every identifier Tessera's credentials name it by: the short
+/// `kid` of the COSE badges and status lists, and the did:key
+/// verification method in the VC-JWT's header `kid`, so a JOSE library
+/// picks the key for either by `kid`.
 pub fn jwks(keys: &[(PublicKey, String)]) -> String {
     let keys: Vec<serde_json::Value> = keys
         .iter()
-        .map(|(key, name)| {
-            let mut jwk = jwk_value(key);
-            if let Some(map) = jwk.as_object_mut() {
-                map.insert("name".into(), name.clone().into());
-            }
-            jwk
+        .flat_map(|(key, name)| {
+            let method = tessera_ld::did::verification_method(key);
+            [key.kid().to_string(), method].map(|kid| {
+                let mut jwk = jwk_value(key);
+                if let Some(map) = jwk.as_object_mut() {
+                    map.insert("kid".into(), kid.into());
+                    map.insert("name".into(), name.clone().into());
+                }
+                jwk
+            })
         })
         .collect();
     // `{:#}` is serde_json's pretty printer, which cannot fail on a Value.
@@ -75,14 +83,16 @@ pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
         if keys.is_empty() {
             return Err(DeskError::Input("the JWK Set holds no keys".into()));
         }
-        return keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                parse_public_key(k.to_string().as_bytes())
-                    .map_err(|e| DeskError::Input(format!("key {} of the JWK Set: {e}", i + 1)))
-            })
-            .collect();
+        let mut found: Vec<PublicKey> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            let key = parse_public_key(k.to_string().as_bytes())
+                .map_err(|e| DeskError::Input(format!("key {} of the JWK Set: {e}", i + 1)))?;
+            // One key under several `kid`s (see [`jwks`]) is one key.
+            if !found.contains(&key) {
+                found.push(key);
+            }
+        }
+        return Ok(found);
     }
     if bytes.first().is_some_and(|b| b >> 5 == 4) {
         // A CBOR array: a COSE_KeySet.

@@ -6,10 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use tessera_core::SigningKey;
 use tessera_web::verifier::{SITE_FORMAT, Site, SiteIssuer, SiteRevocation};
 
-use super::{Desk, DeskError};
+use super::{Desk, DeskError, KeyRing};
 use crate::store::files;
 use crate::store::ledger::{BadgeState, Filter};
 
@@ -74,9 +73,10 @@ pub struct SiteReport {
 
 impl Desk {
     /// The site data for the page: every key this desk trusts (with names
-    /// and the demo label), a fresh status list signed with `key` (the
-    /// active issuer key), and the reasons of its revocations.
-    pub fn site_data(&self, key: &SigningKey, url: Option<&str>) -> Result<Site, DeskError> {
+    /// and the demo label), fresh status lists of every key in `keys` (this
+    /// desk's active and retired keys, every serial of each), and the
+    /// reasons of their revocations.
+    pub fn site_data(&self, keys: &KeyRing, url: Option<&str>) -> Result<Site, DeskError> {
         let (_, demo_kids) = self.trust_store()?;
         let trust = self
             .trusted_keys()?
@@ -88,17 +88,16 @@ impl Desk {
                 name,
             })
             .collect();
-        let list = self.status_list(key)?;
-        let kid = hex::encode(key.kid().as_bytes());
-        let revocations = self
-            .ledger
-            .list(&Filter {
+        let lists = self.status_lists(keys)?;
+        let mut revocations = Vec::new();
+        for key in keys.iter() {
+            let kid = hex::encode(key.kid().as_bytes());
+            let revoked = self.ledger.list(&Filter {
                 state: Some(BadgeState::Revoked),
                 kid: Some(key.kid().as_bytes().to_vec()),
                 ..Filter::default()
-            })?
-            .into_iter()
-            .map(|b| SiteRevocation {
+            })?;
+            revocations.extend(revoked.into_iter().map(|b| SiteRevocation {
                 kid: kid.clone(),
                 serial: b.serial,
                 date: b
@@ -107,15 +106,18 @@ impl Desk {
                 reason: b
                     .revocation_reason
                     .unwrap_or_else(|| "no reason recorded".into()),
-            })
-            .collect();
+            }));
+        }
         Ok(Site {
             format: SITE_FORMAT.to_string(),
             issuer: self.issuer()?.name,
             url: url.map(str::to_string),
             built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             trust,
-            status_lists: vec![base64::engine::general_purpose::STANDARD.encode(list)],
+            status_lists: lists
+                .iter()
+                .map(|l| base64::engine::general_purpose::STANDARD.encode(l))
+                .collect(),
             revocations,
         })
     }
@@ -126,7 +128,7 @@ impl Desk {
     /// first, the page (which carries the site data) last.
     pub fn build_site(
         &self,
-        key: &SigningKey,
+        keys: &KeyRing,
         out: &Path,
         assets: &Path,
         url: Option<&str>,
@@ -144,7 +146,7 @@ impl Desk {
         if let Some(u) = &url {
             self.set_site_url(u)?;
         }
-        let site = self.site_data(key, url.as_deref())?;
+        let site = self.site_data(keys, url.as_deref())?;
         let page = String::from_utf8(files::read(&assets.join("index.html"))?).map_err(|_| {
             DeskError::Input(format!(
                 "{} is not text: run `bash web/build.sh` again",
@@ -157,15 +159,7 @@ impl Desk {
             &out.join("tessera_web_bg.wasm"),
             &files::read(&assets.join("tessera_web_bg.wasm"))?,
         )?;
-        if let Some(list) = self.status_list_credential(key)? {
-            let file = out.join(crate::desk::status_credential::path_of(
-                &key.kid().to_string(),
-            ));
-            if let Some(dir) = file.parent() {
-                files::create_dir(dir)?;
-            }
-            files::write_atomic(&file, &list)?;
-        }
+        self.write_status_credentials(keys, out)?;
         // The page last: it carries the site data, and is written whole.
         files::write_atomic(&out.join("index.html"), page.as_bytes())?;
         for name in OLD_ASSETS {
@@ -191,7 +185,7 @@ impl Desk {
 
     /// Rebuild the site `site build` last wrote, if there is one (after a
     /// revocation: the page must learn it).
-    pub fn rebuild_site(&self, key: &SigningKey) -> Result<Option<SiteReport>, DeskError> {
+    pub fn rebuild_site(&self, keys: &KeyRing) -> Result<Option<SiteReport>, DeskError> {
         let Some(dir) = self.ledger.meta("site_dir")? else {
             return Ok(None);
         };
@@ -199,7 +193,7 @@ impl Desk {
             .ledger
             .meta("site_assets")?
             .map_or_else(default_assets, PathBuf::from);
-        self.build_site(key, Path::new(&dir), &assets, None)
+        self.build_site(keys, Path::new(&dir), &assets, None)
             .map(Some)
     }
 

@@ -577,6 +577,7 @@ trait Backend: Send {
     fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError>;
     fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError>;
     fn max_serial(&self) -> Result<u32, LedgerError>;
+    fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError>;
     fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError>;
     fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError>;
     fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError>;
@@ -896,6 +897,15 @@ impl Ledger {
         Ok((
             self.backend.revoked_serials(kid)?,
             self.backend.max_serial()?,
+        ))
+    }
+
+    /// The revoked serials of key `kid` and its first and last serial
+    /// (`None` when it signed no badge): what its status lists cover.
+    pub fn key_revocations(&self, kid: &[u8]) -> Result<(Vec<u32>, Option<(u32, u32)>), LedgerError> {
+        Ok((
+            self.backend.revoked_serials(kid)?,
+            self.backend.serial_range(kid)?,
         ))
     }
 

@@ -32,7 +32,7 @@ use super::{
 
 /// Every schema version, in order (see the SQLite backend's list; never
 /// edit a released step).
-const MIGRATIONS: [(&str, &str); 3] = [
+const MIGRATIONS: [(&str, &str); 4] = [
     (
         "the ledger's tables, indexes and word search",
         "
@@ -120,6 +120,12 @@ CREATE TABLE outbox (
     sent_at BIGINT
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at, serial);
+",
+    ),
+    (
+        "each issuer key's first and last serial found at once (its status lists)",
+        "
+CREATE INDEX badges_kid_serial ON badges (kid, serial);
 ",
     ),
 ];
@@ -1005,6 +1011,23 @@ impl Backend for PgLedger {
         .iter()
         .map(|r| serial_of(r, "serial"))
         .collect()
+    }
+
+    fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError> {
+        let rows = self.query(
+            "SELECT min(serial) AS lo, max(serial) AS hi FROM badges WHERE kid = $1",
+            &[&kid],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let lo: Option<i64> = row
+            .try_get("lo")
+            .map_err(|e| LedgerError::Damaged(e.to_string()))?;
+        if lo.is_none() {
+            return Ok(None);
+        }
+        Ok(Some((serial_of(row, "lo")?, serial_of(row, "hi")?)))
     }
 
     fn max_serial(&self) -> Result<u32, LedgerError> {

@@ -52,7 +52,7 @@ struct Migration {
 /// add one. The first release's ledgers have `user_version` 0 and all of
 /// step 1's tables (step 1 is idempotent for them; some lack the columns
 /// that [`ADDED_BEFORE_VERSIONING`] adds).
-const MIGRATIONS: [Migration; 4] = [
+const MIGRATIONS: [Migration; 5] = [
     Migration {
         what: "the first release's tables",
         sql: "
@@ -159,6 +159,12 @@ CREATE TABLE outbox (
     sent_at INTEGER
 );
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at, serial);
+",
+    },
+    Migration {
+        what: "each issuer key's first and last serial found at once (its status lists)",
+        sql: "
+CREATE INDEX badges_kid_serial ON badges(kid, serial);
 ",
     },
 ];
@@ -808,6 +814,16 @@ impl Backend for SqliteLedger {
         )?;
         let rows = stmt.query_map([kid], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT (SELECT serial FROM badges WHERE kid = ?1 ORDER BY serial LIMIT 1),
+                    (SELECT serial FROM badges WHERE kid = ?1 ORDER BY serial DESC LIMIT 1)",
+        )?;
+        let (lo, hi): (Option<u32>, Option<u32>) =
+            stmt.query_row([kid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(lo.zip(hi))
     }
 
     fn max_serial(&self) -> Result<u32, LedgerError> {

@@ -28,14 +28,17 @@ pub enum KeysPrompt {
         /// Typing the name (else the path).
         on_name: bool,
     },
-    /// Rotating: new passphrase (twice).
+    /// Rotating: the active key's passphrase (once), or a new passphrase
+    /// (twice) when the demo issuer is replaced.
     Rotate {
-        /// The new passphrase.
+        /// The passphrase.
         pass: Input,
         /// The same again.
         again: Input,
         /// Typing the repeat.
         on_again: bool,
+        /// Asking for the active key's passphrase (no repeat).
+        current: bool,
     },
 }
 
@@ -119,6 +122,10 @@ impl KeysView {
                         pass: Input::secret(),
                         again: Input::secret(),
                         on_again: false,
+                        current: self
+                            .issuers
+                            .iter()
+                            .any(|i| i.retired_at.is_none() && !i.demo),
                     };
                 }
                 KeyCode::Down => {
@@ -159,8 +166,14 @@ impl KeysView {
                 pass,
                 again,
                 on_again,
+                current,
             } => match key.code {
                 KeyCode::Esc => self.prompt = KeysPrompt::None,
+                KeyCode::Enter if *current => {
+                    let p = pass.take_secret();
+                    self.prompt = KeysPrompt::None;
+                    return KeysAction::Rotate(p);
+                }
                 KeyCode::Enter if !*on_again => *on_again = true,
                 KeyCode::Enter => {
                     if pass.value != again.value {
@@ -265,7 +278,19 @@ pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
             field(frame, row1, "Key file", file, !on_name, None, false);
             field(frame, row2, "Issuer name", name, *on_name, None, false);
         }
-        KeysPrompt::Rotate { pass, again, on_again } => {
+        KeysPrompt::Rotate {
+            pass,
+            current: true,
+            ..
+        } => {
+            field(frame, row1, "Current passphrase", pass, true, None, true);
+        }
+        KeysPrompt::Rotate {
+            pass,
+            again,
+            on_again,
+            current: false,
+        } => {
             field(frame, row1, "New passphrase", pass, !on_again, None, true);
             field(frame, row2, "Repeat", again, *on_again, None, true);
         }
