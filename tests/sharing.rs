@@ -94,7 +94,12 @@ fn every_input_path_gives_the_same_verdict_before_and_after_revocation() {
 
     // Revoked later: every file exported before now says REVOKED.
     let mut desk = Desk::open(f.desk.home()).unwrap();
-    desk.revoke(&desk.unlock(&mut || None).unwrap(), f.serial, "exam misconduct").unwrap();
+    desk.revoke(
+        &desk.unlock(&mut || None).unwrap(),
+        f.serial,
+        "exam misconduct",
+    )
+    .unwrap();
     let revoked = essence(&desk.check(&files[0].1, None, None).unwrap());
     assert_eq!(revoked.0, Verdict::Revoked);
     for (format, bytes) in &files {
@@ -390,7 +395,8 @@ fn checking_many_files_at_once_gives_each_the_verdict_it_gets_alone() {
         }
         inputs.push(bytes);
         if i % 13 == 0 {
-            desk.revoke(&desk.unlock(&mut || None).unwrap(), r.serial, "test").unwrap();
+            desk.revoke(&desk.unlock(&mut || None).unwrap(), r.serial, "test")
+                .unwrap();
         }
     }
     inputs.push(b"not a badge".to_vec());

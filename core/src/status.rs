@@ -89,7 +89,9 @@ pub fn select<'l, 'a>(
 pub fn split_sequence(bytes: &[u8]) -> Result<(&[u8], &[u8]), Error> {
     let mut r = Reader::new(bytes, 0);
     r.skip(1)?;
-    bytes.split_at_checked(r.offset()).ok_or(Error::NotAStatusList)
+    bytes
+        .split_at_checked(r.offset())
+        .ok_or(Error::NotAStatusList)
 }
 
 /// Bytes of bits needed for `count` serials.

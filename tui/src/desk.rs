@@ -567,8 +567,9 @@ impl Desk {
         })?;
         let mut out = Vec::new();
         for key in keys.iter() {
-            let (revoked, range) = self.ledger.key_revocations(key.kid().as_bytes())?;
-            let segments = match range {
+            let kid = key.kid();
+            let revoked = self.ledger.revoked_serials(kid.as_bytes())?;
+            let segments = match self.ledger.serial_range(kid.as_bytes())? {
                 Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
                     .filter_map(|s| segment_range(s, hi))
                     .collect(),
@@ -577,7 +578,9 @@ impl Desk {
             let mut revoked = revoked.into_iter().peekable();
             for (first, count) in segments {
                 let mut bits = vec![0u8; bits_len(count)];
-                while let Some(s) = revoked.next_if(|s| u64::from(*s) < u64::from(first) + u64::from(count)) {
+                while let Some(s) =
+                    revoked.next_if(|s| u64::from(*s) < u64::from(first) + u64::from(count))
+                {
                     if let Some(index) = s.checked_sub(first) {
                         set_revoked(&mut bits, index)?;
                     }

@@ -564,9 +564,17 @@ fn key_rotation_keeps_old_badges_valid() {
         .env(env.0, env.1)
         .assert()
         .success();
+    // Only whoever holds the active key's passphrase rotates; it seals
+    // the new key too.
     tessera(home.path())
         .args(["key", "rotate"])
         .env("TESSERA_PASSPHRASE", "second passphrase")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("wrong passphrase"));
+    tessera(home.path())
+        .args(["key", "rotate"])
+        .env(env.0, env.1)
         .assert()
         .success();
     tessera(home.path())
@@ -581,7 +589,7 @@ fn key_rotation_keeps_old_badges_valid() {
             "--achievement",
             "RUST-101",
         ])
-        .env("TESSERA_PASSPHRASE", "second passphrase")
+        .env(env.0, env.1)
         .assert()
         .success();
     let keys = tessera(home.path())

@@ -239,9 +239,9 @@ impl Verifier {
             Ok(b) => Some(*b),
             Err(_) => tessera_core::verify(&found.badge, &self.trust, None, None).ok(),
         };
-        let list = signed.as_ref().and_then(|b| {
-            tessera_core::status::select(&self.lists, b.issuer_key, b.claims.serial)
-        });
+        let list = signed
+            .as_ref()
+            .and_then(|b| tessera_core::status::select(&self.lists, b.issuer_key, b.claims.serial));
         let demo = signed.as_ref().map_or_else(
             || kid.as_deref().is_some_and(|k| self.is_demo(k)),
             |b| self.is_demo(b.kid.as_bytes()),

@@ -97,15 +97,17 @@ impl Desk {
                 kid: Some(key.kid().as_bytes().to_vec()),
                 ..Filter::default()
             })?;
-            revocations.extend(revoked.into_iter().map(|b| SiteRevocation {
-                kid: kid.clone(),
-                serial: b.serial,
-                date: b
-                    .revoked_at
-                    .map_or_else(|| "an unrecorded date".into(), crate::desk::check::date),
-                reason: b
-                    .revocation_reason
-                    .unwrap_or_else(|| "no reason recorded".into()),
+            revocations.extend(revoked.into_iter().map(|b| {
+                SiteRevocation {
+                    kid: kid.clone(),
+                    serial: b.serial,
+                    date: b
+                        .revoked_at
+                        .map_or_else(|| "an unrecorded date".into(), crate::desk::check::date),
+                    reason: b
+                        .revocation_reason
+                        .unwrap_or_else(|| "no reason recorded".into()),
+                }
             }));
         }
         Ok(Site {

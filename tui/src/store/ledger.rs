@@ -900,13 +900,15 @@ impl Ledger {
         ))
     }
 
-    /// The revoked serials of key `kid` and its first and last serial
-    /// (`None` when it signed no badge): what its status lists cover.
-    pub fn key_revocations(&self, kid: &[u8]) -> Result<(Vec<u32>, Option<(u32, u32)>), LedgerError> {
-        Ok((
-            self.backend.revoked_serials(kid)?,
-            self.backend.serial_range(kid)?,
-        ))
+    /// The revoked serials of key `kid`, in order.
+    pub fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError> {
+        self.backend.revoked_serials(kid)
+    }
+
+    /// The first and last serial of key `kid` (`None` when it signed no
+    /// badge): what its status lists cover.
+    pub fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError> {
+        self.backend.serial_range(kid)
     }
 
     /// Count of badges.

@@ -1,0 +1,288 @@
+//! A badge's trust across its issuer key's life, through the real binary:
+//! issue, revoke, rotate (only with the active key's passphrase), revoke a
+//! badge of the retired key, then distrust that key. At each step the
+//! desk (`tessera verify`), the page (the built site's data read by the
+//! page's verifier, the code the WebAssembly module runs) and the kiosk
+//! (the core's check against `tessera status-list`'s file, as the
+//! firmware does) give each badge the same verdict. And past 65,536
+//! badges, every serial has its status list.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Reason: tests.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+use tessera_core::{StatusList, TrustStore, Verdict};
+use tessera_tui::desk::{Desk, IssueRequest};
+use tessera_web::verifier::Verifier;
+
+const PASS: &str = "correct horse battery";
+
+fn tessera(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.env("TESSERA_HOME", home).env("TESSERA_PASSPHRASE", PASS);
+    c
+}
+
+fn assets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist")
+}
+
+fn issue(home: &Path, who: &str) -> (u32, Vec<u8>) {
+    let out = tessera(home)
+        .args([
+            "issue",
+            "--recipient",
+            who,
+            "--achievement",
+            "RUST-101",
+            "--json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let serial = v["serial"].as_u64().unwrap() as u32;
+    let file = home.join(format!("badge-{serial}.cbor"));
+    tessera(home)
+        .args(["export", &serial.to_string(), "--format", "cbor", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    (serial, std::fs::read(file).unwrap())
+}
+
+/// The desk's verdict on a badge file (`tessera verify --json`).
+fn desk_verdict(home: &Path, badge: &[u8]) -> String {
+    let file = home.join("check.cbor");
+    std::fs::write(&file, badge).unwrap();
+    let out = tessera(home)
+        .args(["verify", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "verify --json: {e}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    v["verdict"].as_str().unwrap().to_string()
+}
+
+/// The site data `tessera site build` put into the page.
+fn site_json(dir: &Path) -> String {
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    let open = r#"<script type="application/json" id="tessera-site">"#;
+    let start = page.find(open).unwrap() + open.len();
+    let end = start + page[start..].find("</script>").unwrap();
+    page[start..end].to_string()
+}
+
+/// The page's verdict on a badge, from the site built now.
+fn page_verdict(home: &Path, badge: &[u8]) -> String {
+    let site = home.join("site");
+    tessera(home)
+        .args(["site", "build", "--out"])
+        .arg(&site)
+        .arg("--assets")
+        .arg(assets())
+        .assert()
+        .success();
+    let verifier = Verifier::new(&site_json(&site)).unwrap();
+    let now = chrono::Utc::now().timestamp() as u64;
+    verifier.check(badge, now).verdict.to_string()
+}
+
+/// The kiosk's verdict: its trust file and every status list of
+/// `tessera status-list`, checked as the firmware does.
+fn kiosk_verdict(home: &Path, badge: &[u8]) -> String {
+    let trust_file = home.join("trust.bin");
+    tessera(home)
+        .args(["trust", "export", "--format", "kiosk", "--out"])
+        .arg(&trust_file)
+        .assert()
+        .success();
+    let list_file = home.join("status.cbor");
+    tessera(home)
+        .args(["status-list", "--out"])
+        .arg(&list_file)
+        .assert()
+        .success();
+    let mut trust: TrustStore<8> = TrustStore::new();
+    for k in std::fs::read(&trust_file).unwrap().chunks_exact(32) {
+        trust.add(k.try_into().unwrap()).unwrap();
+    }
+    let bytes = std::fs::read(&list_file).unwrap();
+    let lists = split_lists(&bytes, &trust);
+    let result = tessera_core::verify_lists(badge, &trust, None, &lists);
+    Verdict::of(&result).code().to_string()
+}
+
+fn split_lists<'a>(mut bytes: &'a [u8], trust: &TrustStore<8>) -> Vec<StatusList<'a>> {
+    let mut lists = Vec::new();
+    while !bytes.is_empty() {
+        let (one, rest) = tessera_core::status::split_sequence(bytes).unwrap();
+        lists.push(StatusList::verify(one, trust, None).unwrap());
+        bytes = rest;
+    }
+    lists
+}
+
+/// Desk, page and kiosk agree on every badge: `want` is each one's verdict.
+fn all_agree(home: &Path, badges: &[(&str, &[u8], &str)]) {
+    for (name, badge, want) in badges {
+        let got = [
+            ("desk", desk_verdict(home, badge)),
+            ("page", page_verdict(home, badge)),
+            ("kiosk", kiosk_verdict(home, badge)),
+        ];
+        for (who, verdict) in &got {
+            assert_eq!(verdict, want, "{who} on {name}: {got:?}");
+        }
+    }
+}
+
+#[test]
+fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
+    let home = TempDir::new().unwrap();
+    let home = home.path();
+    tessera(home)
+        .args(["init", "--name", "Lyon Test Center"])
+        .assert()
+        .success();
+    let (s1, b1) = issue(home, "ana@example.org");
+    let (s2, b2) = issue(home, "bruno@example.org");
+    tessera(home)
+        .args(["revoke", &s1.to_string(), "--reason", "exam misconduct"])
+        .assert()
+        .success();
+    all_agree(
+        home,
+        &[("badge 1", &b1, "revoked"), ("badge 2", &b2, "valid")],
+    );
+
+    // Rotating needs the active key's passphrase; a wrong one makes nothing.
+    tessera(home)
+        .args(["key", "rotate"])
+        .env("TESSERA_PASSPHRASE", "not the passphrase")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("wrong passphrase"));
+    tessera(home)
+        .args(["key", "rotate"])
+        .env_remove("TESSERA_PASSPHRASE")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("protected by a passphrase"));
+    let keys = tessera(home).args(["key", "list"]).output().unwrap().stdout;
+    assert_eq!(String::from_utf8_lossy(&keys).lines().count(), 1);
+    tessera(home).args(["key", "rotate"]).assert().success();
+    let (_, b3) = issue(home, "carla@example.org");
+
+    // The old key's badge 2 can still be revoked; badge 1 stays revoked
+    // everywhere (the site and the kiosk carry both keys' lists).
+    tessera(home)
+        .args(["revoke", &s2.to_string(), "--reason", "wrong person"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("badge {s2} revoked")));
+    all_agree(
+        home,
+        &[
+            ("badge 1", &b1, "revoked"),
+            ("badge 2", &b2, "revoked"),
+            ("badge 3", &b3, "valid"),
+        ],
+    );
+    let site = Verifier::new(&site_json(&home.join("site"))).unwrap();
+    let report = site.check(&b2, chrono::Utc::now().timestamp() as u64);
+    assert!(report.reason.contains("wrong person"), "{report:?}");
+
+    // The retired key is stolen: distrusted, its badges are UNKNOWN ISSUER
+    // at the desk, on the page and at the kiosk; the new key's stay valid.
+    let list =
+        String::from_utf8(tessera(home).args(["key", "list"]).output().unwrap().stdout).unwrap();
+    let old = list
+        .lines()
+        .find(|l| l.contains("retired"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let active = list
+        .lines()
+        .find(|l| !l.contains("retired"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    tessera(home)
+        .args(["trust", "remove", &active])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("key rotate"));
+    tessera(home)
+        .args(["trust", "remove", &old])
+        .assert()
+        .success();
+    all_agree(
+        home,
+        &[
+            ("badge 1", &b1, "unknown_issuer"),
+            ("badge 2", &b2, "unknown_issuer"),
+            ("badge 3", &b3, "valid"),
+        ],
+    );
+    let jwks = tessera(home)
+        .args(["trust", "export", "--format", "jwks"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(!String::from_utf8_lossy(&jwks).contains(&old));
+}
+
+#[test]
+fn every_serial_past_65536_has_its_status_list() {
+    let home = TempDir::new().unwrap();
+    let mut desk = Desk::open_or_demo(home.path()).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let reqs: Vec<IssueRequest> = (0..70_000)
+        .map(|i| IssueRequest {
+            recipient: format!("c{i}@example.org"),
+            achievement: "RUST-101".into(),
+            ..IssueRequest::default()
+        })
+        .collect();
+    desk.set_mail_queue(false).unwrap();
+    let records = desk.issue_many(&key, &reqs, &mut |_| true).unwrap();
+    let keys = desk.unlock(&mut || None).unwrap();
+    for serial in [1, 2, 65_535, 65_536, 70_000] {
+        desk.revoke(&keys, serial, "test").unwrap();
+    }
+    let site = desk.site_data(&keys, None).unwrap();
+    assert_eq!(
+        site.status_lists.len(),
+        2,
+        "serials 1-65,535 and 65,536-70,000"
+    );
+    let page = Verifier::new(&serde_json::to_string(&site).unwrap()).unwrap();
+    let now = chrono::Utc::now().timestamp() as u64;
+    for serial in [1u32, 2, 3, 65_535, 65_536, 65_537, 69_999, 70_000] {
+        let badge = &records[serial as usize - 1].cose;
+        let want = if [1, 2, 65_535, 65_536, 70_000].contains(&serial) {
+            "revoked"
+        } else {
+            "valid"
+        };
+        assert_eq!(page.check(badge, now).verdict, want, "serial {serial}");
+    }
+}
