@@ -910,7 +910,15 @@ fn trust_files_carry_every_trusted_key_to_other_centers_and_kiosks() {
     // The kiosk file: 32 raw bytes a key.
     assert_eq!(std::fs::read(&kiosk).unwrap().len(), 64);
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&jwks).unwrap()).unwrap();
-    assert_eq!(v["keys"].as_array().unwrap().len(), 2);
+    // Each key twice: by its short kid and by its did:key verification
+    // method (the VC-JWT's header kid), the same key material.
+    let jwks_keys = v["keys"].as_array().unwrap();
+    assert_eq!(jwks_keys.len(), 4);
+    for pair in jwks_keys.chunks(2) {
+        assert_eq!(pair[0]["x"], pair[1]["x"]);
+        assert_eq!(pair[0]["kid"].as_str().unwrap().len(), 8);
+        assert!(pair[1]["kid"].as_str().unwrap().starts_with("did:key:z6Mk"));
+    }
     assert!(
         v["keys"]
             .as_array()

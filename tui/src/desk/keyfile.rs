@@ -132,7 +132,10 @@ pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
 /// Is `text` an Ed25519 key written out (a did:key, a Multikey `z6Mk…`, or
 /// a verification method ending in `#z6Mk…`) rather than a key file?
 pub fn is_key_text(text: &str) -> bool {
-    text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk")
+    // A JWK may name its key by a verification method (`"kid":
+    // "did:key:…#z6Mk…"`, as `trust export` writes): JSON is a key file.
+    !text.trim_start().starts_with('{')
+        && (text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk"))
 }
 
 /// Read a public key from the bytes of a COSE_Key (CBOR) or JWK (JSON) file,
