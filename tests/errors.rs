@@ -486,6 +486,7 @@ fn list(
 ) -> Vec<u8> {
     let mut out = vec![0u8; 16_384];
     let n = StatusListBuilder {
+        compromised_since: None,
         issued_at,
         expires,
         first: 1000,
@@ -673,6 +674,7 @@ fn every_error_has_a_plain_message() {
         Error::StatusListStale { exp: 1 },
         Error::StatusListWrongIssuer,
         Error::NotInStatusList { serial: 1 },
+        Error::IssuerKeyCompromised { since: 1 },
         Error::NotAStatusList,
         Error::CardMismatch,
         Error::BufferTooSmall,
@@ -725,6 +727,7 @@ fn every_error_has_one_verdict_for_kiosk_and_desk() {
         (Error::StatusListStale { exp: 1 }, Verdict::Expired),
         (Error::StatusListWrongIssuer, Verdict::Unreadable),
         (Error::NotInStatusList { serial: 1 }, Verdict::Unreadable),
+        (Error::IssuerKeyCompromised { since: 1 }, Verdict::Revoked),
         (Error::NotAStatusList, Verdict::Unreadable),
         (Error::CardMismatch, Verdict::Forged),
         (Error::BufferTooSmall, Verdict::Unreadable),

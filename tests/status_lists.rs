@@ -100,6 +100,7 @@ fn tampered_or_untrusted_list_is_rejected() {
 fn malformed_list_shapes_are_refused_when_building() {
     let mut out = vec![0u8; 1024];
     let wrong_bits = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -112,6 +113,7 @@ fn malformed_list_shapes_are_refused_when_building() {
     );
     let bits = vec![0u8; bits_len(MAX_STATUS_SERIALS) + 1];
     let too_many = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -123,6 +125,7 @@ fn malformed_list_shapes_are_refused_when_building() {
         Err(Error::FieldTooLong(Field::StatusCount))
     );
     let past_end = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: u32::MAX,
@@ -134,6 +137,7 @@ fn malformed_list_shapes_are_refused_when_building() {
         Err(Error::InvalidField(Field::StatusCount))
     );
     let backwards = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: Some(NOW),
         first: 1,
@@ -149,6 +153,7 @@ fn malformed_list_shapes_are_refused_when_building() {
         Err(Error::InvalidField(Field::StatusBits))
     );
     let small = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -183,6 +188,7 @@ fn clockless_kiosk_accepts_a_badge_valid_from_after_the_list() {
 fn padding_bits_past_count_are_refused() {
     let mut out = vec![0u8; 1024];
     let padded = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -194,6 +200,7 @@ fn padding_bits_past_count_are_refused() {
         Err(Error::InvalidField(Field::StatusBits))
     );
     let ok = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -214,5 +221,114 @@ fn another_issuers_list_is_named_before_its_time_is_used() {
     assert_eq!(
         verify(&badge, &both, None, Some(&list)).unwrap_err(),
         Error::StatusListWrongIssuer
+    );
+}
+
+/// A signed list with `compromised_since`.
+fn closed_list(first: u32, count: u32, revoked: &[u32], since: u64) -> Vec<u8> {
+    let mut bits = vec![0u8; bits_len(count)];
+    for s in revoked {
+        set_revoked(&mut bits, s - first).unwrap();
+    }
+    let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
+    let n = StatusListBuilder {
+        compromised_since: Some(since),
+        issued_at: NOW - 60,
+        expires: None,
+        first,
+        count,
+        bits: &bits,
+    }
+    .sign(&issuer(), &mut out)
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+#[test]
+fn segments_cover_every_serial_once() {
+    use tessera_core::status::{segment_of, segment_range};
+    assert_eq!(segment_range(0, 70_000), Some((1, 65_535)));
+    assert_eq!(
+        segment_range(1, 70_000),
+        Some((65_536, 70_000 - 65_536 + 1))
+    );
+    assert_eq!(segment_range(2, 70_000), None);
+    assert_eq!(segment_range(0, 0), None);
+    let last = u32::MAX / MAX_STATUS_SERIALS;
+    assert_eq!(
+        segment_range(last, u32::MAX),
+        Some((last * MAX_STATUS_SERIALS, MAX_STATUS_SERIALS))
+    );
+    for serial in [1, 65_535, 65_536, 131_071, 131_072, u32::MAX] {
+        let (first, count) = segment_range(segment_of(serial), serial).unwrap();
+        assert!(first <= serial && u64::from(serial) < u64::from(first) + u64::from(count));
+    }
+}
+
+#[test]
+fn the_list_is_chosen_by_the_verifying_key_and_the_serial() {
+    use tessera_core::status::select;
+    let (ours, theirs) = (issuer(), other_issuer());
+    let store = trust(&[&ours, &theirs]);
+    let lists_bytes = [
+        signed_list(1, 1000, &[], NOW - 60, &ours),
+        signed_list(1000, 100, &[1042], NOW - 60, &ours),
+        signed_list(1000, 100, &[], NOW - 60, &theirs),
+    ];
+    let lists: Vec<StatusList> = lists_bytes
+        .iter()
+        .map(|b| StatusList::verify(b, &store, None).unwrap())
+        .collect();
+    let badge = sign(Profile::Mini, mini_claims(&subject()), &ours);
+    // Ours, serial 1042: the second list, which revokes it.
+    assert_eq!(
+        select(&lists, ours.public_key(), 1042).unwrap().first(),
+        1000
+    );
+    assert_eq!(
+        tessera_core::verify_lists(&badge, &store, Some(NOW), &lists).unwrap_err(),
+        Error::Revoked { serial: 1042 }
+    );
+    // The other key's list is never taken for our badge, nor ours for theirs.
+    let theirs_badge = sign(Profile::Mini, mini_claims(&subject()), &theirs);
+    assert!(tessera_core::verify_lists(&theirs_badge, &store, Some(NOW), &lists).is_ok());
+    // No list of the verifying key: revocation not checked, and said so.
+    let only_theirs = &lists[2..];
+    let b = tessera_core::verify_lists(&badge, &store, Some(NOW), only_theirs).unwrap();
+    assert!(!b.revocation_checked);
+}
+
+#[test]
+fn a_compromised_keys_lists_are_closed() {
+    let since = NOW - 3600;
+    let store = trust(&[&issuer()]);
+    let bytes = closed_list(1, 2000, &[7], since);
+    let list = StatusList::verify(&bytes, &store, None).unwrap();
+    assert_eq!(list.compromised_since(), Some(since));
+    // Issued before the compromise, covered, not revoked: still valid.
+    let badge = sign(Profile::Mini, mini_claims(&subject()), &issuer());
+    assert!(verify(&badge, &store, Some(NOW), Some(&list)).is_ok());
+    // The thief's badge dated after the compromise: refused.
+    let sub = subject();
+    let mut late = mini_claims(&sub);
+    late.issued_at = since;
+    let late = sign(Profile::Mini, late, &issuer());
+    assert_eq!(
+        verify(&late, &store, Some(NOW), Some(&list)).unwrap_err(),
+        Error::IssuerKeyCompromised { since }
+    );
+    // Backdated, but with a serial the lists do not cover: refused too
+    // (an open list would have taken it as newer than itself).
+    let mut backdated = mini_claims(&sub);
+    backdated.serial = 5000;
+    let backdated = sign(Profile::Mini, backdated, &issuer());
+    assert_eq!(
+        verify(&backdated, &store, Some(NOW), Some(&list)).unwrap_err(),
+        Error::IssuerKeyCompromised { since }
+    );
+    assert_eq!(
+        Error::IssuerKeyCompromised { since }.verdict(),
+        tessera_core::Verdict::Revoked
     );
 }

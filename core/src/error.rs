@@ -160,6 +160,12 @@ pub enum Error {
     },
     /// The status list was signed by another issuer than the badge.
     StatusListWrongIssuer,
+    /// The issuer declared the key that signed the badge compromised from
+    /// `since`, and the badge is not one it issued before then.
+    IssuerKeyCompromised {
+        /// From when (seconds since the Unix epoch).
+        since: u64,
+    },
     /// The badge was issued before the status list but is not covered by it.
     NotInStatusList {
         /// Serial of the badge.
@@ -276,6 +282,10 @@ impl fmt::Display for Error {
             ),
             Error::StatusListWrongIssuer => f.write_str(
                 "the revocation list is from another issuer than the badge; load this issuer's list",
+            ),
+            Error::IssuerKeyCompromised { since } => write!(
+                f,
+                "the issuer reported the key that signed this badge stolen or compromised from {since} (Unix time), and this badge is not one it issued before then; do not accept it"
             ),
             Error::NotInStatusList { serial } => write!(
                 f,

@@ -28,6 +28,11 @@ pub const STATUS_FIRST: i64 = 1;
 pub const STATUS_COUNT: i64 = 2;
 /// Status map key: the bits.
 pub const STATUS_BITS: i64 = 3;
+/// Status map key (critical: a verifier that does not know it refuses the
+/// list): the issuer declared this key compromised from this time. Every
+/// badge of the key issued then or later, and every serial the key's lists
+/// do not cover, is [`Error::IssuerKeyCompromised`].
+pub const STATUS_COMPROMISED_SINCE: i64 = -1;
 
 /// Serials per status list segment: an issuer key's lists cover its
 /// serials in aligned segments, segment `k` holding serials
@@ -121,6 +126,7 @@ pub struct StatusList<'a> {
     first: u32,
     count: u32,
     bits: &'a [u8],
+    compromised_since: Option<u64>,
 }
 
 impl<'a> StatusList<'a> {
@@ -195,6 +201,12 @@ impl<'a> StatusList<'a> {
         Some(byte & (1 << (index % 8)) != 0)
     }
 
+    /// When the issuer declared this key compromised, if it did (see
+    /// [`STATUS_COMPROMISED_SINCE`]).
+    pub fn compromised_since(&self) -> Option<u64> {
+        self.compromised_since
+    }
+
     /// How many serials the list marks revoked.
     pub fn revoked_count(&self) -> u32 {
         self.bits.iter().map(|b| b.count_ones()).sum()
@@ -219,7 +231,8 @@ fn decode_payload(payload: &[u8], base: usize, issuer: PublicKey) -> Result<Stat
     }
     r.finish()?;
     let issued_at = iat.ok_or(Error::MissingField(Field::IssuedAt))?;
-    let (first, count, bits) = status.ok_or(Error::MissingField(Field::StatusList))?;
+    let (first, count, bits, compromised_since) =
+        status.ok_or(Error::MissingField(Field::StatusList))?;
     if exp.is_some_and(|e| e <= issued_at) {
         return Err(Error::InvalidField(Field::Expiry));
     }
@@ -231,13 +244,17 @@ fn decode_payload(payload: &[u8], base: usize, issuer: PublicKey) -> Result<Stat
         first,
         count,
         bits,
+        compromised_since,
     })
 }
 
-fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<(u32, u32, &'a [u8]), Error> {
+/// The decoded status map: first, count, bits, compromised since.
+type StatusMap<'a> = (u32, u32, &'a [u8], Option<u64>);
+
+fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<StatusMap<'a>, Error> {
     let n = r.map(invalid(Field::StatusList))?;
     let mut seen = SeenKeys::new();
-    let (mut first, mut count, mut bits) = (None, None, None);
+    let (mut first, mut count, mut bits, mut since) = (None, None, None, None);
     for _ in 0..n {
         let key_offset = r.offset();
         let key = r.key()?;
@@ -255,6 +272,7 @@ fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<(u32, u32, &'a [u8]), Err
                 count = Some(v as u32);
             }
             Some(STATUS_BITS) => bits = Some(r.bytes(invalid(Field::StatusBits))?),
+            Some(STATUS_COMPROMISED_SINCE) => since = Some(r.u64(invalid(Field::StatusList))?),
             Some(other) if other < 0 => return Err(Error::UnknownCriticalField { key: other }),
             _ => r.skip(3)?,
         }
@@ -263,7 +281,7 @@ fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<(u32, u32, &'a [u8]), Err
     let count = count.ok_or(Error::MissingField(Field::StatusCount))?;
     let bits = bits.ok_or(Error::MissingField(Field::StatusBits))?;
     check_shape(first, count, bits)?;
-    Ok((first, count, bits))
+    Ok((first, count, bits, since))
 }
 
 fn check_shape(first: u32, count: u32, bits: &[u8]) -> Result<(), Error> {
@@ -297,6 +315,9 @@ pub struct StatusListBuilder<'a> {
     pub count: u32,
     /// [`bits_len`]`(count)` bytes; see [`set_revoked`].
     pub bits: &'a [u8],
+    /// The key was declared compromised from this time (see
+    /// [`STATUS_COMPROMISED_SINCE`]).
+    pub compromised_since: Option<u64>,
 }
 
 /// Length of the protected header of a status list.
@@ -315,10 +336,15 @@ impl StatusListBuilder<'_> {
             e.i64(CLAIM_EXP)?.u64(exp)?;
         }
         e.i64(CLAIM_IAT)?.u64(self.issued_at)?;
-        e.i64(CLAIM_STATUS)?.map(3)?;
+        e.i64(CLAIM_STATUS)?
+            .map(3 + u64::from(self.compromised_since.is_some()))?;
         e.i64(STATUS_FIRST)?.u32(self.first)?;
         e.i64(STATUS_COUNT)?.u32(self.count)?;
         e.i64(STATUS_BITS)?.bytes(self.bits)?;
+        // Canonical order: -1 (0x20) sorts after 1, 2 and 3.
+        if let Some(since) = self.compromised_since {
+            e.i64(STATUS_COMPROMISED_SINCE)?.u64(since)?;
+        }
         Ok(e.into_writer().position())
     }
 

@@ -90,7 +90,7 @@ impl Error {
     /// is listed, so a new one cannot be added without choosing.
     pub const fn verdict(&self) -> Verdict {
         match self {
-            Error::Revoked { .. } => Verdict::Revoked,
+            Error::Revoked { .. } | Error::IssuerKeyCompromised { .. } => Verdict::Revoked,
             Error::Expired { .. } | Error::NotYetValid { .. } | Error::StatusListStale { .. } => {
                 Verdict::Expired
             }

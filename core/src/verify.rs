@@ -135,16 +135,25 @@ fn check_claims<'a>(
         return Err(Error::Expired { exp });
     }
     if let Some(list) = status {
-        match list.is_revoked(claims.serial) {
-            Some(true) => {
+        let compromised = list.compromised_since();
+        if let Some(since) = compromised
+            && claims.issued_at >= since
+        {
+            return Err(Error::IssuerKeyCompromised { since });
+        }
+        match (list.is_revoked(claims.serial), compromised) {
+            (Some(true), _) => {
                 return Err(Error::Revoked {
                     serial: claims.serial,
                 });
             }
-            Some(false) => {}
+            (Some(false), _) => {}
+            // A compromised key's lists are closed: what they do not cover,
+            // its issuer did not issue before the compromise.
+            (None, Some(since)) => return Err(Error::IssuerKeyCompromised { since }),
             // Issued after the list was made: the list cannot know it yet.
-            None if claims.issued_at >= list.issued_at() => {}
-            None => {
+            (None, None) if claims.issued_at >= list.issued_at() => {}
+            (None, None) => {
                 return Err(Error::NotInStatusList {
                     serial: claims.serial,
                 });

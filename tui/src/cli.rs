@@ -326,6 +326,18 @@ pub enum KeyCommand {
     },
     /// List issuer keys.
     List,
+    /// Declare a retired key of this ledger stolen or compromised from a
+    /// date: its badges issued from then on are revoked ("issuer key
+    /// compromised"), and pages and kiosks refuse every badge of it not
+    /// issued before then. Earlier badges stay valid; to refuse all of
+    /// them, `tessera trust remove KID`.
+    Compromised {
+        /// The key id (hex, `tessera key list`).
+        kid: String,
+        /// The first day it may have been in other hands (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: String,
+    },
 }
 
 /// Public key formats.
@@ -447,6 +459,22 @@ pub enum LedgerCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Rebuild the site `site build` last wrote, after a change of status,
+/// and say so. A failure is reported, not returned: the change stands and
+/// only the site is behind.
+fn rebuild_site(desk: &Desk, keys: &crate::desk::KeyRing) {
+    match desk.rebuild_site(keys) {
+        Ok(Some(site)) => println!(
+            "the verification site in {} was rebuilt: publish it again",
+            site.dir.display()
+        ),
+        Ok(None) => {
+            println!("if you publish a verification site, rebuild it: tessera site build --out DIR")
+        }
+        Err(e) => eprintln!("the verification site could not be rebuilt: {e}"),
+    }
 }
 
 /// Print a report as one line of JSON.
@@ -1029,17 +1057,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 "badge {serial} revoked; new status lists for kiosks: {}",
                 path.display()
             );
-            match desk.rebuild_site(&keys) {
-                Ok(Some(site)) => println!(
-                    "the verification site in {} was rebuilt: publish it again",
-                    site.dir.display()
-                ),
-                Ok(None) => println!(
-                    "if you publish a verification site, rebuild it: tessera site build --out DIR"
-                ),
-                // The revocation stands; only the site is behind.
-                Err(e) => eprintln!("the verification site could not be rebuilt: {e}"),
-            }
+            rebuild_site(&desk, &keys);
             Ok(0)
         }
         Command::Export {
@@ -1133,6 +1151,29 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 hex::encode(&record.kid),
                 hex::encode(&old.kid)
             );
+            Ok(0)
+        }
+        Command::Key(KeyCommand::Compromised { kid, since }) => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            let day = chrono::NaiveDate::parse_from_str(since.trim(), "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+                .ok_or_else(|| {
+                    DeskError::Input(format!(
+                        "--since {since:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30"
+                    ))
+                })?;
+            // Unlocked first: the lists are republished with the key closed.
+            let keys = desk.unlock(&mut pass)?;
+            let revoked = desk.declare_compromised(&kid, day)?;
+            let path = desk.publish_status_list(&keys, None)?;
+            println!(
+                "key {kid} declared compromised from {since}: {} of its badges revoked; any other badge of it dated from {since} on, or missing from its lists, is refused. New status lists for kiosks: {}",
+                revoked.len(),
+                path.display()
+            );
+            rebuild_site(&desk, &keys);
             Ok(0)
         }
         Command::Key(KeyCommand::List) => {

@@ -116,6 +116,10 @@ pub struct AuditReport {
 /// trusted (hex key ids, comma-separated).
 const DISTRUSTED: &str = "distrusted_keys";
 
+/// The ledger's meta entry listing its keys declared compromised
+/// (`kidhex:since`, comma-separated).
+const COMPROMISED: &str = "compromised_keys";
+
 /// The file in a data directory that names the shared ledger the desk
 /// uses (written by `ledger migrate`).
 pub const LEDGER_URL_FILE: &str = "ledger-url";
@@ -175,16 +179,19 @@ fn row_mismatch(row: &BadgeRecord, b: &tessera_core::VerifiedBadge<'_>) -> Optio
 /// Badges [`Desk::audit`] reads and verifies at a time.
 const AUDIT_CHUNK: u32 = 4096;
 
-/// A list valid for 7 days from `issued_at`, signed by `key`.
+/// A list valid for 7 days from `issued_at`, signed by `key` (closed from
+/// `compromised_since` when the key was declared compromised).
 fn sign_status_list(
     key: &SigningKey,
     issued_at: u64,
     first: u32,
     count: u32,
     bits: &[u8],
+    compromised_since: Option<u64>,
 ) -> Result<Vec<u8>, DeskError> {
     let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
+        compromised_since,
         issued_at,
         expires: Some(issued_at + 7 * 86_400),
         first,
@@ -565,9 +572,14 @@ impl Desk {
         let issued_at = u64::try_from(now()).map_err(|_| {
             DeskError::Input("the system clock is before 1970: set the date and try again".into())
         })?;
+        let compromised = self.compromised()?;
         let mut out = Vec::new();
         for key in keys.iter() {
             let kid = key.kid();
+            let since = compromised
+                .iter()
+                .find(|(k, _)| k.as_slice() == kid.as_bytes())
+                .map(|(_, t)| u64::try_from(*t).unwrap_or(0));
             let revoked = self.ledger.revoked_serials(kid.as_bytes())?;
             let segments = match self.ledger.serial_range(kid.as_bytes())? {
                 Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
@@ -585,7 +597,9 @@ impl Desk {
                         set_revoked(&mut bits, index)?;
                     }
                 }
-                out.push(sign_status_list(key, issued_at, first, count, &bits)?);
+                out.push(sign_status_list(
+                    key, issued_at, first, count, &bits, since,
+                )?);
             }
         }
         Ok(out)
@@ -818,6 +832,68 @@ impl Desk {
             name: own.name,
             added_at: own.created_at,
         })
+    }
+
+    /// Declare one of this ledger's retired keys stolen or compromised
+    /// from `since` (Unix seconds): every badge of it issued then or later
+    /// is revoked in the ledger with the reason "issuer key compromised",
+    /// and its status lists are published closed from then on
+    /// ([`tessera_core::status::STATUS_COMPROMISED_SINCE`]): pages and
+    /// kiosks refuse its badges issued from `since` and every serial its
+    /// lists do not cover, whatever date the thief writes in them. Badges
+    /// it issued before stay valid; to refuse them all, give the key's
+    /// creation date, or distrust it ([`Desk::trust_remove`]). Every desk
+    /// on a shared ledger sees it. Returns the serials revoked now.
+    pub fn declare_compromised(&self, kid_hex: &str, since: i64) -> Result<Vec<u32>, DeskError> {
+        let kid = hex::decode(kid_hex.trim())
+            .map_err(|_| DeskError::Input(format!("{kid_hex:?} is not a key id in hex")))?;
+        let Some(key) = self.ledger.issuers()?.into_iter().find(|i| i.kid == kid) else {
+            return Err(DeskError::Input(format!(
+                "{kid_hex} is not one of this ledger's issuer keys (`tessera key list`); another center's key is distrusted with `tessera trust remove`"
+            )));
+        };
+        if key.retired_at.is_none() {
+            return Err(DeskError::Input(format!(
+                "{kid_hex} is an active issuer key: make a new one first (`tessera key rotate`), then declare this one compromised"
+            )));
+        }
+        let mut all = self.compromised()?;
+        all.retain(|(k, _)| *k != kid);
+        all.push((kid.clone(), since));
+        let text: Vec<String> = all
+            .iter()
+            .map(|(k, t)| format!("{}:{t}", hex::encode(k)))
+            .collect();
+        self.ledger.set_meta(COMPROMISED, &text.join(","))?;
+        let mut revoked = Vec::new();
+        let badges = self.ledger.list(&Filter {
+            kid: Some(kid),
+            ..Filter::default()
+        })?;
+        for b in badges {
+            if b.issued_at >= since && b.state != BadgeState::Revoked {
+                self.ledger
+                    .revoke(b.serial, "issuer key compromised", now())?;
+                revoked.push(b.serial);
+            }
+        }
+        revoked.sort_unstable();
+        Ok(revoked)
+    }
+
+    /// This ledger's keys declared compromised, with from when (see
+    /// [`Desk::declare_compromised`]).
+    pub fn compromised(&self) -> Result<Vec<(Vec<u8>, i64)>, DeskError> {
+        Ok(self
+            .ledger
+            .meta(COMPROMISED)?
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|entry| {
+                let (kid, since) = entry.trim().split_once(':')?;
+                Some((hex::decode(kid).ok()?, since.parse().ok()?))
+            })
+            .collect())
     }
 
     /// This ledger's own keys that are no longer trusted (see

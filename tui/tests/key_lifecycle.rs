@@ -163,6 +163,7 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
         .success();
     let (s1, b1) = issue(home, "ana@example.org");
     let (s2, b2) = issue(home, "bruno@example.org");
+    let (_, b4) = issue(home, "davi@example.org");
     tessera(home)
         .args(["revoke", &s1.to_string(), "--reason", "exam misconduct"])
         .assert()
@@ -187,6 +188,7 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
         .stderr(predicate::str::contains("protected by a passphrase"));
     let keys = tessera(home).args(["key", "list"]).output().unwrap().stdout;
     assert_eq!(String::from_utf8_lossy(&keys).lines().count(), 1);
+    all_agree(home, &[("badge 4", &b4, "valid")]);
     tessera(home).args(["key", "rotate"]).assert().success();
     let (_, b3) = issue(home, "carla@example.org");
 
@@ -208,6 +210,64 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
     let site = Verifier::new(&site_json(&home.join("site"))).unwrap();
     let report = site.check(&b2, chrono::Utc::now().timestamp() as u64);
     assert!(report.reason.contains("wrong person"), "{report:?}");
+
+    // The retired key is stolen from tomorrow on: the thief's badges, dated
+    // after that or with a serial the desk never issued, are refused;
+    // davi's badge, issued before, stays valid.
+    let list =
+        String::from_utf8(tessera(home).args(["key", "list"]).output().unwrap().stdout).unwrap();
+    let old = list
+        .lines()
+        .find(|l| l.contains("retired"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let stolen = Desk::open(home)
+        .unwrap()
+        .signing_key_for(&hex::decode(&old).unwrap(), &mut || Some(PASS.into()))
+        .unwrap();
+    let now = chrono::Utc::now().timestamp() as u64;
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let forge = |serial: u32, issued_at: u64| {
+        let claims =
+            tessera_core::BadgeClaims::new("AAAAAAAAAAAAAAAA", serial, issued_at, "RUST-101");
+        let mut buf = [0u8; 512];
+        let n = tessera_core::BadgeBuilder::new(tessera_core::Profile::Standard, claims)
+            .sign(&stolen, &mut buf)
+            .unwrap();
+        buf[..n].to_vec()
+    };
+    let forged_late = forge(3, now + 2 * 86_400);
+    let forged_backdated = forge(9_999, now - 86_400);
+    tessera(home)
+        .args(["key", "compromised", &old, "--since"])
+        .arg(tomorrow.to_string())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 of its badges revoked"));
+    all_agree(
+        home,
+        &[
+            ("badge 1", &b1, "revoked"),
+            ("badge 2", &b2, "revoked"),
+            ("badge 4 (before the theft)", &b4, "valid"),
+            ("badge 3 (new key)", &b3, "valid"),
+            (
+                "thief's badge dated after the theft",
+                &forged_late,
+                "revoked",
+            ),
+            ("thief's backdated badge", &forged_backdated, "revoked"),
+        ],
+    );
+    let report = Verifier::new(&site_json(&home.join("site")))
+        .unwrap()
+        .check(&forged_backdated, now);
+    assert_eq!(
+        report.error.as_deref(),
+        Some("IssuerKeyCompromised"),
+        "{report:?}"
+    );
 
     // The retired key is stolen: distrusted, its badges are UNKNOWN ISSUER
     // at the desk, on the page and at the kiosk; the new key's stay valid.
@@ -239,6 +299,8 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
         &[
             ("badge 1", &b1, "unknown_issuer"),
             ("badge 2", &b2, "unknown_issuer"),
+            ("badge 4", &b4, "unknown_issuer"),
+            ("thief's badge", &forged_late, "unknown_issuer"),
             ("badge 3", &b3, "valid"),
         ],
     );

@@ -59,6 +59,7 @@ fn main() {
     set_revoked(&mut bits, 2000 - 1).unwrap();
     let mut list = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
+        compromised_since: None,
         issued_at: NOW,
         expires: None,
         first: 1,

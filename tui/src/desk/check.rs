@@ -401,6 +401,9 @@ pub struct Context<'l, const N: usize> {
     pub now: i64,
     /// The program's catalogue, for what it says of this desk's badges.
     pub catalogue: Option<&'l crate::desk::catalogue::Catalogue>,
+    /// This ledger's keys declared compromised, with from when (see
+    /// [`Desk::declare_compromised`](crate::desk::Desk::declare_compromised)).
+    pub compromised: &'l [(Vec<u8>, i64)],
 }
 
 /// Check `input`. `card_uid` is the UID of the card it was read from, for
@@ -502,6 +505,28 @@ fn judge<const N: usize>(
             identity: h.identity.trim().to_string(),
             belongs: b.is_for(&h.salt, &h.identity),
         })
+    };
+    // A compromised key's badge holds only if it is, byte for byte, one
+    // the ledger recorded before the compromise (the thief can sign
+    // anything else, any date and serial included).
+    let result = match result {
+        Ok(b) => match cx.compromised.iter().find(|(k, _)| k == b.kid.as_bytes()) {
+            Some((_, since)) => {
+                let recorded = match cx.ledger.badge(b.claims.serial) {
+                    Ok(r) => Some(r),
+                    Err(LedgerError::UnknownSerial(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                match recorded {
+                    Some(r) if r.cose == p.bytes && r.issued_at < *since => Ok(b),
+                    _ => Err(Failure::Core(CoreError::IssuerKeyCompromised {
+                        since: u64::try_from(*since).unwrap_or(0),
+                    })),
+                }
+            }
+            None => Ok(b),
+        },
+        Err(e) => Err(e),
     };
     let mut v = match result {
         Ok(badge) => {
@@ -616,12 +641,14 @@ impl crate::desk::Desk {
     ) -> Result<T, crate::desk::DeskError> {
         let (trust, demo_kids) = self.trust_store()?;
         let catalogue = self.catalogue()?;
+        let compromised = self.compromised()?;
         let cx = Context {
             trust: &trust,
             demo_kids: &demo_kids,
             ledger: &self.ledger,
             now: crate::desk::now(),
             catalogue: Some(&catalogue),
+            compromised: &compromised,
         };
         Ok(f(&cx)?)
     }
