@@ -135,6 +135,19 @@ pub struct MigrationReport {
     pub location: String,
 }
 
+/// Two comma-separated lists of per-key entries (`kidhex` or
+/// `kidhex:value`) as one: every key once, `ours` winning.
+fn merge_key_entries(theirs: &str, ours: &str) -> String {
+    let key_of = |e: &str| e.split(':').next().unwrap_or_default().trim().to_string();
+    let ours: Vec<&str> = ours.split(',').filter(|e| !e.trim().is_empty()).collect();
+    let mut merged: Vec<&str> = theirs
+        .split(',')
+        .filter(|e| !e.trim().is_empty() && !ours.iter().any(|o| key_of(o) == key_of(e)))
+        .collect();
+    merged.extend(ours);
+    merged.join(",")
+}
+
 /// The first field in which two records of one badge differ.
 fn first_difference(a: &BadgeRecord, b: &BadgeRecord) -> Option<&'static str> {
     let fields: [(&'static str, bool); 19] = [
@@ -716,6 +729,14 @@ impl Desk {
             checked += copies.len() as u64;
             Ok(())
         })?;
+        // The trust decisions kept beside the tables go along, merged with
+        // what the shared ledger already holds (an entry per key).
+        for key in [DISTRUSTED, COMPROMISED] {
+            if let Some(ours) = self.ledger.meta(key)? {
+                let theirs = target.meta(key)?.unwrap_or_default();
+                target.set_meta(key, &merge_key_entries(&theirs, &ours))?;
+            }
+        }
         files::write_private(&self.home.join(LEDGER_URL_FILE), url.as_bytes())?;
         let location = target.location().to_string();
         self.ledger = target;

@@ -341,3 +341,122 @@ fn the_ledger_screen_pages_and_searches_a_shared_ledger_in_the_real_terminal() {
     s.keys(&["Enter"]);
     s.quit();
 }
+
+/// `tessera verify FILE`'s exit code and first line, at desk `home`.
+fn verdict_at(home: &Path, url: Option<&str>, badge: &Path) -> (i32, String) {
+    let mut c = plain(home);
+    if let Some(url) = url {
+        c.env("TESSERA_LEDGER", url);
+    }
+    let out = c.arg("verify").arg(badge).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    (
+        out.status.code().unwrap(),
+        text.lines().next().unwrap_or_default().to_string(),
+    )
+}
+
+/// The retired key of a desk (`tessera key list`).
+fn retired_key(home: &Path, url: Option<&str>) -> String {
+    let mut c = plain(home);
+    if let Some(url) = url {
+        c.env("TESSERA_LEDGER", url);
+    }
+    let out = c.args(["key", "list"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.contains("retired"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_stolen_key_is_refused_by_every_desk_on_the_shared_ledger_and_after_a_migration() {
+    let db = pg::TestDb::new();
+    let (a, b) = (desk(&db.url, "Desk A"), desk(&db.url, "Desk B"));
+    let run = |d: &DeskDir, args: &[&str]| {
+        let out = tessera(d.home.path(), &db.url)
+            .args(args)
+            .arg("--passphrase-file")
+            .arg(&d.pass)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        out
+    };
+    let badge = a.home.path().join("a.cbor");
+    run(
+        &a,
+        &[
+            "issue",
+            "--recipient",
+            "ana@example.org",
+            "--achievement",
+            "AZ-900",
+        ],
+    );
+    let out = tessera(a.home.path(), &db.url)
+        .args(["export", "1", "--format", "cbor", "--out"])
+        .arg(&badge)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    run(&a, &["key", "rotate"]);
+    let old = retired_key(a.home.path(), Some(&db.url));
+    assert_eq!(verdict_at(b.home.path(), Some(&db.url), &badge).0, 0);
+    // Desk A declares its old key stolen from tomorrow: desk B still takes
+    // the earlier badge; then A distrusts the key, and B refuses it too.
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    run(&a, &["key", "compromised", &old, "--since", &tomorrow]);
+    assert_eq!(verdict_at(b.home.path(), Some(&db.url), &badge).0, 0);
+    run(&a, &["trust", "remove", &old]);
+    assert_eq!(
+        verdict_at(b.home.path(), Some(&db.url), &badge),
+        (1, "UNKNOWN ISSUER".to_string())
+    );
+
+    // A desk on its own SQLite ledger distrusts its stolen key, then moves
+    // to the shared ledger: the decision comes along.
+    let c = TempDir::new().unwrap();
+    let pass = c.path().join("pass");
+    std::fs::write(&pass, "another good passphrase\n").unwrap();
+    let own = |args: &[&str]| {
+        let out = plain(c.path())
+            .args(args)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    own(&["init", "--name", "Desk C"]);
+    let c_badge = c.path().join("c.cbor");
+    own(&[
+        "issue",
+        "--recipient",
+        "caio@example.org",
+        "--achievement",
+        "AZ-900",
+    ]);
+    let out = plain(c.path())
+        .args(["export", "1", "--format", "cbor", "--out"])
+        .arg(&c_badge)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    own(&["key", "rotate"]);
+    let c_old = retired_key(c.path(), None);
+    own(&["trust", "remove", &c_old]);
+    assert_eq!(verdict_at(c.path(), None, &c_badge).1, "UNKNOWN ISSUER");
+    // Desk C's serial 1 is taken on the shared ledger (desk A's badge): a
+    // fresh database for the move.
+    let shared = pg::TestDb::new();
+    own(&["ledger", "migrate", "--to", &shared.url]);
+    assert_eq!(verdict_at(c.path(), None, &c_badge).1, "UNKNOWN ISSUER");
+    let d = desk(&shared.url, "Desk D");
+    assert_eq!(
+        verdict_at(d.home.path(), Some(&shared.url), &c_badge),
+        (1, "UNKNOWN ISSUER".to_string())
+    );
+}
