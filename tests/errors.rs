@@ -487,6 +487,7 @@ fn list(
     let mut out = vec![0u8; 16_384];
     let n = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at,
         expires,
         first: 1000,
@@ -675,6 +676,7 @@ fn every_error_has_a_plain_message() {
         Error::StatusListWrongIssuer,
         Error::NotInStatusList { serial: 1 },
         Error::IssuerKeyCompromised { since: 1 },
+        Error::Suspended { serial: 1 },
         Error::NotAStatusList,
         Error::CardMismatch,
         Error::BufferTooSmall,
@@ -728,6 +730,7 @@ fn every_error_has_one_verdict_for_kiosk_and_desk() {
         (Error::StatusListWrongIssuer, Verdict::Unreadable),
         (Error::NotInStatusList { serial: 1 }, Verdict::Unreadable),
         (Error::IssuerKeyCompromised { since: 1 }, Verdict::Revoked),
+        (Error::Suspended { serial: 1 }, Verdict::Suspended),
         (Error::NotAStatusList, Verdict::Unreadable),
         (Error::CardMismatch, Verdict::Forged),
         (Error::BufferTooSmall, Verdict::Unreadable),
@@ -773,6 +776,7 @@ fn every_error_has_one_verdict_for_kiosk_and_desk() {
         [
             ("VALID", "valid", 0),
             ("REVOKED", "revoked", 1),
+            ("SUSPENDED", "suspended", 1),
             ("EXPIRED", "expired", 1),
             ("UNKNOWN ISSUER", "unknown_issuer", 1),
             ("FORGED", "forged", 1),

@@ -101,6 +101,7 @@ fn malformed_list_shapes_are_refused_when_building() {
     let mut out = vec![0u8; 1024];
     let wrong_bits = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -114,6 +115,7 @@ fn malformed_list_shapes_are_refused_when_building() {
     let bits = vec![0u8; bits_len(MAX_STATUS_SERIALS) + 1];
     let too_many = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -126,6 +128,7 @@ fn malformed_list_shapes_are_refused_when_building() {
     );
     let past_end = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: u32::MAX,
@@ -138,6 +141,7 @@ fn malformed_list_shapes_are_refused_when_building() {
     );
     let backwards = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: Some(NOW),
         first: 1,
@@ -154,6 +158,7 @@ fn malformed_list_shapes_are_refused_when_building() {
     );
     let small = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -189,6 +194,7 @@ fn padding_bits_past_count_are_refused() {
     let mut out = vec![0u8; 1024];
     let padded = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -201,6 +207,7 @@ fn padding_bits_past_count_are_refused() {
     );
     let ok = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,
@@ -233,6 +240,7 @@ fn closed_list(first: u32, count: u32, revoked: &[u32], since: u64) -> Vec<u8> {
     let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
         compromised_since: Some(since),
+        suspended: None,
         issued_at: NOW - 60,
         expires: None,
         first,
@@ -330,5 +338,69 @@ fn a_compromised_keys_lists_are_closed() {
     assert_eq!(
         Error::IssuerKeyCompromised { since }.verdict(),
         tessera_core::Verdict::Revoked
+    );
+}
+
+#[test]
+fn a_suspended_serial_is_suspended_until_reinstated() {
+    let store = trust(&[&issuer()]);
+    let (first, count) = (1000, 100);
+    let mut bits = vec![0u8; bits_len(count)];
+    let mut paused = vec![0u8; bits_len(count)];
+    set_revoked(&mut paused, 1042 - first).unwrap();
+    set_revoked(&mut paused, 1050 - first).unwrap();
+    set_revoked(&mut bits, 1050 - first).unwrap();
+    let sign_list = |suspended: Option<&[u8]>| {
+        let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
+        let n = StatusListBuilder {
+            compromised_since: None,
+            suspended,
+            issued_at: NOW - 60,
+            expires: None,
+            first,
+            count,
+            bits: &bits,
+        }
+        .sign(&issuer(), &mut out)
+        .unwrap();
+        out.truncate(n);
+        out
+    };
+    let with = sign_list(Some(&paused));
+    let list = StatusList::verify(&with, &store, None).unwrap();
+    assert!(list.is_suspended(1042) && list.is_suspended(1050) && !list.is_suspended(1043));
+    let badge = sign(Profile::Mini, mini_claims(&subject()), &issuer());
+    let err = verify(&badge, &store, Some(NOW), Some(&list)).unwrap_err();
+    assert_eq!(err, Error::Suspended { serial: 1042 });
+    assert_eq!(err.verdict(), tessera_core::Verdict::Suspended);
+    // Revoked wins over suspended.
+    let sub = subject();
+    let mut c = mini_claims(&sub);
+    c.serial = 1050;
+    let both = sign(Profile::Mini, c, &issuer());
+    assert_eq!(
+        verify(&both, &store, Some(NOW), Some(&list)).unwrap_err(),
+        Error::Revoked { serial: 1050 }
+    );
+    // Reinstated: the next list has no suspended bits, and the badge holds.
+    let without = sign_list(None);
+    let list = StatusList::verify(&without, &store, None).unwrap();
+    assert!(verify(&badge, &store, Some(NOW), Some(&list)).is_ok());
+    // A suspended bit string of the wrong length is refused with the list.
+    let mut bad = vec![0u8; MAX_STATUS_LIST_LEN];
+    let short = vec![0u8; 3];
+    assert_eq!(
+        StatusListBuilder {
+            compromised_since: None,
+            suspended: Some(&short),
+            issued_at: NOW - 60,
+            expires: None,
+            first,
+            count,
+            bits: &bits,
+        }
+        .sign(&issuer(), &mut bad)
+        .unwrap_err(),
+        Error::InvalidField(Field::StatusBits)
     );
 }

@@ -188,6 +188,7 @@ fn bench_peers(c: &mut Criterion) {
     let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,

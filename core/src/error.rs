@@ -160,6 +160,12 @@ pub enum Error {
     },
     /// The status list was signed by another issuer than the badge.
     StatusListWrongIssuer,
+    /// The issuer has suspended the badge (reversibly: it may be
+    /// reinstated, e.g. after an investigation).
+    Suspended {
+        /// Serial of the badge.
+        serial: u32,
+    },
     /// The issuer declared the key that signed the badge compromised from
     /// `since`, and the badge is not one it issued before then.
     IssuerKeyCompromised {
@@ -282,6 +288,10 @@ impl fmt::Display for Error {
             ),
             Error::StatusListWrongIssuer => f.write_str(
                 "the revocation list is from another issuer than the badge; load this issuer's list",
+            ),
+            Error::Suspended { serial } => write!(
+                f,
+                "badge {serial} is suspended by its issuer (for now: it may be reinstated); do not accept it until then"
             ),
             Error::IssuerKeyCompromised { since } => write!(
                 f,

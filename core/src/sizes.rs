@@ -70,7 +70,7 @@ pub const MAX_STATUS_SERIALS: u32 = 65_536;
 /// Bytes of bits for [`MAX_STATUS_SERIALS`].
 pub const MAX_STATUS_BITS_LEN: usize = (MAX_STATUS_SERIALS as usize) / 8;
 /// Largest encoded status list (bits plus headers, claims and signature).
-pub const MAX_STATUS_LIST_LEN: usize = MAX_STATUS_BITS_LEN + 176;
+pub const MAX_STATUS_LIST_LEN: usize = 2 * MAX_STATUS_BITS_LEN + 192;
 
 /// Default capacity of a [`TrustStore`](crate::TrustStore).
 pub const DEFAULT_TRUST_CAPACITY: usize = 8;

@@ -33,6 +33,9 @@ pub const STATUS_BITS: i64 = 3;
 /// badge of the key issued then or later, and every serial the key's lists
 /// do not cover, is [`Error::IssuerKeyCompromised`].
 pub const STATUS_COMPROMISED_SINCE: i64 = -1;
+/// Status map key (critical): a second bit string like the bits, 1 where
+/// the serial is suspended (reversibly) and not revoked.
+pub const STATUS_SUSPENDED: i64 = -2;
 
 /// Serials per status list segment: an issuer key's lists cover its
 /// serials in aligned segments, segment `k` holding serials
@@ -126,6 +129,7 @@ pub struct StatusList<'a> {
     first: u32,
     count: u32,
     bits: &'a [u8],
+    suspended: Option<&'a [u8]>,
     compromised_since: Option<u64>,
 }
 
@@ -207,6 +211,22 @@ impl<'a> StatusList<'a> {
         self.compromised_since
     }
 
+    /// Is `serial` suspended? `false` when the list does not cover it.
+    pub fn is_suspended(&self, serial: u32) -> bool {
+        let Some(suspended) = self.suspended else {
+            return false;
+        };
+        serial
+            .checked_sub(self.first)
+            .filter(|i| *i < self.count)
+            .and_then(|i| {
+                suspended
+                    .get((i / 8) as usize)
+                    .map(|b| b & (1 << (i % 8)) != 0)
+            })
+            .unwrap_or(false)
+    }
+
     /// How many serials the list marks revoked.
     pub fn revoked_count(&self) -> u32 {
         self.bits.iter().map(|b| b.count_ones()).sum()
@@ -231,8 +251,13 @@ fn decode_payload(payload: &[u8], base: usize, issuer: PublicKey) -> Result<Stat
     }
     r.finish()?;
     let issued_at = iat.ok_or(Error::MissingField(Field::IssuedAt))?;
-    let (first, count, bits, compromised_since) =
-        status.ok_or(Error::MissingField(Field::StatusList))?;
+    let StatusMap {
+        first,
+        count,
+        bits,
+        suspended,
+        compromised_since,
+    } = status.ok_or(Error::MissingField(Field::StatusList))?;
     if exp.is_some_and(|e| e <= issued_at) {
         return Err(Error::InvalidField(Field::Expiry));
     }
@@ -244,17 +269,25 @@ fn decode_payload(payload: &[u8], base: usize, issuer: PublicKey) -> Result<Stat
         first,
         count,
         bits,
+        suspended,
         compromised_since,
     })
 }
 
-/// The decoded status map: first, count, bits, compromised since.
-type StatusMap<'a> = (u32, u32, &'a [u8], Option<u64>);
+/// The decoded status map.
+struct StatusMap<'a> {
+    first: u32,
+    count: u32,
+    bits: &'a [u8],
+    suspended: Option<&'a [u8]>,
+    compromised_since: Option<u64>,
+}
 
 fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<StatusMap<'a>, Error> {
     let n = r.map(invalid(Field::StatusList))?;
     let mut seen = SeenKeys::new();
     let (mut first, mut count, mut bits, mut since) = (None, None, None, None);
+    let mut suspended = None;
     for _ in 0..n {
         let key_offset = r.offset();
         let key = r.key()?;
@@ -273,6 +306,7 @@ fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<StatusMap<'a>, Error> {
             }
             Some(STATUS_BITS) => bits = Some(r.bytes(invalid(Field::StatusBits))?),
             Some(STATUS_COMPROMISED_SINCE) => since = Some(r.u64(invalid(Field::StatusList))?),
+            Some(STATUS_SUSPENDED) => suspended = Some(r.bytes(invalid(Field::StatusBits))?),
             Some(other) if other < 0 => return Err(Error::UnknownCriticalField { key: other }),
             _ => r.skip(3)?,
         }
@@ -281,7 +315,16 @@ fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<StatusMap<'a>, Error> {
     let count = count.ok_or(Error::MissingField(Field::StatusCount))?;
     let bits = bits.ok_or(Error::MissingField(Field::StatusBits))?;
     check_shape(first, count, bits)?;
-    Ok((first, count, bits, since))
+    if let Some(s) = suspended {
+        check_shape(first, count, s)?;
+    }
+    Ok(StatusMap {
+        first,
+        count,
+        bits,
+        suspended,
+        compromised_since: since,
+    })
 }
 
 fn check_shape(first: u32, count: u32, bits: &[u8]) -> Result<(), Error> {
@@ -318,6 +361,9 @@ pub struct StatusListBuilder<'a> {
     /// The key was declared compromised from this time (see
     /// [`STATUS_COMPROMISED_SINCE`]).
     pub compromised_since: Option<u64>,
+    /// Suspended serials, a bit string like `bits` (see
+    /// [`STATUS_SUSPENDED`]); `None` when none is.
+    pub suspended: Option<&'a [u8]>,
 }
 
 /// Length of the protected header of a status list.
@@ -327,6 +373,9 @@ const STATUS_PROTECTED_LEN: usize = 1 + 2 + 2 + KID_LEN + 1 + 2 + STATUS_LIST_TY
 impl StatusListBuilder<'_> {
     fn encode_payload(&self, out: &mut [u8]) -> Result<usize, Error> {
         check_shape(self.first, self.count, self.bits)?;
+        if let Some(s) = self.suspended {
+            check_shape(self.first, self.count, s)?;
+        }
         let mut e = Encoder::new(Cursor::new(out));
         e.map(2 + u64::from(self.expires.is_some()))?;
         if let Some(exp) = self.expires {
@@ -336,14 +385,19 @@ impl StatusListBuilder<'_> {
             e.i64(CLAIM_EXP)?.u64(exp)?;
         }
         e.i64(CLAIM_IAT)?.u64(self.issued_at)?;
-        e.i64(CLAIM_STATUS)?
-            .map(3 + u64::from(self.compromised_since.is_some()))?;
+        e.i64(CLAIM_STATUS)?.map(
+            3 + u64::from(self.compromised_since.is_some()) + u64::from(self.suspended.is_some()),
+        )?;
         e.i64(STATUS_FIRST)?.u32(self.first)?;
         e.i64(STATUS_COUNT)?.u32(self.count)?;
         e.i64(STATUS_BITS)?.bytes(self.bits)?;
         // Canonical order: -1 (0x20) sorts after 1, 2 and 3.
         if let Some(since) = self.compromised_since {
             e.i64(STATUS_COMPROMISED_SINCE)?.u64(since)?;
+        }
+        // -2 (0x21) after -1.
+        if let Some(suspended) = self.suspended {
+            e.i64(STATUS_SUSPENDED)?.bytes(suspended)?;
         }
         Ok(e.into_writer().position())
     }

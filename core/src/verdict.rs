@@ -1,4 +1,4 @@
-//! The six verdicts a person sees, and which verdict every [`Error`] is.
+//! The seven verdicts a person sees, and which verdict every [`Error`] is.
 //!
 //! The kiosk, the desk and the web page all show one of these words; they
 //! classify errors here, in one place, so they can never disagree.
@@ -13,6 +13,8 @@ pub enum Verdict {
     Valid,
     /// Revoked by its issuer.
     Revoked,
+    /// Suspended by its issuer for now (reversible: it may be reinstated).
+    Suspended,
     /// Past its expiry date, not valid yet, or checked against a revocation
     /// list that is out of date (the verifier cannot say it is current).
     Expired,
@@ -28,9 +30,10 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, best first.
-    pub const ALL: [Verdict; 6] = [
+    pub const ALL: [Verdict; 7] = [
         Verdict::Valid,
         Verdict::Revoked,
+        Verdict::Suspended,
         Verdict::Expired,
         Verdict::UnknownIssuer,
         Verdict::Forged,
@@ -42,6 +45,7 @@ impl Verdict {
         match self {
             Verdict::Valid => "VALID",
             Verdict::Revoked => "REVOKED",
+            Verdict::Suspended => "SUSPENDED",
             Verdict::Expired => "EXPIRED",
             Verdict::UnknownIssuer => "UNKNOWN ISSUER",
             Verdict::Forged => "FORGED",
@@ -54,6 +58,7 @@ impl Verdict {
         match self {
             Verdict::Valid => "valid",
             Verdict::Revoked => "revoked",
+            Verdict::Suspended => "suspended",
             Verdict::Expired => "expired",
             Verdict::UnknownIssuer => "unknown_issuer",
             Verdict::Forged => "forged",
@@ -91,6 +96,7 @@ impl Error {
     pub const fn verdict(&self) -> Verdict {
         match self {
             Error::Revoked { .. } | Error::IssuerKeyCompromised { .. } => Verdict::Revoked,
+            Error::Suspended { .. } => Verdict::Suspended,
             Error::Expired { .. } | Error::NotYetValid { .. } | Error::StatusListStale { .. } => {
                 Verdict::Expired
             }

@@ -147,6 +147,11 @@ fn check_claims<'a>(
                     serial: claims.serial,
                 });
             }
+            (Some(false), _) if list.is_suspended(claims.serial) => {
+                return Err(Error::Suspended {
+                    serial: claims.serial,
+                });
+            }
             (Some(false), _) => {}
             // A compromised key's lists are closed: what they do not cover,
             // its issuer did not issue before the compromise.

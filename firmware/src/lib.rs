@@ -1,6 +1,6 @@
 //! The kiosk verifier shared by both boards: a [`CardReader`] trait the
 //! board implements, and [`Kiosk::check`], which turns a card into one of
-//! six verdicts with the badge summary.
+//! seven verdicts with the badge summary.
 #![no_std]
 
 use tessera_core::{Error, StatusList, TrustStore, VerifiedBadge, verify_card_image_lists};

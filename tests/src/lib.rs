@@ -242,6 +242,7 @@ pub fn signed_list(
     let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at,
         expires: Some(issued_at + 7 * 86_400),
         first,

@@ -118,13 +118,28 @@ pub enum Command {
     /// NFC cards on the reader: write a badge, check a card, dump a tag.
     #[command(subcommand)]
     Card(CardCommand),
-    /// Revoke a badge and publish a new status list.
+    /// Revoke a badge and publish new status lists.
     Revoke {
         /// The badge serial.
         serial: u32,
         /// Why (kept in the ledger).
         #[arg(long)]
         reason: String,
+    },
+    /// Suspend a badge for now (reversible, e.g. during an investigation)
+    /// and publish new status lists: verifiers say SUSPENDED with the
+    /// reason until `tessera reinstate`.
+    Suspend {
+        /// The badge serial.
+        serial: u32,
+        /// Why (kept in the ledger and shown to verifiers).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift a badge's suspension and publish new status lists.
+    Reinstate {
+        /// The badge serial.
+        serial: u32,
     },
     /// The verification web site (the badge verifier in WebAssembly, this
     /// desk's trust list and status list), for any static host or file://.
@@ -1055,6 +1070,28 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let path = desk.revoke(&keys, serial, &reason)?;
             println!(
                 "badge {serial} revoked; new status lists for kiosks: {}",
+                path.display()
+            );
+            rebuild_site(&desk, &keys);
+            Ok(0)
+        }
+        Command::Suspend { serial, reason } => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            let keys = desk.unlock(&mut pass)?;
+            let path = desk.suspend(&keys, serial, &reason)?;
+            println!(
+                "badge {serial} suspended; new status lists for kiosks: {}",
+                path.display()
+            );
+            rebuild_site(&desk, &keys);
+            Ok(0)
+        }
+        Command::Reinstate { serial } => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            let keys = desk.unlock(&mut pass)?;
+            let path = desk.reinstate(&keys, serial)?;
+            println!(
+                "badge {serial} reinstated; new status lists for kiosks: {}",
                 path.display()
             );
             rebuild_site(&desk, &keys);

@@ -34,7 +34,8 @@ use crate::card::CardError;
 use crate::store::files::{self, FileError};
 use crate::store::keystore::{self, KeyError};
 use crate::store::ledger::{
-    BadgeRecord, BadgeState, Filter, IssuerRecord, Ledger, LedgerError, Page, TrustedRecord,
+    BadgeRecord, BadgeState, Filter, IssuerRecord, Ledger, LedgerError, Page, Suspension,
+    TrustedRecord,
 };
 use crate::store::secret::Secret;
 
@@ -197,14 +198,15 @@ const AUDIT_CHUNK: u32 = 4096;
 fn sign_status_list(
     key: &SigningKey,
     issued_at: u64,
-    first: u32,
-    count: u32,
+    (first, count): (u32, u32),
     bits: &[u8],
+    suspended: Option<&[u8]>,
     compromised_since: Option<u64>,
 ) -> Result<Vec<u8>, DeskError> {
     let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
         compromised_since,
+        suspended,
         issued_at,
         expires: Some(issued_at + 7 * 86_400),
         first,
@@ -214,6 +216,23 @@ fn sign_status_list(
     .sign(key, &mut out)?;
     out.truncate(n);
     Ok(out)
+}
+
+/// The bits of the segment `first`, `count` for the serials `serials`
+/// (ascending) yields, taken off it as they are used.
+fn segment_bits(
+    serials: &mut std::iter::Peekable<std::vec::IntoIter<u32>>,
+    first: u32,
+    count: u32,
+) -> Result<Vec<u8>, DeskError> {
+    let mut bits = vec![0u8; bits_len(count)];
+    let end = u64::from(first) + u64::from(count);
+    while let Some(s) = serials.next_if(|s| u64::from(*s) < end) {
+        if let Some(index) = s.checked_sub(first) {
+            set_revoked(&mut bits, index)?;
+        }
+    }
+    Ok(bits)
 }
 
 /// This desk's unlocked issuer keys that verifiers trust (see
@@ -520,6 +539,14 @@ impl Desk {
                 "give a reason for the revocation (it is kept in the ledger)".into(),
             ));
         }
+        self.own_badge_key(keys, serial)?;
+        self.ledger.revoke(serial, reason.trim(), now())?;
+        self.publish_status_list(keys, None)
+    }
+
+    /// Fail unless badge `serial` was signed by one of `keys` (its status
+    /// lists are this desk's to publish).
+    fn own_badge_key(&self, keys: &KeyRing, serial: u32) -> Result<(), DeskError> {
         let badge = self.ledger.badge(serial)?;
         if keys.get(&badge.kid).is_none() {
             let own = self.own_issuers()?.iter().any(|i| i.kid == badge.kid);
@@ -530,13 +557,12 @@ impl Desk {
                 )
             } else {
                 format!(
-                    "badge {serial} was signed by key {}, which is another desk's: revoke it at that desk, which signs that key's status list",
+                    "badge {serial} was signed by key {}, which is another desk's: revoke or suspend it at that desk, which signs that key's status list",
                     hex::encode(&badge.kid)
                 )
             }));
         }
-        self.ledger.revoke(serial, reason.trim(), now())?;
-        self.publish_status_list(keys, None)
+        Ok(())
     }
 
     /// Sign the current status lists of every key in `keys` and write them
@@ -600,23 +626,64 @@ impl Desk {
                     .collect(),
                 None => vec![(1, 0)],
             };
+            let suspended: Vec<u32> = self
+                .ledger
+                .suspensions(Some(kid.as_bytes()))?
+                .into_iter()
+                .map(|x| x.serial)
+                .collect();
             let mut revoked = revoked.into_iter().peekable();
+            let mut suspended = suspended.into_iter().peekable();
             for (first, count) in segments {
-                let mut bits = vec![0u8; bits_len(count)];
-                while let Some(s) =
-                    revoked.next_if(|s| u64::from(*s) < u64::from(first) + u64::from(count))
-                {
-                    if let Some(index) = s.checked_sub(first) {
-                        set_revoked(&mut bits, index)?;
-                    }
-                }
+                let bits = segment_bits(&mut revoked, first, count)?;
+                let paused = segment_bits(&mut suspended, first, count)?;
+                let paused = paused.iter().any(|b| *b != 0).then_some(paused.as_slice());
                 out.push(sign_status_list(
-                    key, issued_at, first, count, &bits, since,
+                    key,
+                    issued_at,
+                    (first, count),
+                    &bits,
+                    paused,
+                    since,
                 )?);
             }
         }
         Ok(out)
     }
+
+    /// Suspend a badge of any of this desk's keys (reversibly: during an
+    /// investigation, say) and publish every key's new status lists;
+    /// returns their path. Desk, page and kiosks say SUSPENDED with the
+    /// reason until [`Desk::reinstate`].
+    pub fn suspend(&self, keys: &KeyRing, serial: u32, reason: &str) -> Result<PathBuf, DeskError> {
+        if reason.trim().is_empty() {
+            return Err(DeskError::Input(
+                "give a reason for the suspension (it is kept in the ledger and shown to verifiers)"
+                    .into(),
+            ));
+        }
+        self.own_badge_key(keys, serial)?;
+        self.ledger.suspend(serial, reason.trim(), now())?;
+        self.publish_status_list(keys, None)
+    }
+
+    /// Lift a badge's suspension and publish every key's new status lists.
+    pub fn reinstate(&self, keys: &KeyRing, serial: u32) -> Result<PathBuf, DeskError> {
+        self.own_badge_key(keys, serial)?;
+        self.ledger.reinstate(serial)?;
+        self.publish_status_list(keys, None)
+    }
+
+    /// The suspension of badge `serial`, if it is suspended.
+    pub fn suspension(&self, serial: u32) -> Result<Option<Suspension>, DeskError> {
+        let kid = self.ledger.badge(serial)?.kid;
+        Ok(self
+            .ledger
+            .suspensions(Some(&kid))?
+            .into_iter()
+            .find(|x| x.serial == serial))
+    }
+
     /// Re-verify every badge in the ledger against this desk's own issuer
     /// keys (current, retired and demo) in signature batches, and compare
     /// each signed badge with its ledger row. Finds a ledger whose badges

@@ -1,6 +1,7 @@
 //! A badge's trust across its issuer key's life, through the real binary:
-//! issue, revoke, rotate (only with the active key's passphrase), revoke a
-//! badge of the retired key, then distrust that key. At each step the
+//! issue, revoke, suspend and reinstate, rotate (only with the active
+//! key's passphrase), revoke a badge of the retired key, declare that key
+//! stolen (a thief's badges are refused), then distrust it. At each step the
 //! desk (`tessera verify`), the page (the built site's data read by the
 //! page's verifier, the code the WebAssembly module runs) and the kiosk
 //! (the core's check against `tessera status-list`'s file, as the
@@ -172,6 +173,43 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
         home,
         &[("badge 1", &b1, "revoked"), ("badge 2", &b2, "valid")],
     );
+
+    // Suspended during an investigation, then reinstated.
+    tessera(home)
+        .args([
+            "suspend",
+            &s2.to_string(),
+            "--reason",
+            "under investigation",
+        ])
+        .assert()
+        .success();
+    all_agree(
+        home,
+        &[("badge 2", &b2, "suspended"), ("badge 4", &b4, "valid")],
+    );
+    let report = Verifier::new(&site_json(&home.join("site")))
+        .unwrap()
+        .check(&b2, chrono::Utc::now().timestamp() as u64);
+    assert!(
+        report.reason.starts_with("suspended on ") && report.reason.contains("under investigation"),
+        "{report:?}"
+    );
+    tessera(home)
+        .args(["suspend", &s2.to_string(), "--reason", "again"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already suspended"));
+    tessera(home)
+        .args(["reinstate", &s2.to_string()])
+        .assert()
+        .success();
+    tessera(home)
+        .args(["reinstate", &s2.to_string()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not suspended"));
+    all_agree(home, &[("badge 2", &b2, "valid")]);
 
     // Rotating needs the active key's passphrase; a wrong one makes nothing.
     tessera(home)

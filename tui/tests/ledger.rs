@@ -481,3 +481,55 @@ fn the_outbox_queues_with_the_badges_and_keeps_each_message_in_one_state() {
         assert!(ledger.sender_lock().unwrap().is_some());
     }
 }
+
+#[test]
+fn suspensions_and_key_ranges_are_the_same_on_both_backends() {
+    let badges: Vec<NewBadge> = (0..5)
+        .map(|i| new_badge(&format!("c{i}@example.org"), "RUST-101", None))
+        .collect();
+    for (backend, _keep, ledger) in ledgers_with(&badges) {
+        let kid = [1, 2, 3, 4];
+        assert_eq!(
+            ledger.serial_range(&kid).unwrap(),
+            Some((1, 5)),
+            "{backend}"
+        );
+        assert_eq!(
+            ledger.serial_range(&[9, 9, 9, 9]).unwrap(),
+            None,
+            "{backend}"
+        );
+        ledger.suspend(2, "under investigation", 100).unwrap();
+        ledger.suspend(4, "card reported lost", 200).unwrap();
+        assert!(matches!(
+            ledger.suspend(2, "again", 300),
+            Err(LedgerError::AlreadySuspended(2))
+        ));
+        assert!(matches!(
+            ledger.suspend(99, "none", 300),
+            Err(LedgerError::UnknownSerial(99))
+        ));
+        ledger.revoke(5, "fraud", 300).unwrap();
+        assert!(matches!(
+            ledger.suspend(5, "revoked first", 300),
+            Err(LedgerError::AlreadyRevoked(5))
+        ));
+        // A suspended badge revoked later is revoked, not suspended.
+        ledger.revoke(4, "fraud", 400).unwrap();
+        let s = ledger.suspensions(Some(&kid)).unwrap();
+        assert_eq!(s.len(), 1, "{backend}");
+        assert_eq!(
+            (s[0].serial, s[0].reason.as_str(), s[0].suspended_at),
+            (2, "under investigation", 100),
+            "{backend}"
+        );
+        assert!(ledger.suspensions(Some(&[9, 9, 9, 9])).unwrap().is_empty());
+        assert_eq!(ledger.suspensions(None).unwrap().len(), 1);
+        ledger.reinstate(2).unwrap();
+        assert!(matches!(
+            ledger.reinstate(2),
+            Err(LedgerError::NotSuspended(2))
+        ));
+        assert!(ledger.suspensions(None).unwrap().is_empty(), "{backend}");
+    }
+}

@@ -449,6 +449,22 @@ fn a_stolen_key_is_refused_by_every_desk_on_the_shared_ledger_and_after_a_migrat
     let c_old = retired_key(c.path(), None);
     own(&["trust", "remove", &c_old]);
     assert_eq!(verdict_at(c.path(), None, &c_badge).1, "UNKNOWN ISSUER");
+    // A badge of the new key, suspended: the suspension moves too.
+    own(&[
+        "issue",
+        "--recipient",
+        "clara@example.org",
+        "--achievement",
+        "AZ-900",
+    ]);
+    let paused = c.path().join("paused.cbor");
+    let out = plain(c.path())
+        .args(["export", "2", "--format", "cbor", "--out"])
+        .arg(&paused)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    own(&["suspend", "2", "--reason", "under investigation"]);
     // Desk C's serial 1 is taken on the shared ledger (desk A's badge): a
     // fresh database for the move.
     let shared = pg::TestDb::new();
@@ -458,5 +474,9 @@ fn a_stolen_key_is_refused_by_every_desk_on_the_shared_ledger_and_after_a_migrat
     assert_eq!(
         verdict_at(d.home.path(), Some(&shared.url), &c_badge),
         (1, "UNKNOWN ISSUER".to_string())
+    );
+    assert_eq!(
+        verdict_at(d.home.path(), Some(&shared.url), &paused),
+        (1, "SUSPENDED".to_string())
     );
 }

@@ -13,6 +13,7 @@
   var ICONS = {
     valid: "i-valid",
     revoked: "i-revoked",
+    suspended: "i-expired",
     forged: "i-forged",
     expired: "i-expired",
     unknown_issuer: "i-unknown",
@@ -257,9 +258,10 @@
     }
 
     if (r.revocation && typeof r.revocation === "object") {
+      var key = r.verdict === "suspended" ? "suspension_reason" : "revocation_reason";
       revocation.textContent = r.revocation.reason
-        ? tf("revocation_reason", { date: r.revocation.date, reason: r.revocation.reason })
-        : tf("revocation_reason_no_text", { date: r.revocation.date });
+        ? tf(key, { date: r.revocation.date, reason: r.revocation.reason })
+        : tf(key + "_no_text", { date: r.revocation.date });
       revocation.hidden = false;
     } else {
       revocation.textContent = "";

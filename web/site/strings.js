@@ -31,10 +31,13 @@ window.TESSERA_STRINGS = {
     revocations_none: "No revocation list was available for this issuer, so this page cannot say whether the badge was revoked.",
     revocation_reason: "Revoked on {date}: {reason}",
     revocation_reason_no_text: "Revoked on {date}.",
+    suspension_reason: "Suspended on {date}: {reason}",
+    suspension_reason_no_text: "Suspended on {date}.",
 
     verdicts: {
       valid: "VALID",
       revoked: "REVOKED",
+      suspended: "SUSPENDED",
       expired: "EXPIRED",
       unknown_issuer: "UNKNOWN ISSUER",
       forged: "FORGED",
@@ -46,6 +49,7 @@ window.TESSERA_STRINGS = {
     verdict_reasons: {
       valid: "Genuine and current: signed by a trusted issuer, not expired, not revoked.",
       revoked: "The issuer has revoked this badge. Do not accept it.",
+      suspended: "The issuer has suspended this badge for now (it may be reinstated). Do not accept it until then.",
       expired: "This badge is not valid at this time. Do not accept it as current.",
       unknown_issuer: "The badge was signed by an issuer this page does not trust. Do not accept it unless you can confirm the issuer another way.",
       forged: "The badge was altered or forged. Do not accept it."
@@ -110,6 +114,7 @@ window.TESSERA_STRINGS = {
       Expired: "The badge has expired and is no longer valid.",
       NotYetValid: "The badge is not valid yet. Check that this device's date and time are right, or try again later.",
       Revoked: "The issuer has revoked this badge. Do not accept it.",
+      Suspended: "The issuer has suspended this badge for now (it may be reinstated). Do not accept it until then.",
       IssuerKeyCompromised: "The issuer reported the key that signed this badge stolen, and this badge is not one it issued before then. Do not accept it.",
       StatusListStale: "This page's revocation list is out of date, so it cannot confirm the badge is still current. Get a newer copy of this page from the issuer.",
       StatusListWrongIssuer: "The revocation list on this page is from a different issuer than the badge. The page is set up wrongly; ask the issuer for a correct copy.",
@@ -173,10 +178,13 @@ window.TESSERA_STRINGS = {
     revocations_none: "Não havia lista de revogações deste emissor, então esta página não consegue dizer se a credencial foi revogada.",
     revocation_reason: "Revogada em {date}: {reason}",
     revocation_reason_no_text: "Revogada em {date}.",
+    suspension_reason: "Suspensa em {date}: {reason}",
+    suspension_reason_no_text: "Suspensa em {date}.",
 
     verdicts: {
       valid: "VÁLIDA",
       revoked: "REVOGADA",
+      suspended: "SUSPENSA",
       expired: "VENCIDA",
       unknown_issuer: "EMISSOR DESCONHECIDO",
       forged: "FALSIFICADA",
@@ -185,6 +193,7 @@ window.TESSERA_STRINGS = {
     verdict_reasons: {
       valid: "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada.",
       revoked: "O emissor revogou esta credencial. Não a aceite.",
+      suspended: "O emissor suspendeu esta credencial por enquanto (ela pode ser reativada). Não a aceite até lá.",
       expired: "Esta credencial não está valendo neste momento. Não a aceite como atual.",
       unknown_issuer: "A credencial foi assinada por um emissor em que esta página não confia. Não a aceite, a não ser que você consiga confirmar o emissor de outra forma.",
       forged: "A credencial foi alterada ou falsificada. Não a aceite."
@@ -254,6 +263,7 @@ window.TESSERA_STRINGS = {
       Expired: "A credencial venceu e não vale mais.",
       NotYetValid: "A credencial ainda não está valendo. Confira se a data e a hora deste aparelho estão certas, ou tente de novo mais tarde.",
       Revoked: "O emissor revogou esta credencial. Não a aceite.",
+      Suspended: "O emissor suspendeu esta credencial por enquanto (ela pode ser reativada). Não a aceite até lá.",
       IssuerKeyCompromised: "O emissor informou que a chave que assinou esta credencial foi roubada, e esta credencial não é uma das que ele emitiu antes disso. Não a aceite.",
       StatusListStale: "A lista de revogações desta página está desatualizada, então não dá para confirmar que a credencial continua valendo. Pegue uma versão mais nova desta página com o emissor.",
       StatusListWrongIssuer: "A lista de revogações desta página é de outro emissor, não do emissor da credencial. A página está configurada errado; peça ao emissor uma cópia correta.",

@@ -24,6 +24,10 @@ pub struct Site {
     pub status_lists: Vec<String>,
     /// Why badges were revoked (the list itself only says that they were).
     pub revocations: Vec<SiteRevocation>,
+    /// Why badges are suspended, and since when (absent in sites built
+    /// before suspensions).
+    #[serde(default)]
+    pub suspensions: Vec<SiteRevocation>,
 }
 
 /// One trusted issuer key.
@@ -249,12 +253,10 @@ impl Verifier {
         let verdict = Verdict::of(&result);
         let revocation = match (&result, &signed) {
             (Err(tessera_core::Error::Revoked { serial }), Some(b)) => {
-                let kid = b.kid.to_string();
-                self.site
-                    .revocations
-                    .iter()
-                    .find(|r| r.serial == *serial && r.kid == kid)
-                    .cloned()
+                find_reason(&self.site.revocations, b, *serial)
+            }
+            (Err(tessera_core::Error::Suspended { serial }), Some(b)) => {
+                find_reason(&self.site.suspensions, b, *serial)
             }
             _ => None,
         };
@@ -272,9 +274,13 @@ impl Verifier {
                 _ => "genuine and current: signed by a trusted issuer, not expired, not revoked"
                     .to_string(),
             },
-            Err(e) => match &revocation {
-                Some(r) => format!("revoked on {}: {}; do not accept it", r.date, r.reason),
-                None => e.to_string(),
+            Err(e) => match (&revocation, e) {
+                (Some(r), tessera_core::Error::Suspended { .. }) => format!(
+                    "suspended on {}: {}; do not accept it until the issuer reinstates it",
+                    r.date, r.reason
+                ),
+                (Some(r), _) => format!("revoked on {}: {}; do not accept it", r.date, r.reason),
+                (None, _) => e.to_string(),
             },
         };
         Report {
@@ -312,6 +318,19 @@ impl Verifier {
             evidence: c.evidence.map(str::to_string),
         }
     }
+}
+
+/// The site's reason for badge `serial` of the key that verified `b`.
+fn find_reason(
+    reasons: &[SiteRevocation],
+    b: &VerifiedBadge<'_>,
+    serial: u32,
+) -> Option<SiteRevocation> {
+    let kid = b.kid.to_string();
+    reasons
+        .iter()
+        .find(|r| r.serial == serial && r.kid == kid)
+        .cloned()
 }
 
 /// Unix seconds as the signed integer dates are written from.

@@ -60,6 +60,7 @@ fn main() {
     let mut list = vec![0u8; MAX_STATUS_LIST_LEN];
     let n = StatusListBuilder {
         compromised_since: None,
+        suspended: None,
         issued_at: NOW,
         expires: None,
         first: 1,

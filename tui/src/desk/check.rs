@@ -533,8 +533,28 @@ fn judge<const N: usize>(
             let own = own_row(&badge, cx.ledger)?;
             let d = details(&badge, own.as_ref());
             let holder = holder_of(&badge);
-            match own {
-                Some(r) if r.state == BadgeState::Revoked => CheckReport {
+            let suspension = match &own {
+                Some(r) if r.state != BadgeState::Revoked => cx
+                    .ledger
+                    .suspensions(Some(&r.kid))?
+                    .into_iter()
+                    .find(|x| x.serial == r.serial),
+                _ => None,
+            };
+            match (own, suspension) {
+                (Some(_), Some(x)) => CheckReport {
+                    verdict: Verdict::Suspended,
+                    reason: format!(
+                        "suspended on {}: {}; do not accept it until the issuer reinstates it",
+                        date(x.suspended_at),
+                        x.reason
+                    ),
+                    demo,
+                    badge: Some(d),
+                    holder,
+                    note: None,
+                },
+                (Some(r), _) if r.state == BadgeState::Revoked => CheckReport {
                     verdict: Verdict::Revoked,
                     reason: format!(
                         "revoked on {}: {}; do not accept it",

@@ -90,8 +90,20 @@ impl Desk {
             .collect();
         let lists = self.status_lists(keys)?;
         let mut revocations = Vec::new();
+        let mut suspensions = Vec::new();
         for key in keys.iter() {
             let kid = hex::encode(key.kid().as_bytes());
+            suspensions.extend(
+                self.ledger
+                    .suspensions(Some(key.kid().as_bytes()))?
+                    .into_iter()
+                    .map(|x| SiteRevocation {
+                        kid: kid.clone(),
+                        serial: x.serial,
+                        date: crate::desk::check::date(x.suspended_at),
+                        reason: x.reason,
+                    }),
+            );
             let revoked = self.ledger.list(&Filter {
                 state: Some(BadgeState::Revoked),
                 kid: Some(key.kid().as_bytes().to_vec()),
@@ -121,6 +133,7 @@ impl Desk {
                 .map(|l| base64::engine::general_purpose::STANDARD.encode(l))
                 .collect(),
             revocations,
+            suspensions,
         })
     }
 
@@ -253,6 +266,7 @@ mod tests {
             trust: Vec::new(),
             status_lists: Vec::new(),
             revocations: Vec::new(),
+            suspensions: Vec::new(),
         }
     }
 

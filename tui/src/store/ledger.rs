@@ -114,6 +114,12 @@ pub enum LedgerError {
     /// The badge is already revoked.
     #[error("badge {0} is already revoked")]
     AlreadyRevoked(u32),
+    /// The badge is already suspended.
+    #[error("badge {0} is already suspended (`tessera reinstate {0}` lifts it)")]
+    AlreadySuspended(u32),
+    /// The badge is not suspended.
+    #[error("badge {0} is not suspended")]
+    NotSuspended(u32),
     /// A state change that the lifecycle does not allow.
     #[error("badge {serial} is {from}; it cannot become {to}")]
     BadTransition {
@@ -320,6 +326,17 @@ impl MailState {
             .into_iter()
             .find(|m| m.as_str() == s)
     }
+}
+
+/// A suspended badge: why and since when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Suspension {
+    /// The badge.
+    pub serial: u32,
+    /// Why, as staff recorded it.
+    pub reason: String,
+    /// When, Unix seconds.
+    pub suspended_at: i64,
 }
 
 /// A badge's notification e-mail in the outbox.
@@ -578,6 +595,13 @@ trait Backend: Send {
     fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError>;
     fn max_serial(&self) -> Result<u32, LedgerError>;
     fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError>;
+    /// Suspend a badge that is not revoked; `false` when it is revoked,
+    /// unknown or suspended already.
+    fn suspend(&self, serial: u32, reason: &str, at: i64) -> Result<bool, LedgerError>;
+    /// Lift a suspension; `false` when there was none.
+    fn reinstate(&self, serial: u32) -> Result<bool, LedgerError>;
+    /// The suspended badges (of key `kid`, or all) that are not revoked.
+    fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError>;
     fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError>;
     fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError>;
     fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError>;
@@ -606,6 +630,7 @@ struct Copied {
     catalogue: Vec<CatalogueRow>,
     passes: Vec<PassRecord>,
     outbox: Vec<OutboxRecord>,
+    suspensions: Vec<Suspension>,
 }
 
 /// The ledger database (either backend).
@@ -911,6 +936,34 @@ impl Ledger {
         self.backend.serial_range(kid)
     }
 
+    /// Suspend a badge (reversibly), with the reason.
+    pub fn suspend(&self, serial: u32, reason: &str, now: i64) -> Result<(), LedgerError> {
+        if self.backend.suspend(serial, reason, now)? {
+            return Ok(());
+        }
+        let b = self.badge(serial)?;
+        Err(if b.state == BadgeState::Revoked {
+            LedgerError::AlreadyRevoked(serial)
+        } else {
+            LedgerError::AlreadySuspended(serial)
+        })
+    }
+
+    /// Lift a badge's suspension.
+    pub fn reinstate(&self, serial: u32) -> Result<(), LedgerError> {
+        if self.backend.reinstate(serial)? {
+            return Ok(());
+        }
+        self.badge(serial)?;
+        Err(LedgerError::NotSuspended(serial))
+    }
+
+    /// The suspended badges of key `kid` (all keys with `None`), in serial
+    /// order; a revoked badge is revoked, not suspended.
+    pub fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError> {
+        self.backend.suspensions(kid)
+    }
+
     /// Count of badges.
     pub fn count(&self) -> Result<u64, LedgerError> {
         self.count_matching(&Filter::default())
@@ -950,6 +1003,7 @@ impl Ledger {
             catalogue: from.catalogue()?,
             passes: from.backend.passes(None)?,
             outbox: from.backend.outbox(OutboxQuery::All)?,
+            suspensions: from.backend.suspensions(None)?,
         };
         let copied = std::cell::Cell::new(0u64);
         let mut after = 0;

@@ -27,7 +27,7 @@ use postgres::{Client, NoTls, Row};
 use super::{
     Backend, BadgeRecord, BadgeState, CatalogueRow, Copied, Filter, IssuerRecord, LedgerError,
     MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock,
-    Signer, TrustedRecord, index_words, inserted, message_id, search_words,
+    Signer, Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
 };
 
 /// Every schema version, in order (see the SQLite backend's list; never
@@ -123,9 +123,14 @@ CREATE INDEX outbox_due ON outbox (state, next_attempt_at, serial);
 ",
     ),
     (
-        "each issuer key's first and last serial found at once (its status lists)",
+        "each issuer key's first and last serial found at once (its status lists), and suspensions",
         "
 CREATE INDEX badges_kid_serial ON badges (kid, serial);
+CREATE TABLE suspensions (
+    serial BIGINT PRIMARY KEY REFERENCES badges (serial),
+    reason TEXT NOT NULL,
+    suspended_at BIGINT NOT NULL
+);
 ",
     ),
 ];
@@ -1013,6 +1018,41 @@ impl Backend for PgLedger {
         .collect()
     }
 
+    fn suspend(&self, serial: u32, reason: &str, at: i64) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "INSERT INTO suspensions (serial, reason, suspended_at)
+             SELECT serial, $2, $3 FROM badges WHERE serial = $1 AND state != 'revoked'
+             ON CONFLICT DO NOTHING",
+            &[&i64::from(serial), &reason, &at],
+        )? == 1)
+    }
+
+    fn reinstate(&self, serial: u32) -> Result<bool, LedgerError> {
+        Ok(self.execute(
+            "DELETE FROM suspensions WHERE serial = $1",
+            &[&i64::from(serial)],
+        )? == 1)
+    }
+
+    fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError> {
+        let damaged = |e: postgres::Error| LedgerError::Damaged(e.to_string());
+        self.query(
+            "SELECT s.serial, s.reason, s.suspended_at FROM suspensions AS s
+             JOIN badges AS b ON b.serial = s.serial
+             WHERE ($1::BYTEA IS NULL OR b.kid = $1) AND b.state != 'revoked' ORDER BY s.serial",
+            &[&kid],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(Suspension {
+                serial: serial_of(r, "serial")?,
+                reason: r.try_get("reason").map_err(damaged)?,
+                suspended_at: r.try_get("suspended_at").map_err(damaged)?,
+            })
+        })
+        .collect()
+    }
+
     fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError> {
         let rows = self.query(
             "SELECT min(serial) AS lo, max(serial) AS hi FROM badges WHERE kid = $1",
@@ -1153,6 +1193,14 @@ impl Backend for PgLedger {
             copied += rows.len() as u64;
         }
         insert_outbox(&mut tx, outbox).map_err(err)?;
+        for x in &from.suspensions {
+            tx.execute(
+                "INSERT INTO suspensions (serial, reason, suspended_at) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[&i64::from(x.serial), &x.reason, &x.suspended_at],
+            )
+            .map_err(err)?;
+        }
         tx.execute(
             "SELECT setval('badge_serial', greatest(
                 (SELECT coalesce(max(serial), 1) FROM badges),

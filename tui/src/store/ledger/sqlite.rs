@@ -22,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, param
 use super::{
     Backend, BadgeRecord, BadgeState, CatalogueRow, Filter, IssuerRecord, LedgerError, MailState,
     NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock, Signer,
-    TrustedRecord, index_words, inserted, message_id, search_words,
+    Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
 };
 
 impl From<rusqlite::Error> for LedgerError {
@@ -162,9 +162,14 @@ CREATE INDEX outbox_due ON outbox(state, next_attempt_at, serial);
 ",
     },
     Migration {
-        what: "each issuer key's first and last serial found at once (its status lists)",
+        what: "each issuer key's first and last serial found at once (its status lists), and suspensions",
         sql: "
 CREATE INDEX badges_kid_serial ON badges(kid, serial);
+CREATE TABLE suspensions (
+    serial INTEGER PRIMARY KEY REFERENCES badges(serial),
+    reason TEXT NOT NULL,
+    suspended_at INTEGER NOT NULL
+);
 ",
     },
 ];
@@ -813,6 +818,38 @@ impl Backend for SqliteLedger {
             "SELECT serial FROM badges WHERE kid = ?1 AND state = 'revoked' ORDER BY serial",
         )?;
         let rows = stmt.query_map([kid], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn suspend(&self, serial: u32, reason: &str, at: i64) -> Result<bool, LedgerError> {
+        Ok(self.conn.execute(
+            "INSERT INTO suspensions (serial, reason, suspended_at)
+             SELECT serial, ?2, ?3 FROM badges WHERE serial = ?1 AND state != 'revoked'
+             ON CONFLICT DO NOTHING",
+            params![serial, reason, at],
+        )? == 1)
+    }
+
+    fn reinstate(&self, serial: u32) -> Result<bool, LedgerError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM suspensions WHERE serial = ?1", [serial])?
+            == 1)
+    }
+
+    fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.serial, s.reason, s.suspended_at FROM suspensions AS s
+             JOIN badges AS b ON b.serial = s.serial
+             WHERE (?1 IS NULL OR b.kid = ?1) AND b.state != 'revoked' ORDER BY s.serial",
+        )?;
+        let rows = stmt.query_map([kid], |r| {
+            Ok(Suspension {
+                serial: r.get(0)?,
+                reason: r.get(1)?,
+                suspended_at: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

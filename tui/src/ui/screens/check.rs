@@ -183,7 +183,7 @@ fn colors(kind: Verdict) -> (Color, &'static str) {
     match kind {
         Verdict::Valid => (Color::Green, "✔"),
         Verdict::Revoked | Verdict::Forged => (Color::Red, "✘"),
-        Verdict::Expired | Verdict::UnknownIssuer => (Color::Yellow, "!"),
+        Verdict::Expired | Verdict::UnknownIssuer | Verdict::Suspended => (Color::Yellow, "!"),
         Verdict::Unreadable => (Color::Magenta, "?"),
     }
 }
