@@ -464,3 +464,32 @@ fn the_ledger_screen_exports_a_credential_other_verifiers_accept() {
     ]);
     assert_eq!(ok["verified"], true, "{ok}");
 }
+
+#[test]
+fn jose_finds_our_vc_jwts_key_in_our_jwk_set() {
+    let home = desk_with_badge();
+    let home = home.path();
+    let jwt = export(home, "vc-jwt");
+    let keys = home.join("keys.jwks");
+    tessera(home)
+        .args(["trust", "export", "--format", "jwks", "--out"])
+        .arg(&keys)
+        .assert()
+        .success();
+    let seen = node(&["jwks", jwt.to_str().unwrap(), "--jwks", keys.to_str().unwrap()]);
+    assert_eq!(seen["verified"], true, "{seen}");
+    assert!(
+        seen["header"]["kid"].as_str().unwrap().starts_with("did:key:z6Mk"),
+        "{seen}"
+    );
+    // A set without the key (another desk's) finds none.
+    let other = TempDir::new().unwrap();
+    let theirs = other.path().join("theirs.jwks");
+    tessera(other.path())
+        .args(["trust", "export", "--format", "jwks", "--out"])
+        .arg(&theirs)
+        .assert()
+        .success();
+    let seen = node(&["jwks", jwt.to_str().unwrap(), "--jwks", theirs.to_str().unwrap()]);
+    assert_eq!(seen["verified"], false, "{seen}");
+}

@@ -10,6 +10,9 @@
 //   node check_ob3.mjs schema FILE      the official AchievementCredential JSON schema (ajv, draft 2019-09)
 //   node check_ob3.mjs expand FILE      jsonld.js expansion in safe mode (a dropped term is an error)
 //   node check_ob3.mjs jwt FILE         jose: a VC-JWT's EdDSA signature by its kid's did:key, its header and claims
+//   node check_ob3.mjs jwks FILE --jwks KEYS
+//       jose: a VC-JWT verified with the key a JWK Set (`tessera trust
+//       export --format jwks`) holds under the token's header kid
 //
 // Each prints one JSON object. The document loader serves only the
 // contexts bundled in ld/contexts/, the did:key documents and the given
@@ -41,12 +44,15 @@ const contexts = {
 const [command, file, ...rest] = process.argv.slice(2);
 const statusFiles = {};
 let now;
+let jwksFile;
 for (let i = 0; i < rest.length; i++) {
   if (rest[i] === '--status') {
     const [url, path] = rest[++i].split(/=(.*)/s);
     statusFiles[url] = path;
   } else if (rest[i] === '--now') {
     now = rest[++i];
+  } else if (rest[i] === '--jwks') {
+    jwksFile = rest[++i];
   }
 }
 
@@ -149,9 +155,23 @@ async function jwt() {
   }
 }
 
-const commands = {verify, schema, expand, jwt};
+async function jwks() {
+  const token = readFileSync(file, 'utf8').trim();
+  const header = jose.decodeProtectedHeader(token);
+  const keySet = jose.createLocalJWKSet(JSON.parse(readFileSync(jwksFile, 'utf8')));
+  try {
+    const {protectedHeader} = await jose.jwtVerify(token, keySet, {
+      algorithms: ['EdDSA'], typ: 'JWT', currentDate: now ? new Date(now) : undefined,
+    });
+    return {verified: true, header: protectedHeader};
+  } catch (e) {
+    return {verified: false, header, errors: messages(e)};
+  }
+}
+
+const commands = {verify, schema, expand, jwt, jwks};
 if (!commands[command] || !file) {
-  console.error('usage: node check_ob3.mjs verify|schema|expand|jwt FILE [--status URL=FILE] [--now ISO]');
+  console.error('usage: node check_ob3.mjs verify|schema|expand|jwt|jwks FILE [--status URL=FILE] [--now ISO] [--jwks FILE]');
   process.exit(2);
 }
 const out = await commands[command]();
