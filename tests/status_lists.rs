@@ -346,9 +346,8 @@ fn a_suspended_serial_is_suspended_until_reinstated() {
     let store = trust(&[&issuer()]);
     let (first, count) = (1000, 100);
     let mut bits = vec![0u8; bits_len(count)];
-    let mut paused = vec![0u8; bits_len(count)];
-    set_revoked(&mut paused, 1042 - first).unwrap();
-    set_revoked(&mut paused, 1050 - first).unwrap();
+    let mut paused = [0u8; 4];
+    tessera_core::status::suspended_indexes(first, &[1042, 1050], &mut paused).unwrap();
     set_revoked(&mut bits, 1050 - first).unwrap();
     let sign_list = |suspended: Option<&[u8]>| {
         let mut out = vec![0u8; MAX_STATUS_LIST_LEN];
@@ -386,9 +385,27 @@ fn a_suspended_serial_is_suspended_until_reinstated() {
     let without = sign_list(None);
     let list = StatusList::verify(&without, &store, None).unwrap();
     assert!(verify(&badge, &store, Some(NOW), Some(&list)).is_ok());
-    // A suspended bit string of the wrong length is refused with the list.
+    // Suspended indexes that are odd in length, out of order or past the
+    // list are refused.
     let mut bad = vec![0u8; MAX_STATUS_LIST_LEN];
     let short = vec![0u8; 3];
+    for wrong in [vec![0u8, 50, 0, 42], vec![0u8, 100], vec![0u8, 42, 0, 42]] {
+        assert_eq!(
+            StatusListBuilder {
+                compromised_since: None,
+                suspended: Some(&wrong),
+                issued_at: NOW - 60,
+                expires: None,
+                first,
+                count,
+                bits: &bits,
+            }
+            .sign(&issuer(), &mut bad)
+            .unwrap_err(),
+            Error::InvalidField(Field::StatusBits),
+            "{wrong:?}"
+        );
+    }
     assert_eq!(
         StatusListBuilder {
             compromised_since: None,

@@ -69,8 +69,11 @@ pub const MAX_DEPTH: usize = 4;
 pub const MAX_STATUS_SERIALS: u32 = 65_536;
 /// Bytes of bits for [`MAX_STATUS_SERIALS`].
 pub const MAX_STATUS_BITS_LEN: usize = (MAX_STATUS_SERIALS as usize) / 8;
-/// Largest encoded status list (bits plus headers, claims and signature).
-pub const MAX_STATUS_LIST_LEN: usize = 2 * MAX_STATUS_BITS_LEN + 192;
+/// Most serials one status list marks suspended (2 bytes each).
+pub const MAX_SUSPENDED_PER_LIST: usize = 2048;
+/// Largest encoded status list (bits, suspended indexes, headers, claims
+/// and signature).
+pub const MAX_STATUS_LIST_LEN: usize = MAX_STATUS_BITS_LEN + 2 * MAX_SUSPENDED_PER_LIST + 192;
 
 /// Default capacity of a [`TrustStore`](crate::TrustStore).
 pub const DEFAULT_TRUST_CAPACITY: usize = 8;

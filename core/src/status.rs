@@ -15,7 +15,7 @@ use crate::claims::{CLAIM_EXP, CLAIM_IAT};
 use crate::cose::{self, ALG_EDDSA, CoseSign1, HEADER_ALG, HEADER_KID, HEADER_TYP};
 use crate::error::{Error, Field};
 use crate::keys::{Kid, PublicKey, SigningKey};
-use crate::sizes::{KID_LEN, MAX_STATUS_BITS_LEN, MAX_STATUS_SERIALS};
+use crate::sizes::{KID_LEN, MAX_STATUS_BITS_LEN, MAX_STATUS_SERIALS, MAX_SUSPENDED_PER_LIST};
 use crate::trust::TrustStore;
 
 /// The `typ` header value that marks a status list.
@@ -33,8 +33,10 @@ pub const STATUS_BITS: i64 = 3;
 /// badge of the key issued then or later, and every serial the key's lists
 /// do not cover, is [`Error::IssuerKeyCompromised`].
 pub const STATUS_COMPROMISED_SINCE: i64 = -1;
-/// Status map key (critical): a second bit string like the bits, 1 where
-/// the serial is suspended (reversibly) and not revoked.
+/// Status map key (critical): the serials suspended (reversibly) and not
+/// revoked, as their indexes in the list (serial minus `first`), each two
+/// bytes big-endian, strictly ascending: few badges are suspended at a
+/// time, so this is far smaller than a second bit string.
 pub const STATUS_SUSPENDED: i64 = -2;
 
 /// Serials per status list segment: an issuer key's lists cover its
@@ -100,6 +102,22 @@ pub fn split_sequence(bytes: &[u8]) -> Result<(&[u8], &[u8]), Error> {
     bytes
         .split_at_checked(r.offset())
         .ok_or(Error::NotAStatusList)
+}
+
+/// The suspended-serial field of a list from `first` for `serials`
+/// (ascending, each in the list): 2-byte big-endian indexes.
+pub fn suspended_indexes(first: u32, serials: &[u32], out: &mut [u8]) -> Result<usize, Error> {
+    let mut n = 0;
+    for s in serials {
+        let index = s
+            .checked_sub(first)
+            .and_then(|i| u16::try_from(i).ok())
+            .ok_or(Error::InvalidField(Field::StatusBits))?;
+        let dst = out.get_mut(n..n + 2).ok_or(Error::BufferTooSmall)?;
+        dst.copy_from_slice(&index.to_be_bytes());
+        n += 2;
+    }
+    Ok(n)
 }
 
 /// Bytes of bits needed for `count` serials.
@@ -216,15 +234,25 @@ impl<'a> StatusList<'a> {
         let Some(suspended) = self.suspended else {
             return false;
         };
-        serial
+        let Some(index) = serial
             .checked_sub(self.first)
             .filter(|i| *i < self.count)
-            .and_then(|i| {
-                suspended
-                    .get((i / 8) as usize)
-                    .map(|b| b & (1 << (i % 8)) != 0)
-            })
-            .unwrap_or(false)
+            .and_then(|i| u16::try_from(i).ok())
+        else {
+            return false;
+        };
+        // Ascending 2-byte indexes (checked when the list was decoded).
+        let (mut lo, mut hi) = (0, suspended.len() / 2);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match suspended_index(suspended, mid).map(|v| v.cmp(&index)) {
+                Some(core::cmp::Ordering::Less) => lo = mid + 1,
+                Some(core::cmp::Ordering::Greater) => hi = mid,
+                Some(core::cmp::Ordering::Equal) => return true,
+                None => return false,
+            }
+        }
+        false
     }
 
     /// How many serials the list marks revoked.
@@ -316,7 +344,7 @@ fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<StatusMap<'a>, Error> {
     let bits = bits.ok_or(Error::MissingField(Field::StatusBits))?;
     check_shape(first, count, bits)?;
     if let Some(s) = suspended {
-        check_shape(first, count, s)?;
+        check_suspended(count, s)?;
     }
     Ok(StatusMap {
         first,
@@ -325,6 +353,32 @@ fn decode_status_map<'a>(r: &mut Reader<'a>) -> Result<StatusMap<'a>, Error> {
         suspended,
         compromised_since: since,
     })
+}
+
+/// The `n`th index of a suspended list.
+fn suspended_index(suspended: &[u8], n: usize) -> Option<u16> {
+    let pair = suspended.get(n * 2..n * 2 + 2)?;
+    Some(u16::from_be_bytes([*pair.first()?, *pair.get(1)?]))
+}
+
+/// Suspended indexes: 2-byte big-endian, strictly ascending, each below
+/// `count`, and at least one.
+fn check_suspended(count: u32, suspended: &[u8]) -> Result<(), Error> {
+    if suspended.len() > 2 * MAX_SUSPENDED_PER_LIST {
+        return Err(Error::FieldTooLong(Field::StatusBits));
+    }
+    if suspended.is_empty() || !suspended.len().is_multiple_of(2) {
+        return Err(Error::InvalidField(Field::StatusBits));
+    }
+    let mut previous: Option<u16> = None;
+    for pair in suspended.chunks_exact(2) {
+        let index = u16::from_be_bytes([*pair.first().unwrap_or(&0), *pair.get(1).unwrap_or(&0)]);
+        if u32::from(index) >= count || previous.is_some_and(|p| p >= index) {
+            return Err(Error::InvalidField(Field::StatusBits));
+        }
+        previous = Some(index);
+    }
+    Ok(())
 }
 
 fn check_shape(first: u32, count: u32, bits: &[u8]) -> Result<(), Error> {
@@ -361,8 +415,8 @@ pub struct StatusListBuilder<'a> {
     /// The key was declared compromised from this time (see
     /// [`STATUS_COMPROMISED_SINCE`]).
     pub compromised_since: Option<u64>,
-    /// Suspended serials, a bit string like `bits` (see
-    /// [`STATUS_SUSPENDED`]); `None` when none is.
+    /// Suspended serials as ascending 2-byte big-endian indexes (see
+    /// [`STATUS_SUSPENDED`], [`suspended_indexes`]); `None` when none is.
     pub suspended: Option<&'a [u8]>,
 }
 
@@ -374,7 +428,7 @@ impl StatusListBuilder<'_> {
     fn encode_payload(&self, out: &mut [u8]) -> Result<usize, Error> {
         check_shape(self.first, self.count, self.bits)?;
         if let Some(s) = self.suspended {
-            check_shape(self.first, self.count, s)?;
+            check_suspended(self.count, s)?;
         }
         let mut e = Encoder::new(Cursor::new(out));
         e.map(2 + u64::from(self.expires.is_some()))?;

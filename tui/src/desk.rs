@@ -22,8 +22,8 @@ pub mod status_credential;
 use std::path::{Path, PathBuf};
 
 use tessera_core::ndef::{card_image_len, encode_card_image};
-use tessera_core::sizes::MAX_STATUS_LIST_LEN;
-use tessera_core::status::{bits_len, segment_of, segment_range, set_revoked};
+use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_SUSPENDED_PER_LIST};
+use tessera_core::status::{bits_len, segment_of, segment_range, set_revoked, suspended_indexes};
 use tessera_core::{Error as CoreError, PublicKey, SigningKey, StatusListBuilder, TrustStore};
 
 pub use check::{CheckReport, Details, HolderCheck};
@@ -218,10 +218,66 @@ fn sign_status_list(
     Ok(out)
 }
 
+/// What one issuer key's status lists say (see [`Desk::status_lists`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyStatuses {
+    /// The key's first and last serial (`None`: it signed no badge).
+    pub range: Option<(u32, u32)>,
+    /// Its revoked serials, ascending.
+    pub revoked: Vec<u32>,
+    /// Its suspended serials that are not revoked, ascending.
+    pub suspended: Vec<u32>,
+    /// When it was declared compromised, if it was.
+    pub compromised_since: Option<u64>,
+}
+
+impl KeyStatuses {
+    /// The key's signed lists made at `issued_at`: one per segment of
+    /// 65,536 serials from its first to its last (see
+    /// [`tessera_core::status::segment_range`]), or one empty list for a
+    /// key without badges.
+    pub fn sign(&self, key: &SigningKey, issued_at: u64) -> Result<Vec<Vec<u8>>, DeskError> {
+        let segments: Vec<(u32, u32)> = match self.range {
+            Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
+                .filter_map(|s| segment_range(s, hi))
+                .collect(),
+            None => vec![(1, 0)],
+        };
+        let mut revoked = self.revoked.iter().copied().peekable();
+        let mut out = Vec::with_capacity(segments.len());
+        for (first, count) in segments {
+            let bits = segment_bits(&mut revoked, first, count)?;
+            let end = u64::from(first) + u64::from(count);
+            // `suspended` is ascending: the segment's are one run of it.
+            let from = self.suspended.partition_point(|s| *s < first);
+            let to = self.suspended.partition_point(|s| u64::from(*s) < end);
+            let in_segment = self.suspended.get(from..to).unwrap_or_default();
+            if in_segment.len() > MAX_SUSPENDED_PER_LIST {
+                return Err(DeskError::Input(format!(
+                    "{} badges from serial {first} are suspended; a status list holds at most {MAX_SUSPENDED_PER_LIST} suspensions per 65,536 serials: revoke or reinstate some",
+                    in_segment.len()
+                )));
+            }
+            let mut indexes = vec![0u8; 2 * in_segment.len()];
+            suspended_indexes(first, in_segment, &mut indexes)?;
+            let paused = (!indexes.is_empty()).then_some(indexes.as_slice());
+            out.push(sign_status_list(
+                key,
+                issued_at,
+                (first, count),
+                &bits,
+                paused,
+                self.compromised_since,
+            )?);
+        }
+        Ok(out)
+    }
+}
+
 /// The bits of the segment `first`, `count` for the serials `serials`
 /// (ascending) yields, taken off it as they are used.
 fn segment_bits(
-    serials: &mut std::iter::Peekable<std::vec::IntoIter<u32>>,
+    serials: &mut std::iter::Peekable<impl Iterator<Item = u32>>,
     first: u32,
     count: u32,
 ) -> Result<Vec<u8>, DeskError> {
@@ -619,34 +675,18 @@ impl Desk {
                 .iter()
                 .find(|(k, _)| k.as_slice() == kid.as_bytes())
                 .map(|(_, t)| u64::try_from(*t).unwrap_or(0));
-            let revoked = self.ledger.revoked_serials(kid.as_bytes())?;
-            let segments = match self.ledger.serial_range(kid.as_bytes())? {
-                Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
-                    .filter_map(|s| segment_range(s, hi))
+            let statuses = KeyStatuses {
+                range: self.ledger.serial_range(kid.as_bytes())?,
+                revoked: self.ledger.revoked_serials(kid.as_bytes())?,
+                suspended: self
+                    .ledger
+                    .suspensions(Some(kid.as_bytes()))?
+                    .into_iter()
+                    .map(|x| x.serial)
                     .collect(),
-                None => vec![(1, 0)],
+                compromised_since: since,
             };
-            let suspended: Vec<u32> = self
-                .ledger
-                .suspensions(Some(kid.as_bytes()))?
-                .into_iter()
-                .map(|x| x.serial)
-                .collect();
-            let mut revoked = revoked.into_iter().peekable();
-            let mut suspended = suspended.into_iter().peekable();
-            for (first, count) in segments {
-                let bits = segment_bits(&mut revoked, first, count)?;
-                let paused = segment_bits(&mut suspended, first, count)?;
-                let paused = paused.iter().any(|b| *b != 0).then_some(paused.as_slice());
-                out.push(sign_status_list(
-                    key,
-                    issued_at,
-                    (first, count),
-                    &bits,
-                    paused,
-                    since,
-                )?);
-            }
+            out.extend(statuses.sign(key, issued_at)?);
         }
         Ok(out)
     }

@@ -476,10 +476,18 @@ fn jose_finds_our_vc_jwts_key_in_our_jwk_set() {
         .arg(&keys)
         .assert()
         .success();
-    let seen = node(&["jwks", jwt.to_str().unwrap(), "--jwks", keys.to_str().unwrap()]);
+    let seen = node(&[
+        "jwks",
+        jwt.to_str().unwrap(),
+        "--jwks",
+        keys.to_str().unwrap(),
+    ]);
     assert_eq!(seen["verified"], true, "{seen}");
     assert!(
-        seen["header"]["kid"].as_str().unwrap().starts_with("did:key:z6Mk"),
+        seen["header"]["kid"]
+            .as_str()
+            .unwrap()
+            .starts_with("did:key:z6Mk"),
         "{seen}"
     );
     // A set without the key (another desk's) finds none.
@@ -490,6 +498,11 @@ fn jose_finds_our_vc_jwts_key_in_our_jwk_set() {
         .arg(&theirs)
         .assert()
         .success();
-    let seen = node(&["jwks", jwt.to_str().unwrap(), "--jwks", theirs.to_str().unwrap()]);
+    let seen = node(&[
+        "jwks",
+        jwt.to_str().unwrap(),
+        "--jwks",
+        theirs.to_str().unwrap(),
+    ]);
     assert_eq!(seen["verified"], false, "{seen}");
 }
