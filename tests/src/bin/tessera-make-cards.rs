@@ -1,5 +1,7 @@
 //! `tessera-make-cards DIR`: write the kiosk test set for the firmware (and
-//! its provisioning files): `trust.bin`, `status.cbor`, one card dump per
+//! its provisioning files): `trust.bin` (two keys of one issuer: the active
+//! one and a retired, stolen one), `status.cbor` (every key's lists, a CBOR
+//! sequence), one card dump per
 //! case, `cards.txt` (the order to read them) and `expected.txt` (the
 //! verdict each must get). A card dump is one byte UID length, the UID, and
 //! the card's user memory from page 4. Deterministic: fixed keys and times.
@@ -52,24 +54,57 @@ fn main() {
     let key = issuer();
     let sub = subject();
 
-    std::fs::write(dir.join("trust.bin"), key.public_key().as_bytes()).unwrap();
-    // Serial 2000 is revoked; the list covers 1..=65,536 (the largest list,
-    // 8 KiB of bits) and its issue time is the kiosk's clock.
-    let mut bits = vec![0u8; bits_len(65_536)];
-    set_revoked(&mut bits, 2000 - 1).unwrap();
-    let mut list = vec![0u8; MAX_STATUS_LIST_LEN];
-    let n = StatusListBuilder {
-        compromised_since: None,
-        suspended: None,
-        issued_at: NOW,
-        expires: None,
-        first: 1,
-        count: 65_536,
-        bits: &bits,
+    // A retired key of the same issuer, trusted, declared stolen 30 days
+    // before the kiosk's clock.
+    let retired = SigningKey::from_seed([3; 32]).unwrap();
+    let stolen_since = NOW - 30 * 86_400;
+    let mut trust = key.public_key().as_bytes().to_vec();
+    trust.extend_from_slice(retired.public_key().as_bytes());
+    std::fs::write(dir.join("trust.bin"), &trust).unwrap();
+    // Every key's lists, one after another (as `tessera status-list`
+    // writes them); the first is measured. Serial 2000 is revoked and 3000
+    // suspended in the first list, which covers 1..=65,536 (the largest
+    // list, 8 KiB of bits) and whose issue time is the kiosk's clock;
+    // serial 70,000 is revoked in the next segment's list; the retired
+    // key's list revokes 42 and is closed from `stolen_since`.
+    let mut status = Vec::new();
+    let mut paused = [0u8; 2];
+    tessera_core::status::suspended_indexes(1, &[3000], &mut paused).unwrap();
+    for (signer, first, count, revoked, suspended, since) in [
+        (&key, 1, 65_536, 2000, Some(&paused[..]), None),
+        (&key, 65_537, 5_000, 70_000, None, None),
+        (&retired, 1, 5_000, 42, None, Some(stolen_since)),
+    ] {
+        let mut bits = vec![0u8; bits_len(count)];
+        set_revoked(&mut bits, revoked - first).unwrap();
+        let mut list = vec![0u8; MAX_STATUS_LIST_LEN];
+        let n = StatusListBuilder {
+            compromised_since: since,
+            suspended,
+            issued_at: NOW,
+            expires: None,
+            first,
+            count,
+            bits: &bits,
+        }
+        .sign(signer, &mut list)
+        .unwrap();
+        status.extend_from_slice(&list[..n]);
     }
-    .sign(&key, &mut list)
-    .unwrap();
-    std::fs::write(dir.join("status.cbor"), &list[..n]).unwrap();
+    std::fs::write(dir.join("status.cbor"), &status).unwrap();
+    let with_serial = |serial: u32, issued_at: u64, signer: &SigningKey| {
+        let mut c = standard_claims(&sub);
+        c.serial = serial;
+        c.issued_at = issued_at;
+        sign(Profile::Standard, c, signer)
+    };
+    let later_segment = with_serial(69_999, tessera_tests::ISSUED, &key);
+    let later_revoked = with_serial(70_000, tessera_tests::ISSUED, &key);
+    let suspended = with_serial(3000, tessera_tests::ISSUED, &key);
+    let retired_valid = with_serial(100, tessera_tests::ISSUED, &retired);
+    let retired_revoked = with_serial(42, tessera_tests::ISSUED, &retired);
+    let stolen_late = with_serial(4000, stolen_since + 86_400, &retired);
+    let stolen_uncovered = with_serial(9000, tessera_tests::ISSUED, &retired);
 
     let mini = sign(Profile::Mini, mini_claims(&sub), &key);
     let mut bound = standard_claims(&sub);
@@ -89,7 +124,8 @@ fn main() {
     garbage.extend_from_slice(&UID);
     garbage.extend((0..144u32).map(|i| (i * 73 % 251) as u8 | 0x40));
 
-    let cases: [(&str, Vec<u8>, &str); 10] = [
+    let card = |b: &[u8]| dump(CardType::Ntag215, &UID, Some(b));
+    let cases: [(&str, Vec<u8>, &str); 17] = [
         (
             "valid-mini.card",
             dump(CardType::Ntag213, &UID, Some(&mini)),
@@ -136,6 +172,25 @@ fn main() {
             "unreadable",
         ),
         ("garbage.card", garbage, "unreadable"),
+        ("second-segment.card", card(&later_segment), "valid"),
+        (
+            "second-segment-revoked.card",
+            card(&later_revoked),
+            "revoked",
+        ),
+        ("suspended.card", card(&suspended), "suspended"),
+        ("retired-key.card", card(&retired_valid), "valid"),
+        (
+            "retired-key-revoked.card",
+            card(&retired_revoked),
+            "revoked",
+        ),
+        ("stolen-key-dated-after.card", card(&stolen_late), "revoked"),
+        (
+            "stolen-key-uncovered.card",
+            card(&stolen_uncovered),
+            "revoked",
+        ),
     ];
     let mut manifest = String::new();
     let mut expected = String::new();
