@@ -105,6 +105,65 @@ fn page_verdict(home: &Path, badge: &[u8]) -> String {
     verifier.check(badge, now).verdict.to_string()
 }
 
+/// The page in headless Chromium (web/tests/browser.mjs, as in
+/// `tui/tests/web.rs`): the site built now opened over http, each badge
+/// given as a file, in English (with a piece of the reason) and in
+/// Portuguese, each verdict read off the page.
+fn browser_agrees(home: &Path, badges: &[(&str, &[u8], &str, Option<&str>)]) {
+    let site = home.join("site");
+    tessera(home)
+        .args(["site", "build", "--out"])
+        .arg(&site)
+        .arg("--assets")
+        .arg(assets())
+        .assert()
+        .success();
+    let mut cases = Vec::new();
+    for (i, (name, badge, want, reason)) in badges.iter().enumerate() {
+        let file = home.join(format!("browser-{i}.cbor"));
+        std::fs::write(&file, badge).unwrap();
+        for locale in [None, Some("pt-BR")] {
+            cases.push(serde_json::json!({
+                "name": format!("{name} ({})", locale.unwrap_or("en")),
+                "via": "http",
+                "locale": locale,
+                "file": file,
+                "expect": {
+                    "verdict": want,
+                    "reason_contains": if locale.is_none() { *reason } else { None },
+                },
+            }));
+        }
+    }
+    let config = serde_json::json!({
+        "site": site,
+        "screenshot": null,
+        "bench_out": null,
+        "bench_input": null,
+        "cases": cases,
+    });
+    let file = home.join("cases.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&config).unwrap()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new("node")
+        .arg("web/tests/browser.mjs")
+        .arg(&file)
+        .current_dir(&root)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run node ({e}): run `bash .ci/test`, which installs chromium and web/tests"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "the page in Chromium:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The kiosk's verdict: its trust file and every status list of
 /// `tessera status-list`, checked as the firmware does.
 fn kiosk_verdict(home: &Path, badge: &[u8]) -> String {
@@ -194,6 +253,14 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
     assert!(
         report.reason.starts_with("suspended on ") && report.reason.contains("under investigation"),
         "{report:?}"
+    );
+    browser_agrees(
+        home,
+        &[
+            ("badge 1", &b1, "revoked", Some("exam misconduct")),
+            ("badge 2", &b2, "suspended", Some("under investigation")),
+            ("badge 4", &b4, "valid", None),
+        ],
     );
     tessera(home)
         .args(["suspend", &s2.to_string(), "--reason", "again"])
@@ -305,6 +372,21 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
         report.error.as_deref(),
         Some("IssuerKeyCompromised"),
         "{report:?}"
+    );
+    browser_agrees(
+        home,
+        &[
+            ("old key's badge 2", &b2, "revoked", Some("wrong person")),
+            ("new key's badge 3", &b3, "valid", None),
+            ("old key's badge 4", &b4, "valid", None),
+            ("thief's badge", &forged_late, "revoked", Some("stolen")),
+            (
+                "thief's backdated badge",
+                &forged_backdated,
+                "revoked",
+                Some("stolen"),
+            ),
+        ],
     );
 
     // The retired key is stolen: distrusted, its badges are UNKNOWN ISSUER
