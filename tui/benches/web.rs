@@ -250,6 +250,74 @@ fn main() {
         show(&floors, 1),
         middle["page"]["wasm_gzip_bytes"],
     );
+    // The same page carrying the status lists of a desk of 1,000,000 and
+    // of 10,000,000 badges (one key, every serial, 0.1 % revoked): one
+    // browser run each, the first verdict of the same link.
+    let mut report = report;
+    let keys = tessera_tui::desk::Desk::open(&desk)
+        .unwrap()
+        .unlock(&mut || None)
+        .unwrap();
+    for n in [1_000_000u32, 10_000_000] {
+        let lists = tessera_tui::desk::KeyStatuses {
+            range: Some((1, n)),
+            revoked: (1..=n).filter(|s| s % 1000 == 7).collect(),
+            suspended: Vec::new(),
+            compromised_since: None,
+        }
+        .sign(keys.active(), now)
+        .unwrap();
+        let big = tmp.path().join(format!("site-{n}"));
+        std::fs::create_dir_all(&big).unwrap();
+        for f in ["index.html", "tessera_web_bg.wasm"] {
+            std::fs::copy(site.join(f), big.join(f)).unwrap();
+        }
+        let mut data: Value = serde_json::from_str(&site_json).unwrap();
+        use base64::Engine as _;
+        data["status_lists"] = lists
+            .iter()
+            .map(|l| base64::engine::general_purpose::STANDARD.encode(l))
+            .collect();
+        let page = std::fs::read_to_string(big.join("index.html"))
+            .unwrap()
+            .replacen(&site_json, &data.to_string(), 1);
+        std::fs::write(big.join("index.html"), &page).unwrap();
+        let mut config = config.clone();
+        config["site"] = json!(big);
+        let cases = tmp.path().join(format!("cases-{n}.json"));
+        std::fs::write(&cases, serde_json::to_vec(&config).unwrap()).unwrap();
+        let status = Command::new("node")
+            .arg("web/tests/browser.mjs")
+            .arg(&cases)
+            .current_dir(root())
+            .status()
+            .expect("node (see web/README.md)");
+        assert!(
+            status.success(),
+            "the browser run with {n} badges' lists failed"
+        );
+        let page_bench: Value =
+            serde_json::from_slice(&std::fs::read(tmp.path().join("bench.json")).unwrap()).unwrap();
+        let mut v: Vec<f64> = page_bench["first_verdict_ms_all"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        println!(
+            "with the status lists of a {n}-badge desk ({} lists, page {} B): first verdict (median of {} cold loads) {:.1} ms, drawn {:.1} ms",
+            lists.len(),
+            page.len(),
+            v.len(),
+            median(&v),
+            page_bench["first_verdict_drawn_ms"]
+                .as_f64()
+                .unwrap_or(f64::NAN),
+        );
+        report[format!("first_verdict_ms_with_lists_of_{n}_badges")] = json!(median(&v));
+        report[format!("page_bytes_with_lists_of_{n}_badges")] = json!(page.len());
+    }
     let out = root().join("target/web-vs-native.json");
     std::fs::write(&out, serde_json::to_vec_pretty(&report).unwrap()).unwrap();
     println!("written to {}", out.display());
