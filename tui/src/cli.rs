@@ -476,10 +476,11 @@ pub enum LedgerCommand {
     },
 }
 
-/// Rebuild the site `site build` last wrote, after a change of status,
-/// and say so. A failure is reported, not returned: the change stands and
-/// only the site is behind.
-fn rebuild_site(desk: &Desk, keys: &crate::desk::KeyRing) {
+/// Say what changed and where the new status lists are, and rebuild the
+/// site `site build` last wrote. A failed rebuild is reported, not
+/// returned: the change stands and only the site is behind.
+fn status_changed(desk: &Desk, keys: &crate::desk::KeyRing, what: &str, lists: &Path) {
+    println!("{what}; new status lists for kiosks: {}", lists.display());
     match desk.rebuild_site(keys) {
         Ok(Some(site)) => println!(
             "the verification site in {} was rebuilt: publish it again",
@@ -1068,33 +1069,21 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.unlock(&mut pass)?;
             let path = desk.revoke(&keys, serial, &reason)?;
-            println!(
-                "badge {serial} revoked; new status lists for kiosks: {}",
-                path.display()
-            );
-            rebuild_site(&desk, &keys);
+            status_changed(&desk, &keys, &format!("badge {serial} revoked"), &path);
             Ok(0)
         }
         Command::Suspend { serial, reason } => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.unlock(&mut pass)?;
             let path = desk.suspend(&keys, serial, &reason)?;
-            println!(
-                "badge {serial} suspended; new status lists for kiosks: {}",
-                path.display()
-            );
-            rebuild_site(&desk, &keys);
+            status_changed(&desk, &keys, &format!("badge {serial} suspended"), &path);
             Ok(0)
         }
         Command::Reinstate { serial } => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.unlock(&mut pass)?;
             let path = desk.reinstate(&keys, serial)?;
-            println!(
-                "badge {serial} reinstated; new status lists for kiosks: {}",
-                path.display()
-            );
-            rebuild_site(&desk, &keys);
+            status_changed(&desk, &keys, &format!("badge {serial} reinstated"), &path);
             Ok(0)
         }
         Command::Export {
@@ -1205,12 +1194,11 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let keys = desk.unlock(&mut pass)?;
             let revoked = desk.declare_compromised(&kid, day)?;
             let path = desk.publish_status_list(&keys, None)?;
-            println!(
-                "key {kid} declared compromised from {since}: {} of its badges revoked; any other badge of it dated from {since} on, or missing from its lists, is refused. New status lists for kiosks: {}",
-                revoked.len(),
-                path.display()
+            let what = format!(
+                "key {kid} declared compromised from {since}: {} of its badges revoked; any other badge of it dated from {since} on, or missing from its lists, is refused",
+                revoked.len()
             );
-            rebuild_site(&desk, &keys);
+            status_changed(&desk, &keys, &what, &path);
             Ok(0)
         }
         Command::Key(KeyCommand::List) => {

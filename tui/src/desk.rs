@@ -136,6 +136,15 @@ pub struct MigrationReport {
     pub location: String,
 }
 
+/// One key's entry in a per-key meta list: its id and the value, if any.
+type KeyEntry = (Vec<u8>, Option<String>);
+
+/// A key id written in hex, as `tessera key list` and `trust list` show it.
+fn kid_of(kid_hex: &str) -> Result<Vec<u8>, DeskError> {
+    hex::decode(kid_hex.trim())
+        .map_err(|_| DeskError::Input(format!("{kid_hex:?} is not a key id in hex")))
+}
+
 /// Two comma-separated lists of per-key entries (`kidhex` or
 /// `kidhex:value`) as one: every key once, `ours` winning.
 fn merge_key_entries(theirs: &str, ours: &str) -> String {
@@ -932,28 +941,13 @@ impl Desk {
     /// ledger stops trusting it too. The active key cannot be removed:
     /// rotate first.
     pub fn trust_remove(&self, kid_hex: &str) -> Result<TrustedRecord, DeskError> {
-        let kid = hex::decode(kid_hex.trim())
-            .map_err(|_| DeskError::Input(format!("{kid_hex:?} is not a key id in hex")))?;
+        let kid = kid_of(kid_hex)?;
         if let Some(t) = self.ledger.trusted()?.into_iter().find(|t| t.kid == kid) {
             self.ledger.untrust(&t.public_key)?;
             return Ok(t);
         }
-        let Some(own) = self.ledger.issuers()?.into_iter().find(|i| i.kid == kid) else {
-            return Err(DeskError::Input(format!(
-                "no trusted issuer has the key id {kid_hex} (`tessera trust list`, `tessera key list`)"
-            )));
-        };
-        if own.retired_at.is_none() {
-            return Err(DeskError::Input(format!(
-                "{kid_hex} is an active issuer key: make a new one first (`tessera key rotate`), then remove this one"
-            )));
-        }
-        let mut distrusted = self.distrusted()?;
-        if !distrusted.contains(&own.kid) {
-            distrusted.push(own.kid.clone());
-            let text: Vec<String> = distrusted.iter().map(hex::encode).collect();
-            self.ledger.set_meta(DISTRUSTED, &text.join(","))?;
-        }
+        let own = self.retired_own_key(&kid, kid_hex, "remove this one")?;
+        self.set_key_entry(DISTRUSTED, &own.kid, None)?;
         Ok(TrustedRecord {
             kid: own.kid,
             public_key: own.public_key,
@@ -973,26 +967,9 @@ impl Desk {
     /// creation date, or distrust it ([`Desk::trust_remove`]). Every desk
     /// on a shared ledger sees it. Returns the serials revoked now.
     pub fn declare_compromised(&self, kid_hex: &str, since: i64) -> Result<Vec<u32>, DeskError> {
-        let kid = hex::decode(kid_hex.trim())
-            .map_err(|_| DeskError::Input(format!("{kid_hex:?} is not a key id in hex")))?;
-        let Some(key) = self.ledger.issuers()?.into_iter().find(|i| i.kid == kid) else {
-            return Err(DeskError::Input(format!(
-                "{kid_hex} is not one of this ledger's issuer keys (`tessera key list`); another center's key is distrusted with `tessera trust remove`"
-            )));
-        };
-        if key.retired_at.is_none() {
-            return Err(DeskError::Input(format!(
-                "{kid_hex} is an active issuer key: make a new one first (`tessera key rotate`), then declare this one compromised"
-            )));
-        }
-        let mut all = self.compromised()?;
-        all.retain(|(k, _)| *k != kid);
-        all.push((kid.clone(), since));
-        let text: Vec<String> = all
-            .iter()
-            .map(|(k, t)| format!("{}:{t}", hex::encode(k)))
-            .collect();
-        self.ledger.set_meta(COMPROMISED, &text.join(","))?;
+        let kid = kid_of(kid_hex)?;
+        self.retired_own_key(&kid, kid_hex, "declare this one compromised")?;
+        self.set_key_entry(COMPROMISED, &kid, Some(&since.to_string()))?;
         let mut revoked = Vec::new();
         let badges = self.ledger.list(&Filter {
             kid: Some(kid),
@@ -1013,14 +990,9 @@ impl Desk {
     /// [`Desk::declare_compromised`]).
     pub fn compromised(&self) -> Result<Vec<(Vec<u8>, i64)>, DeskError> {
         Ok(self
-            .ledger
-            .meta(COMPROMISED)?
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|entry| {
-                let (kid, since) = entry.trim().split_once(':')?;
-                Some((hex::decode(kid).ok()?, since.parse().ok()?))
-            })
+            .key_entries(COMPROMISED)?
+            .into_iter()
+            .filter_map(|(kid, since)| Some((kid, since?.parse().ok()?)))
             .collect())
     }
 
@@ -1028,12 +1000,63 @@ impl Desk {
     /// [`Desk::trust_remove`]).
     pub fn distrusted(&self) -> Result<Vec<Vec<u8>>, DeskError> {
         Ok(self
+            .key_entries(DISTRUSTED)?
+            .into_iter()
+            .map(|(kid, _)| kid)
+            .collect())
+    }
+
+    /// The per-key entries of the ledger's meta entry `name`
+    /// (`kidhex[:value]`, comma-separated): what every desk on the ledger
+    /// decides about its keys.
+    fn key_entries(&self, name: &str) -> Result<Vec<KeyEntry>, DeskError> {
+        Ok(self
             .ledger
-            .meta(DISTRUSTED)?
+            .meta(name)?
             .unwrap_or_default()
             .split(',')
-            .filter_map(|k| hex::decode(k.trim()).ok().filter(|k| !k.is_empty()))
+            .filter_map(|entry| {
+                let (kid, value) = match entry.trim().split_once(':') {
+                    Some((k, v)) => (k, Some(v.to_string())),
+                    None => (entry.trim(), None),
+                };
+                Some((hex::decode(kid).ok().filter(|k| !k.is_empty())?, value))
+            })
             .collect())
+    }
+
+    /// Set key `kid`'s entry in the meta entry `name` (see
+    /// [`Desk::key_entries`]), replacing any earlier one.
+    fn set_key_entry(&self, name: &str, kid: &[u8], value: Option<&str>) -> Result<(), DeskError> {
+        let mine = match value {
+            Some(v) => format!("{}:{v}", hex::encode(kid)),
+            None => hex::encode(kid),
+        };
+        let all = self.ledger.meta(name)?.unwrap_or_default();
+        Ok(self
+            .ledger
+            .set_meta(name, &merge_key_entries(&all, &mine))?)
+    }
+
+    /// This ledger's retired key `kid` (written `kid_hex`), or why it is
+    /// not one; `then` says what to do after rotating an active one.
+    fn retired_own_key(
+        &self,
+        kid: &[u8],
+        kid_hex: &str,
+        then: &str,
+    ) -> Result<IssuerRecord, DeskError> {
+        let Some(own) = self.ledger.issuers()?.into_iter().find(|i| i.kid == kid) else {
+            return Err(DeskError::Input(format!(
+                "no trusted issuer has the key id {kid_hex}, nor has any of this ledger's own keys (`tessera trust list`, `tessera key list`)"
+            )));
+        };
+        if own.retired_at.is_none() {
+            return Err(DeskError::Input(format!(
+                "{kid_hex} is an active issuer key: make a new one first (`tessera key rotate`), then {then}"
+            )));
+        }
+        Ok(own)
     }
 
     /// The card image (NDEF TLV, record, terminator) of a ledger badge.

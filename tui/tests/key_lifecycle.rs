@@ -90,8 +90,8 @@ fn site_json(dir: &Path) -> String {
     page[start..end].to_string()
 }
 
-/// The page's verdict on a badge, from the site built now.
-fn page_verdict(home: &Path, badge: &[u8]) -> String {
+/// `tessera site build` into `home/site`, from the built page.
+fn build_site(home: &Path) -> PathBuf {
     let site = home.join("site");
     tessera(home)
         .args(["site", "build", "--out"])
@@ -100,6 +100,12 @@ fn page_verdict(home: &Path, badge: &[u8]) -> String {
         .arg(assets())
         .assert()
         .success();
+    site
+}
+
+/// The page's verdict on a badge, from the site built now.
+fn page_verdict(home: &Path, badge: &[u8]) -> String {
+    let site = build_site(home);
     let verifier = Verifier::new(&site_json(&site)).unwrap();
     let now = chrono::Utc::now().timestamp() as u64;
     verifier.check(badge, now).verdict.to_string()
@@ -110,14 +116,7 @@ fn page_verdict(home: &Path, badge: &[u8]) -> String {
 /// given as a file, in English (with a piece of the reason) and in
 /// Portuguese, each verdict read off the page.
 fn browser_agrees(home: &Path, badges: &[(&str, &[u8], &str, Option<&str>)]) {
-    let site = home.join("site");
-    tessera(home)
-        .args(["site", "build", "--out"])
-        .arg(&site)
-        .arg("--assets")
-        .arg(assets())
-        .assert()
-        .success();
+    let site = build_site(home);
     let mut cases = Vec::new();
     for (i, (name, badge, want, reason)) in badges.iter().enumerate() {
         let file = home.join(format!("browser-{i}.cbor"));
