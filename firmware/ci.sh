@@ -33,10 +33,19 @@ defmt-print -e "$elf" < "$work/defmt.bin"
 
 echo "--- verdicts ---"
 fail=0
-while read -r name want; do
-  got=$(awk -v n="$name" '$1 == n {print $2}' "$work/cards/results.txt")
-  if [ "$got" = "$want" ]; then echo "ok    $name: $got"; else echo "FAIL  $name: got '${got:-nothing}', want $want"; fail=1; fi
-done < "$work/cards/expected.txt"
+check_verdicts() {
+  while read -r name want; do
+    got=$(awk -v n="$name" '$1 == n {print $2}' "$1/results.txt")
+    if [ "$got" = "$want" ]; then echo "ok    $name: $got"; else echo "FAIL  $name: got '${got:-nothing}', want $want"; fail=1; fi
+  done < "$1/expected.txt"
+}
+check_verdicts "$work/cards"
+# The same cards with the first status list damaged: the kiosk fails closed.
+(cd "$work/cards/damaged" && timeout 600 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+   -semihosting-config enable=on,target=native -kernel "$elf" > "$work/defmt-damaged.bin" 2>/dev/null)
+echo "--- verdicts with a damaged status list (fail closed) ---"
+defmt-print -e "$elf" < "$work/defmt-damaged.bin" | grep -i "status list" || true
+check_verdicts "$work/cards/damaged"
 
 echo "--- measured costs (Cortex-M4, QEMU mps2-an386, profile firmware: opt-level z, LTO) ---"
 { echo status-list; cat "$work/cards/cards.txt"; } > "$work/measured.txt"

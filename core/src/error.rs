@@ -160,6 +160,10 @@ pub enum Error {
     },
     /// The status list was signed by another issuer than the badge.
     StatusListWrongIssuer,
+    /// The verifier's revocation lists are missing or damaged, so it
+    /// cannot say whether the badge was revoked (a verifier that must check
+    /// revocation fails closed with this).
+    StatusListMissing,
     /// The issuer has suspended the badge (reversibly: it may be
     /// reinstated, e.g. after an investigation).
     Suspended {
@@ -288,6 +292,9 @@ impl fmt::Display for Error {
             ),
             Error::StatusListWrongIssuer => f.write_str(
                 "the revocation list is from another issuer than the badge; load this issuer's list",
+            ),
+            Error::StatusListMissing => f.write_str(
+                "cannot check revocation: this verifier's revocation lists are missing or damaged; load the issuer's newest lists (`tessera status-list`) and restart it",
             ),
             Error::Suspended { serial } => write!(
                 f,

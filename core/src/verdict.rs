@@ -16,7 +16,8 @@ pub enum Verdict {
     /// Suspended by its issuer for now (reversible: it may be reinstated).
     Suspended,
     /// Past its expiry date, not valid yet, or checked against a revocation
-    /// list that is out of date (the verifier cannot say it is current).
+    /// list that is out of date, missing or damaged (the verifier cannot say
+    /// it is current).
     Expired,
     /// Signed by an issuer the verifier does not trust.
     UnknownIssuer,
@@ -97,9 +98,10 @@ impl Error {
         match self {
             Error::Revoked { .. } | Error::IssuerKeyCompromised { .. } => Verdict::Revoked,
             Error::Suspended { .. } => Verdict::Suspended,
-            Error::Expired { .. } | Error::NotYetValid { .. } | Error::StatusListStale { .. } => {
-                Verdict::Expired
-            }
+            Error::Expired { .. }
+            | Error::NotYetValid { .. }
+            | Error::StatusListStale { .. }
+            | Error::StatusListMissing => Verdict::Expired,
             Error::UnknownIssuer => Verdict::UnknownIssuer,
             Error::SignatureInvalid | Error::CardMismatch => Verdict::Forged,
             Error::MalformedCbor { .. }

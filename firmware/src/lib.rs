@@ -81,14 +81,22 @@ pub fn load_status_lists<'s, const N: usize>(
 pub struct Kiosk<'s, const N: usize> {
     trust: TrustStore<N>,
     lists: &'s [StatusList<'s>],
+    lists_usable: bool,
 }
 
 impl<'s, const N: usize> Kiosk<'s, N> {
     /// A kiosk with these issuers and their verified status lists (each
     /// badge is checked against the list its verifying key signed for its
-    /// serial).
-    pub fn new(trust: TrustStore<N>, lists: &'s [StatusList<'s>]) -> Self {
-        Self { trust, lists }
+    /// serial). `lists_usable` is false when the kiosk's lists file is
+    /// missing or any list in it was rejected: the kiosk then fails closed,
+    /// answering [`Error::StatusListMissing`] ("cannot check revocation",
+    /// never VALID) for every badge its lists do not prove revoked.
+    pub fn new(trust: TrustStore<N>, lists: &'s [StatusList<'s>], lists_usable: bool) -> Self {
+        Self {
+            trust,
+            lists,
+            lists_usable,
+        }
     }
 
     /// The trusted issuers.
@@ -100,6 +108,16 @@ impl<'s, const N: usize> Kiosk<'s, N> {
     /// issue time is its time floor for expiry.
     pub fn check<'c>(&self, card: &CardRead<'c>) -> (Verdict, Result<VerifiedBadge<'c>, Error>) {
         let result = verify_card_image_lists(card.memory, card.uid, &self.trust, None, self.lists);
+        let result = match result {
+            // Its list may be the damaged one, or the missing one: unless
+            // the badge fails on its own (a copied card, expired), the
+            // kiosk cannot say it is not revoked.
+            Ok(_) | Err(Error::NotInStatusList { .. }) if !self.lists_usable => {
+                verify_card_image_lists(card.memory, card.uid, &self.trust, None, &[])
+                    .and(Err(Error::StatusListMissing))
+            }
+            other => other,
+        };
         (Verdict::of(&result), result)
     }
 }

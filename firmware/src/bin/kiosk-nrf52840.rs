@@ -172,7 +172,7 @@ async fn main(_spawner: Spawner) {
     }
     let (lists, rejected) = tessera_firmware::load_status_lists(STATUS_LIST, &trust);
     defmt::info!("{} status list(s), {} rejected", lists.len(), rejected);
-    let kiosk = Kiosk::new(trust, &lists);
+    let kiosk = Kiosk::new(trust, &lists, !STATUS_LIST.is_empty() && rejected == 0);
     defmt::info!("kiosk ready: tap a badge card");
 
     let mut uid = [0u8; MAX_UID_LEN];

@@ -281,7 +281,7 @@ fn run() -> Result<(), &'static str> {
         .map(|n| status_buf.get(..n).unwrap_or_default())
         .unwrap_or_default();
     if status.is_empty() {
-        defmt::warn!("no status list: revocation is not checked");
+        defmt::warn!("no status list: failing closed (cannot check revocation)");
     }
     // The first list's verify is measured; then every list is loaded.
     if let Ok((first, _)) = tessera_core::status::split_sequence(status) {
@@ -299,9 +299,12 @@ fn run() -> Result<(), &'static str> {
         );
     }
     if rejected > 0 {
-        defmt::warn!("{} status list(s) rejected", rejected);
+        defmt::warn!(
+            "{} status list(s) rejected: failing closed (cannot check revocation)",
+            rejected
+        );
     }
-    let kiosk = Kiosk::new(trust, &lists);
+    let kiosk = Kiosk::new(trust, &lists, !status.is_empty() && rejected == 0);
 
     let mut manifest = [0u8; 2048];
     let n = read_file(c"cards.txt", &mut manifest).map_err(|_| "cannot read cards.txt")?;

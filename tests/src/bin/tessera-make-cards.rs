@@ -192,15 +192,46 @@ fn main() {
             "revoked",
         ),
     ];
+    // The same cards at a kiosk whose first list is damaged (a flipped
+    // signature byte): it fails closed. What a verified list proves
+    // revoked stays revoked; forged, unknown and unreadable cards stay so;
+    // everything else "cannot check revocation" (EXPIRED), never VALID.
+    let damaged_dir = dir.join("damaged");
+    std::fs::create_dir_all(&damaged_dir).unwrap();
+    let mut damaged = status.clone();
+    let first_len = status.len()
+        - tessera_core::status::split_sequence(&status)
+            .unwrap()
+            .1
+            .len();
+    damaged[first_len - 1] ^= 1;
+    std::fs::write(damaged_dir.join("status.cbor"), &damaged).unwrap();
+    std::fs::write(damaged_dir.join("trust.bin"), &trust).unwrap();
+    let fail_closed = |name: &str, verdict: &str| -> &'static str {
+        match (name, verdict) {
+            ("second-segment-revoked.card" | "retired-key-revoked.card", _) => "revoked",
+            (n, _) if n.starts_with("stolen-key") => "revoked",
+            (_, "valid" | "suspended") | ("revoked.card", _) => "expired",
+            (_, "expired") => "expired",
+            (_, "forged") => "forged",
+            (_, "unknown_issuer") => "unknown_issuer",
+            _ => "unreadable",
+        }
+    };
     let mut manifest = String::new();
     let mut expected = String::new();
+    let mut expected_damaged = String::new();
     for (name, bytes, verdict) in &cases {
         std::fs::write(dir.join(name), bytes).unwrap();
+        std::fs::write(damaged_dir.join(name), bytes).unwrap();
         manifest.push_str(&format!("{name}\n"));
         expected.push_str(&format!("{name} {verdict}\n"));
+        expected_damaged.push_str(&format!("{name} {}\n", fail_closed(name, verdict)));
     }
-    std::fs::write(dir.join("cards.txt"), manifest).unwrap();
+    std::fs::write(dir.join("cards.txt"), &manifest).unwrap();
     std::fs::write(dir.join("expected.txt"), expected).unwrap();
+    std::fs::write(damaged_dir.join("cards.txt"), &manifest).unwrap();
+    std::fs::write(damaged_dir.join("expected.txt"), expected_damaged).unwrap();
     eprintln!(
         "wrote {} cards, trust.bin and status.cbor to {}",
         cases.len(),

@@ -541,6 +541,8 @@ fn judge<const N: usize>(
                     .find(|x| x.serial == r.serial),
                 _ => None,
             };
+            // Only this ledger's own badges have their revocation known here.
+            let revocation_known = own.is_some();
             match (own, suspension) {
                 (Some(_), Some(x)) => CheckReport {
                     verdict: Verdict::Suspended,
@@ -577,8 +579,11 @@ fn judge<const N: usize>(
                         "genuine and current; the dump names the card the badge is bound to, but a file cannot prove which card it was read from: check the card itself".into()
                     } else if from_card && badge.claims.card_uid.is_some() {
                         "genuine, current, and on the card it was issued for".into()
-                    } else {
+                    } else if revocation_known {
                         "genuine and current: signed by a trusted issuer, not expired, not revoked"
+                            .into()
+                    } else {
+                        "genuine and current: signed by a trusted issuer, not expired; revocation not checked (this desk holds no revocation list of that issuer)"
                             .into()
                     },
                     demo,
