@@ -28,7 +28,7 @@ fn has_modules(python: &Path) -> bool {
     Command::new(python)
         .args([
             "-c",
-            "import pycose, cwt, cbor2, jwt, cryptography, PIL, ndef",
+            "import pycose, cwt, cbor2, jwt, cryptography, PIL, ndef, token_status_list",
         ])
         .output()
         .map(|o| o.status.success())
@@ -341,4 +341,84 @@ fn card_image_svg_and_trust_file_check_out_with_ndeflib_xml_and_pyjwt() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+}
+
+#[test]
+fn our_status_lists_read_as_ietf_token_status_lists_elsewhere() {
+    use tessera_tui::desk::{Desk, IssueRequest};
+    let dir = temp_dir("token-status-list");
+    let home = dir.join("desk");
+    let _ = std::fs::remove_dir_all(&home);
+    let mut desk = Desk::open_or_demo(&home).unwrap();
+    desk.set_site_url("https://badges.example.org/").unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    for i in 0..6 {
+        let req = IssueRequest {
+            recipient: format!("c{i}@example.org"),
+            achievement: "RUST-101".into(),
+            ..IssueRequest::default()
+        };
+        desk.issue(&key, &req).unwrap();
+    }
+    let keys = desk.unlock(&mut || None).unwrap();
+    desk.revoke(&keys, 2, "exam misconduct").unwrap();
+    desk.suspend(&keys, 5, "under investigation").unwrap();
+    let kid = key.kid().to_string();
+    let token = home.join(format!("status/{kid}/1.cwt"));
+    let mut buf = [0u8; 128];
+    let n = key.public_key().to_cose_key(&mut buf).unwrap();
+    let cose_key = write(&dir, "desk.cose_key", &buf[..n]);
+    let out = python(&[
+        &script("check_token_status_list.py"),
+        &token,
+        &cose_key,
+        &"0",
+        &"1",
+        &"3",
+        &"4",
+        &"5",
+    ]);
+    assert!(
+        out.status.success(),
+        "the token does not check out: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["typ"], "application/statuslist+cwt");
+    assert_eq!(
+        seen["sub"],
+        format!("https://badges.example.org/status/{kid}/1.cwt")
+    );
+    assert_eq!(seen["bits"], 2);
+    assert_eq!(seen["ttl"], 86_400);
+    assert!(seen["exp"].as_u64().unwrap() > seen["iat"].as_u64().unwrap());
+    // Serial s is index s - 1: 2 revoked (1), 5 suspended (2), the rest valid.
+    let statuses = &seen["statuses"];
+    assert_eq!(
+        [
+            &statuses["0"],
+            &statuses["1"],
+            &statuses["3"],
+            &statuses["4"],
+            &statuses["5"]
+        ],
+        [0, 1, 0, 2, 0]
+    );
+    // Reinstated: the next token says valid again.
+    desk.reinstate(&keys, 5).unwrap();
+    let out = python(&[
+        &script("check_token_status_list.py"),
+        &token,
+        &cose_key,
+        &"4",
+    ]);
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["statuses"]["4"], 0, "{seen}");
+    // A changed byte of the token fails the independent check.
+    let mut bytes = std::fs::read(&token).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let bad = write(&dir, "bad.cwt", &bytes);
+    let out = python(&[&script("check_token_status_list.py"), &bad, &cose_key]);
+    assert!(!out.status.success());
 }

@@ -18,6 +18,7 @@ pub mod results;
 pub mod share;
 pub mod site;
 pub mod status_credential;
+pub mod token_status;
 
 use std::path::{Path, PathBuf};
 
@@ -202,6 +203,10 @@ fn row_mismatch(row: &BadgeRecord, b: &tessera_core::VerifiedBadge<'_>) -> Optio
 /// Badges [`Desk::audit`] reads and verifies at a time.
 const AUDIT_CHUNK: u32 = 4096;
 
+/// How long a published status list is current: 7 days (kiosks call an
+/// older one stale).
+pub const STATUS_LIST_VALID_SECS: u64 = 7 * 86_400;
+
 /// A list valid for 7 days from `issued_at`, signed by `key` (closed from
 /// `compromised_since` when the key was declared compromised).
 fn sign_status_list(
@@ -217,7 +222,7 @@ fn sign_status_list(
         compromised_since,
         suspended,
         issued_at,
-        expires: Some(issued_at + 7 * 86_400),
+        expires: Some(issued_at + STATUS_LIST_VALID_SECS),
         first,
         count,
         bits,
@@ -241,17 +246,24 @@ pub struct KeyStatuses {
 }
 
 impl KeyStatuses {
+    /// The `(first, count)` of each of the key's lists: one per segment of
+    /// 65,536 serials from its first serial to its last, or one empty list
+    /// (`(1, 0)`) for a key without badges.
+    pub fn segments(&self) -> Vec<(u32, u32)> {
+        match self.range {
+            Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
+                .filter_map(|s| segment_range(s, hi))
+                .collect(),
+            None => vec![(1, 0)],
+        }
+    }
+
     /// The key's signed lists made at `issued_at`: one per segment of
     /// 65,536 serials from its first to its last (see
     /// [`tessera_core::status::segment_range`]), or one empty list for a
     /// key without badges.
     pub fn sign(&self, key: &SigningKey, issued_at: u64) -> Result<Vec<Vec<u8>>, DeskError> {
-        let segments: Vec<(u32, u32)> = match self.range {
-            Some((lo, hi)) => (segment_of(lo)..=segment_of(hi))
-                .filter_map(|s| segment_range(s, hi))
-                .collect(),
-            None => vec![(1, 0)],
-        };
+        let segments = self.segments();
         let mut revoked = self.revoked.iter().copied().peekable();
         let mut out = Vec::with_capacity(segments.len());
         for (first, count) in segments {
@@ -331,6 +343,13 @@ impl KeyRing {
     pub fn iter(&self) -> impl Iterator<Item = &SigningKey> {
         std::iter::once(&self.active).chain(&self.retired)
     }
+}
+
+/// The current time, Unix seconds, for what is signed with it.
+fn clock_now() -> Result<u64, DeskError> {
+    u64::try_from(now()).map_err(|_| {
+        DeskError::Input("the system clock is before 1970: set the date and try again".into())
+    })
 }
 
 /// The current time, Unix seconds.
@@ -648,20 +667,35 @@ impl Desk {
         Ok(path)
     }
 
-    /// Write every key's Open Badges status list credential under `dir`
-    /// (`status/KID.json`), when the desk has a site address.
+    /// Write every key's Open Badges status list credential
+    /// (`status/KID.json`) and IETF Token Status List tokens
+    /// (`status/KID/FIRST.cwt`, see [`token_status`]) under `dir`, when
+    /// the desk has a site address.
     pub(crate) fn write_status_credentials(
         &self,
         keys: &KeyRing,
         dir: &Path,
     ) -> Result<(), DeskError> {
+        let write = |path: &str, bytes: &[u8]| -> Result<(), DeskError> {
+            let file = dir.join(path);
+            if let Some(parent) = file.parent() {
+                files::create_dir(parent)?;
+            }
+            Ok(files::write_atomic(&file, bytes)?)
+        };
         for key in keys.iter() {
             if let Some(json) = self.status_list_credential(key)? {
-                let file = dir.join(status_credential::path_of(&key.kid().to_string()));
-                if let Some(parent) = file.parent() {
-                    files::create_dir(parent)?;
+                write(&status_credential::path_of(&key.kid().to_string()), &json)?;
+            }
+        }
+        // The IETF Token Status List tokens, named by their own address.
+        if let Some(url) = self.site_url()? {
+            let base = site::on_site(&url, "");
+            let issued_at = clock_now()?;
+            for (key, statuses) in self.key_statuses(keys)? {
+                for (path, token) in statuses.tokens(key, issued_at, &base)? {
+                    write(&path, &token)?;
                 }
-                files::write_atomic(&file, &json)?;
             }
         }
         Ok(())
@@ -673,31 +707,40 @@ impl Desk {
     /// has its list at any ledger size; a key without badges gets one
     /// empty list (it proves the key's lists are current).
     pub fn status_lists(&self, keys: &KeyRing) -> Result<Vec<Vec<u8>>, DeskError> {
-        let issued_at = u64::try_from(now()).map_err(|_| {
-            DeskError::Input("the system clock is before 1970: set the date and try again".into())
-        })?;
-        let compromised = self.compromised()?;
+        let issued_at = clock_now()?;
         let mut out = Vec::new();
-        for key in keys.iter() {
-            let kid = key.kid();
-            let since = compromised
-                .iter()
-                .find(|(k, _)| k.as_slice() == kid.as_bytes())
-                .map(|(_, t)| u64::try_from(*t).unwrap_or(0));
-            let statuses = KeyStatuses {
-                range: self.ledger.serial_range(kid.as_bytes())?,
-                revoked: self.ledger.revoked_serials(kid.as_bytes())?,
-                suspended: self
-                    .ledger
-                    .suspensions(Some(kid.as_bytes()))?
-                    .into_iter()
-                    .map(|x| x.serial)
-                    .collect(),
-                compromised_since: since,
-            };
+        for (key, statuses) in self.key_statuses(keys)? {
             out.extend(statuses.sign(key, issued_at)?);
         }
         Ok(out)
+    }
+
+    /// What each key's status lists say, read from the ledger.
+    fn key_statuses<'k>(
+        &self,
+        keys: &'k KeyRing,
+    ) -> Result<Vec<(&'k SigningKey, KeyStatuses)>, DeskError> {
+        let compromised = self.compromised()?;
+        keys.iter()
+            .map(|key| {
+                let kid = key.kid();
+                let statuses = KeyStatuses {
+                    range: self.ledger.serial_range(kid.as_bytes())?,
+                    revoked: self.ledger.revoked_serials(kid.as_bytes())?,
+                    suspended: self
+                        .ledger
+                        .suspensions(Some(kid.as_bytes()))?
+                        .into_iter()
+                        .map(|x| x.serial)
+                        .collect(),
+                    compromised_since: compromised
+                        .iter()
+                        .find(|(k, _)| k.as_slice() == kid.as_bytes())
+                        .map(|(_, t)| u64::try_from(*t).unwrap_or(0)),
+                };
+                Ok((key, statuses))
+            })
+            .collect()
     }
 
     /// Suspend a badge of any of this desk's keys (reversibly: during an
