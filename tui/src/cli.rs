@@ -402,6 +402,13 @@ pub enum TrustCommand {
     },
     /// List trusted issuers.
     List,
+    /// Import another center's status lists (the `status-list.cbor` its
+    /// `tessera status-list` wrote): its badges are then checked for
+    /// revocation here, on this desk's site and at its kiosks.
+    Lists {
+        /// The status list file.
+        file: PathBuf,
+    },
     /// Stop trusting an issuer, by key id (hex): another center's, or one
     /// of this desk's own retired keys (lost or stolen).
     Remove {
@@ -1250,6 +1257,24 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 out.as_ref()
                     .map(|p| format!(" to {}", p.display()))
                     .unwrap_or_default()
+            );
+            Ok(0)
+        }
+        Command::Trust(TrustCommand::Lists { file }) => {
+            let desk = Desk::open_or_demo_at(&home, ledger)?;
+            let imported = desk.import_status_lists(&files::read(&file)?)?;
+            for l in &imported {
+                println!(
+                    "status list of key {}: serials {} to {}, {} revoked",
+                    l.kid,
+                    l.first,
+                    u64::from(l.first) + u64::from(l.count).saturating_sub(1),
+                    l.revoked
+                );
+            }
+            println!(
+                "{} status lists imported; rebuild the site and the kiosk file (`tessera site build`, `tessera status-list`) to carry them",
+                imported.len()
             );
             Ok(0)
         }

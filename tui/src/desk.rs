@@ -122,6 +122,22 @@ const DISTRUSTED: &str = "distrusted_keys";
 /// (`kidhex:since`, comma-separated).
 const COMPROMISED: &str = "compromised_keys";
 
+/// The folder in a data directory holding other centers' status lists.
+const FOREIGN_LISTS: &str = "foreign-status";
+
+/// One list [`Desk::import_status_lists`] took in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportedList {
+    /// Its issuer's key id, hex.
+    pub kid: String,
+    /// The first serial it covers.
+    pub first: u32,
+    /// How many serials it covers.
+    pub count: u32,
+    /// How many of them it marks revoked.
+    pub revoked: u32,
+}
+
 /// The file in a data directory that names the shared ledger the desk
 /// uses (written by `ledger migrate`).
 pub const LEDGER_URL_FILE: &str = "ledger-url";
@@ -659,7 +675,10 @@ impl Desk {
         keys: &KeyRing,
         out: Option<&Path>,
     ) -> Result<PathBuf, DeskError> {
-        let bytes = self.status_lists(keys)?.concat();
+        // This desk's lists, then the other centers' it holds: the kiosk
+        // checks their badges too.
+        let mut bytes = self.status_lists(keys)?.concat();
+        bytes.extend(self.foreign_status_lists()?.concat());
         let path = out.map_or_else(|| self.home.join("status-list.cbor"), Path::to_path_buf);
         files::write_atomic(&path, &bytes)?;
         // The Open Badges verifiers' lists, beside it, once there is a site.
@@ -741,6 +760,94 @@ impl Desk {
                 Ok((key, statuses))
             })
             .collect()
+    }
+
+    /// Import another center's signed status lists (a file `tessera
+    /// status-list` wrote there: one list or a CBOR sequence of them).
+    /// Each must verify against a key this desk trusts as another
+    /// center's, be current, and be no older than the list of the same key
+    /// and segment held already; then the desk, its site and its kiosk file
+    /// check that center's badges against them (before, their revocation
+    /// is "not checked"). All or nothing: returns `(key id, first serial,
+    /// serials, revoked)` per list.
+    pub fn import_status_lists(&self, bytes: &[u8]) -> Result<Vec<ImportedList>, DeskError> {
+        let mut trust: TrustStore<64> = TrustStore::new();
+        for t in self.ledger.trusted()? {
+            trust.add(PublicKey::try_from(t.public_key.as_slice())?)?;
+        }
+        let now = clock_now()?;
+        let dir = self.home.join(FOREIGN_LISTS);
+        let mut rest = bytes;
+        let mut lists = Vec::new();
+        while !rest.is_empty() {
+            let (one, tail) = tessera_core::status::split_sequence(rest).map_err(|e| {
+                DeskError::Input(format!(
+                    "list {} of the file is not a signed status list ({e}); nothing was imported",
+                    lists.len() + 1
+                ))
+            })?;
+            rest = tail;
+            let list = tessera_core::StatusList::verify(one, &trust, Some(now)).map_err(|e| {
+                DeskError::Input(format!(
+                    "list {} of the file does not check out ({e}): it must be signed by a trusted issuer of another center (`tessera trust add` first) and current; nothing was imported",
+                    lists.len() + 1
+                ))
+            })?;
+            let file = dir.join(format!("{}-{}.cbor", list.kid(), list.first()));
+            if let Ok(held) = files::read(&file)
+                && let Ok(held) = tessera_core::StatusList::verify(&held, &trust, None)
+                && held.issued_at() > list.issued_at()
+            {
+                return Err(DeskError::Input(format!(
+                    "list {} of the file (key {}, serials from {}) is older than the one held; nothing was imported",
+                    lists.len() + 1,
+                    list.kid(),
+                    list.first()
+                )));
+            }
+            lists.push((file, one, list));
+        }
+        if lists.is_empty() {
+            return Err(DeskError::Input("the file holds no status list".into()));
+        }
+        files::create_dir(&dir)?;
+        let mut out = Vec::new();
+        for (file, one, list) in lists {
+            files::write_atomic(&file, one)?;
+            out.push(ImportedList {
+                kid: list.kid().to_string(),
+                first: list.first(),
+                count: list.count(),
+                revoked: list.revoked_count(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The other centers' status lists this desk holds (see
+    /// [`Desk::import_status_lists`]) whose key it still trusts.
+    pub fn foreign_status_lists(&self) -> Result<Vec<Vec<u8>>, DeskError> {
+        let dir = self.home.join(FOREIGN_LISTS);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut trust: TrustStore<64> = TrustStore::new();
+        for t in self.ledger.trusted()? {
+            trust.add(PublicKey::try_from(t.public_key.as_slice())?)?;
+        }
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "cbor"))
+            .collect();
+        paths.sort();
+        let mut out = Vec::new();
+        for path in paths {
+            let bytes = files::read(&path)?;
+            if tessera_core::StatusList::verify(&bytes, &trust, None).is_ok() {
+                out.push(bytes);
+            }
+        }
+        Ok(out)
     }
 
     /// Suspend a badge of any of this desk's keys (reversibly: during an

@@ -467,3 +467,97 @@ fn every_serial_past_65536_has_its_status_list() {
         assert_eq!(page.check(badge, now).verdict, want, "serial {serial}");
     }
 }
+
+#[test]
+fn another_centers_revocations_are_checked_once_its_lists_are_imported() {
+    let (a, b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let (a, b) = (a.path(), b.path());
+    let (sa1, a1) = issue(a, "ana@example.org");
+    let (_, a2) = issue(a, "bia@example.org");
+    tessera(a)
+        .args(["revoke", &sa1.to_string(), "--reason", "exam misconduct"])
+        .assert()
+        .success();
+    let key = a.join("a.cose");
+    tessera(a)
+        .args(["key", "export-public", "--format", "cose-key", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    tessera(b)
+        .args(["trust", "add"])
+        .arg(&key)
+        .args(["--name", "Center A"])
+        .assert()
+        .success();
+    // Without A's lists, B cannot know: valid, and it says so.
+    let check = |badge: &[u8]| {
+        let file = b.join("check.cbor");
+        std::fs::write(&file, badge).unwrap();
+        let out = tessera(b)
+            .args(["verify", "--json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let before = check(&a1);
+    assert_eq!(before["verdict"], "valid", "{before}");
+    assert!(
+        before["reason"]
+            .as_str()
+            .unwrap()
+            .contains("revocation not checked"),
+        "{before}"
+    );
+    // B's own lists, or a damaged copy of A's, are refused with the reason.
+    let own = b.join("own.cbor");
+    tessera(b)
+        .args(["status-list", "--out"])
+        .arg(&own)
+        .assert()
+        .success();
+    tessera(b)
+        .args(["trust", "lists"])
+        .arg(&own)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("trusted issuer of another center"));
+    let lists = a.join("a-lists.cbor");
+    tessera(a)
+        .args(["status-list", "--out"])
+        .arg(&lists)
+        .assert()
+        .success();
+    let mut damaged = std::fs::read(&lists).unwrap();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    let bad = b.join("damaged.cbor");
+    std::fs::write(&bad, &damaged).unwrap();
+    tessera(b)
+        .args(["trust", "lists"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was imported"));
+    tessera(b)
+        .args(["trust", "lists"])
+        .arg(&lists)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 revoked"));
+    let after = check(&a2);
+    assert_eq!(after["verdict"], "valid", "{after}");
+    assert!(
+        !after["reason"].as_str().unwrap().contains("not checked"),
+        "{after}"
+    );
+    // B's desk, site and kiosk now see A's revocation.
+    all_agree(
+        b,
+        &[
+            ("A's revoked badge", &a1, "revoked"),
+            ("A's badge", &a2, "valid"),
+        ],
+    );
+}

@@ -404,6 +404,9 @@ pub struct Context<'l, const N: usize> {
     /// This ledger's keys declared compromised, with from when (see
     /// [`Desk::declare_compromised`](crate::desk::Desk::declare_compromised)).
     pub compromised: &'l [(Vec<u8>, i64)],
+    /// Other centers' status lists this desk holds (see
+    /// [`Desk::import_status_lists`](crate::desk::Desk::import_status_lists)).
+    pub foreign_lists: &'l [tessera_core::StatusList<'l>],
 }
 
 /// Check `input`. `card_uid` is the UID of the card it was read from, for
@@ -528,6 +531,24 @@ fn judge<const N: usize>(
         },
         Err(e) => Err(e),
     };
+    // Another center's badge: against that center's list, when held.
+    let mut foreign_checked = false;
+    let result = match result {
+        Ok(b)
+            if tessera_core::status::select(cx.foreign_lists, b.issuer_key, b.claims.serial)
+                .is_some() =>
+        {
+            foreign_checked = true;
+            tessera_core::verify_lists(
+                &p.bytes,
+                cx.trust,
+                u64::try_from(cx.now).ok(),
+                cx.foreign_lists,
+            )
+            .map_err(Failure::Core)
+        }
+        other => other,
+    };
     let mut v = match result {
         Ok(badge) => {
             let own = own_row(&badge, cx.ledger)?;
@@ -542,7 +563,7 @@ fn judge<const N: usize>(
                 _ => None,
             };
             // Only this ledger's own badges have their revocation known here.
-            let revocation_known = own.is_some();
+            let revocation_known = own.is_some() || foreign_checked;
             match (own, suspension) {
                 (Some(_), Some(x)) => CheckReport {
                     verdict: Verdict::Suspended,
@@ -667,6 +688,11 @@ impl crate::desk::Desk {
         let (trust, demo_kids) = self.trust_store()?;
         let catalogue = self.catalogue()?;
         let compromised = self.compromised()?;
+        let foreign = self.foreign_status_lists()?;
+        let foreign_lists: Vec<tessera_core::StatusList<'_>> = foreign
+            .iter()
+            .filter_map(|b| tessera_core::StatusList::verify(b, &trust, None).ok())
+            .collect();
         let cx = Context {
             trust: &trust,
             demo_kids: &demo_kids,
@@ -674,6 +700,7 @@ impl crate::desk::Desk {
             now: crate::desk::now(),
             catalogue: Some(&catalogue),
             compromised: &compromised,
+            foreign_lists: &foreign_lists,
         };
         Ok(f(&cx)?)
     }

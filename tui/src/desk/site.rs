@@ -88,7 +88,8 @@ impl Desk {
                 name,
             })
             .collect();
-        let lists = self.status_lists(keys)?;
+        let mut lists = self.status_lists(keys)?;
+        lists.extend(self.foreign_status_lists()?);
         let mut revocations = Vec::new();
         let mut suspensions = Vec::new();
         for key in keys.iter() {
