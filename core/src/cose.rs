@@ -311,6 +311,19 @@ pub(crate) fn sign1_with(
     out: &mut [u8],
     encode: impl Fn(&mut [u8]) -> Result<usize, Error>,
 ) -> Result<usize, Error> {
+    seal1_with(protected, unprotected, |tbs| key.sign(tbs), out, encode)
+}
+
+/// [`sign1_with`] with the signature `signer` gives for the Sig_structure
+/// (a signature made earlier, to re-create a signed message from its
+/// parts: the encoding is deterministic, so the bytes are the signed ones).
+pub(crate) fn seal1_with(
+    protected: &[u8],
+    unprotected: &[u8],
+    signer: impl FnOnce(&[u8]) -> Signature,
+    out: &mut [u8],
+    encode: impl Fn(&mut [u8]) -> Result<usize, Error>,
+) -> Result<usize, Error> {
     let alg = check_header_map(protected, true)?;
     if alg != Some(ALG_EDDSA) && alg != Some(ALG_ED25519) {
         return Err(Error::UnsupportedAlgorithm);
@@ -319,7 +332,7 @@ pub(crate) fn sign1_with(
 
     let (tbs_len, payload_len) = to_be_signed_with(protected, out, &encode)?;
     let tbs = out.get(..tbs_len).ok_or(Error::BufferTooSmall)?;
-    let signature = key.sign(tbs);
+    let signature = signer(tbs);
     let (payload_head, head_len) = bstr_head(payload_len);
     let payload_head = payload_head.get(..head_len).unwrap_or_default();
     let (prot_head, prot_head_len) = bstr_head(protected.len());

@@ -14,7 +14,7 @@ use crate::cbor::{Reader, SeenKeys, invalid};
 use crate::claims::{CLAIM_EXP, CLAIM_IAT};
 use crate::cose::{self, ALG_EDDSA, CoseSign1, HEADER_ALG, HEADER_KID, HEADER_TYP};
 use crate::error::{Error, Field};
-use crate::keys::{Kid, PublicKey, SigningKey};
+use crate::keys::{Kid, PublicKey, Signature, SigningKey};
 use crate::sizes::{KID_LEN, MAX_STATUS_BITS_LEN, MAX_STATUS_SERIALS, MAX_SUSPENDED_PER_LIST};
 use crate::trust::TrustStore;
 
@@ -221,6 +221,12 @@ impl<'a> StatusList<'a> {
         }
         let byte = self.bits.get((index / 8) as usize)?;
         Some(byte & (1 << (index % 8)) != 0)
+    }
+
+    /// The suspended serials' 2-byte indexes, if any (see
+    /// [`STATUS_SUSPENDED`]).
+    pub fn suspended(&self) -> Option<&'a [u8]> {
+        self.suspended
     }
 
     /// When the issuer declared this key compromised, if it did (see
@@ -459,21 +465,49 @@ impl StatusListBuilder<'_> {
     /// Sign the list with `key` into `out`; returns the length. A full list
     /// of 65,536 serials needs [`MAX_STATUS_LIST_LEN`](crate::sizes::MAX_STATUS_LIST_LEN) bytes.
     pub fn sign(&self, key: &SigningKey, out: &mut [u8]) -> Result<usize, Error> {
-        let mut protected = [0u8; STATUS_PROTECTED_LEN];
-        let mut e = Encoder::new(Cursor::new(&mut protected[..]));
-        e.map(3)?
-            .i64(HEADER_ALG)?
-            .i64(ALG_EDDSA)?
-            .i64(HEADER_KID)?
-            .bytes(key.kid().as_bytes())?
-            .i64(HEADER_TYP)?
-            .str(STATUS_LIST_TYP)?;
-        let len = e.into_writer().position();
+        let (protected, len) = protected_header(key.kid())?;
         let protected = protected.get(..len).ok_or(Error::BufferTooSmall)?;
         cose::sign1_with(protected, &crate::builder::UNPROTECTED, key, out, |dst| {
             self.encode_payload(dst)
         })
     }
+
+    /// Re-create the list key `kid` signed with `signature` from its parts
+    /// (what a compact transport such as the verification site's data
+    /// carries): the encoding is deterministic, so these are the signed
+    /// bytes when the parts are the signed ones, and
+    /// [`StatusList::verify`] then accepts them; any other part fails it.
+    pub fn assemble(
+        &self,
+        kid: Kid,
+        signature: &Signature,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        let (protected, len) = protected_header(kid)?;
+        let protected = protected.get(..len).ok_or(Error::BufferTooSmall)?;
+        cose::seal1_with(
+            protected,
+            &crate::builder::UNPROTECTED,
+            |_| *signature,
+            out,
+            |dst| self.encode_payload(dst),
+        )
+    }
+}
+
+/// A status list's protected header for key `kid`, and its length.
+fn protected_header(kid: Kid) -> Result<([u8; STATUS_PROTECTED_LEN], usize), Error> {
+    let mut protected = [0u8; STATUS_PROTECTED_LEN];
+    let mut e = Encoder::new(Cursor::new(&mut protected[..]));
+    e.map(3)?
+        .i64(HEADER_ALG)?
+        .i64(ALG_EDDSA)?
+        .i64(HEADER_KID)?
+        .bytes(kid.as_bytes())?
+        .i64(HEADER_TYP)?
+        .str(STATUS_LIST_TYP)?;
+    let len = e.into_writer().position();
+    Ok((protected, len))
 }
 
 const _: () = assert!(MAX_STATUS_BITS_LEN == bits_len(MAX_STATUS_SERIALS));

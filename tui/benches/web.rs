@@ -273,10 +273,18 @@ fn main() {
             std::fs::copy(site.join(f), big.join(f)).unwrap();
         }
         let mut data: Value = serde_json::from_str(&site_json).unwrap();
-        use base64::Engine as _;
-        data["status_lists"] = lists
+        let (store, _) = tessera_tui::desk::Desk::open(&desk)
+            .unwrap()
+            .trust_store()
+            .unwrap();
+        data["compact_lists"] = lists
             .iter()
-            .map(|l| base64::engine::general_purpose::STANDARD.encode(l))
+            .map(|l| {
+                serde_json::to_value(
+                    tessera_web::verifier::CompactList::from_signed(l, &store).unwrap(),
+                )
+                .unwrap()
+            })
             .collect();
         let page = std::fs::read_to_string(big.join("index.html"))
             .unwrap()

@@ -451,10 +451,13 @@ fn every_serial_past_65536_has_its_status_list() {
     }
     let site = desk.site_data(&keys, None).unwrap();
     assert_eq!(
-        site.status_lists.len(),
+        site.compact_lists.len(),
         2,
         "serials 1-65,535 and 65,536-70,000"
     );
+    // In parts on the site: a few bytes a list, not 8 KiB of bits.
+    let json = serde_json::to_string(&site).unwrap();
+    assert!(json.len() < 4_000, "{} bytes of site data", json.len());
     let page = Verifier::new(&serde_json::to_string(&site).unwrap()).unwrap();
     let now = chrono::Utc::now().timestamp() as u64;
     for serial in [1u32, 2, 3, 65_535, 65_536, 65_537, 69_999, 70_000] {
@@ -560,4 +563,46 @@ fn another_centers_revocations_are_checked_once_its_lists_are_imported() {
             ("A's badge", &a2, "valid"),
         ],
     );
+}
+
+#[test]
+fn a_list_in_parts_is_the_signed_list_and_nothing_else_verifies() {
+    use tessera_web::verifier::CompactList;
+    let home = TempDir::new().unwrap();
+    let mut desk = Desk::open_or_demo(home.path()).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    for i in 0..20 {
+        let req = IssueRequest {
+            recipient: format!("c{i}@example.org"),
+            achievement: "RUST-101".into(),
+            ..IssueRequest::default()
+        };
+        desk.issue(&key, &req).unwrap();
+    }
+    let keys = desk.unlock(&mut || None).unwrap();
+    desk.revoke(&keys, 7, "test").unwrap();
+    desk.suspend(&keys, 9, "test").unwrap();
+    let (trust, _) = desk.trust_store().unwrap();
+    let signed = desk.status_lists(&keys).unwrap().remove(0);
+    let parts = CompactList::from_signed(&signed, &trust).unwrap();
+    assert_eq!(
+        (parts.revoked.as_slice(), parts.suspended.as_slice()),
+        (&[6][..], &[8][..])
+    );
+    assert_eq!(parts.to_signed().unwrap(), signed, "the same bytes again");
+    // Parts that were not signed make bytes no signature covers.
+    for tamper in [
+        |p: &mut CompactList| p.revoked.clear(),
+        |p: &mut CompactList| p.suspended.clear(),
+        |p: &mut CompactList| p.count += 1,
+        |p: &mut CompactList| p.exp = None,
+    ] {
+        let mut bad = parts.clone();
+        tamper(&mut bad);
+        let bytes = bad.to_signed().unwrap();
+        assert_eq!(
+            tessera_core::StatusList::verify(&bytes, &trust, None).unwrap_err(),
+            tessera_core::Error::SignatureInvalid
+        );
+    }
 }

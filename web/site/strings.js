@@ -205,7 +205,8 @@ window.TESSERA_STRINGS = {
       "judged on the signed badge inside the credential": "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada (avaliada pela credencial assinada que vem dentro do documento).",
       "check the card itself to be sure": "Autêntica e em vigor. Ela está vinculada a um cartão: confira o próprio cartão para ter certeza de que é o original.",
       "a file cannot prove which card": "Autêntica e em vigor. O arquivo indica a qual cartão ela está vinculada, mas um arquivo não prova de qual cartão foi lido: confira o próprio cartão.",
-      "on the card it was issued for": "Autêntica, em vigor e no cartão para o qual foi emitida."
+      "on the card it was issued for": "Autêntica, em vigor e no cartão para o qual foi emitida.",
+      "revocation not checked": "Autêntica e dentro da validade: assinada por um emissor confiável. A revogação não foi verificada: esta página não tem a lista de revogações desse emissor."
     },
 
     input_heading: "Verificar uma credencial",

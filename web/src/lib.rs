@@ -12,7 +12,7 @@
 //! and hand-managed buffers in this crate.
 //!
 //! ```
-//! let site = r#"{"format":"tessera-site-1","issuer":"Demo","url":null,
+//! let site = r#"{"format":"tessera-site-2","issuer":"Demo","url":null,
 //!   "built_at":"2026-12-01T00:00:00Z","trust":[],"status_lists":[],"revocations":[]}"#;
 //! let v = tessera_web::verifier::Verifier::new(site).unwrap();
 //! let report = v.check(b"TSR1:not base45!", 1_800_000_000);

@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
-use tessera_web::verifier::{SITE_FORMAT, Site, SiteIssuer, SiteRevocation};
+use tessera_web::verifier::{CompactList, SITE_FORMAT, Site, SiteIssuer, SiteRevocation};
 
 use super::{Desk, DeskError, KeyRing};
 use crate::store::files;
@@ -77,7 +76,7 @@ impl Desk {
     /// desk's active and retired keys, every serial of each), and the
     /// reasons of their revocations.
     pub fn site_data(&self, keys: &KeyRing, url: Option<&str>) -> Result<Site, DeskError> {
-        let (_, demo_kids) = self.trust_store()?;
+        let (store, demo_kids) = self.trust_store()?;
         let trust = self
             .trusted_keys()?
             .into_iter()
@@ -129,10 +128,16 @@ impl Desk {
             url: url.map(str::to_string),
             built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             trust,
-            status_lists: lists
+            // In parts: a few bytes a list, not 8 KiB of mostly zero bits
+            // (the page re-creates and verifies each).
+            status_lists: Vec::new(),
+            compact_lists: lists
                 .iter()
-                .map(|l| base64::engine::general_purpose::STANDARD.encode(l))
-                .collect(),
+                .map(|l| CompactList::from_signed(l, &store))
+                .collect::<Result<_, _>>()
+                .map_err(|e| {
+                    DeskError::Input(format!("a status list cannot be put on the site: {e}"))
+                })?,
             revocations,
             suspensions,
         })
@@ -266,6 +271,7 @@ mod tests {
             built_at: "2026-12-02T00:00:00Z".into(),
             trust: Vec::new(),
             status_lists: Vec::new(),
+            compact_lists: Vec::new(),
             revocations: Vec::new(),
             suspensions: Vec::new(),
         }
