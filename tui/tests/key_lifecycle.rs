@@ -583,6 +583,21 @@ fn a_list_in_parts_is_the_signed_list_and_nothing_else_verifies() {
     desk.revoke(&keys, 7, "test").unwrap();
     desk.suspend(&keys, 9, "test").unwrap();
     let (trust, _) = desk.trust_store().unwrap();
+    // A page whose list was altered (a revocation dropped) cannot check
+    // revocation for that key's badges: it says so, never VALID.
+    let mut site = desk.site_data(&keys, None).unwrap();
+    let now = chrono::Utc::now().timestamp() as u64;
+    let badge = desk.badge(7).unwrap().cose;
+    let page = Verifier::new(&serde_json::to_string(&site).unwrap()).unwrap();
+    assert_eq!(page.check(&badge, now).verdict, "revoked");
+    site.compact_lists[0].revoked.clear();
+    let page = Verifier::new(&serde_json::to_string(&site).unwrap()).unwrap();
+    let report = page.check(&badge, now);
+    assert_eq!(
+        (report.verdict, report.error.as_deref()),
+        ("expired", Some("StatusListMissing")),
+        "{report:?}"
+    );
     let signed = desk.status_lists(&keys).unwrap().remove(0);
     let parts = CompactList::from_signed(&signed, &trust).unwrap();
     assert_eq!(

@@ -13,7 +13,7 @@
 //!
 //! ```
 //! let site = r#"{"format":"tessera-site-2","issuer":"Demo","url":null,
-//!   "built_at":"2026-12-01T00:00:00Z","trust":[],"status_lists":[],"revocations":[]}"#;
+//!   "built_at":"2026-12-01T00:00:00Z","trust":[],"compact_lists":[],"revocations":[]}"#;
 //! let v = tessera_web::verifier::Verifier::new(site).unwrap();
 //! let report = v.check(b"TSR1:not base45!", 1_800_000_000);
 //! assert_eq!(report.verdict, "unreadable");

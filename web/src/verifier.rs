@@ -2,6 +2,8 @@
 //! runs natively in tests too: the site's trust list and status lists in,
 //! a verdict report (JSON) out.
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 use tessera_core::{
     CoseSign1, PublicKey, StatusList, StatusListBuilder, TrustStore, Verdict, VerifiedBadge,
@@ -22,12 +24,8 @@ pub struct Site {
     pub built_at: String,
     /// The issuers this site accepts.
     pub trust: Vec<SiteIssuer>,
-    /// Signed status lists (standard base64 of the COSE bytes).
-    pub status_lists: Vec<String>,
-    /// Signed status lists in parts ([`CompactList`]): what the desk
-    /// writes, a few bytes for a list of mostly valid serials (absent in
-    /// sites built before them).
-    #[serde(default)]
+    /// Every key's signed status lists, in parts ([`CompactList`]): a
+    /// few bytes for a list of mostly valid serials.
     pub compact_lists: Vec<CompactList>,
     /// Why badges were revoked (the list itself only says that they were).
     pub revocations: Vec<SiteRevocation>,
@@ -62,7 +60,7 @@ pub struct CompactList {
     /// When the key was declared compromised.
     #[serde(default)]
     pub compromised_since: Option<u64>,
-    /// The signature, standard base64.
+    /// The signature, hex.
     pub sig: String,
 }
 
@@ -70,7 +68,6 @@ impl CompactList {
     /// The parts of a signed list (its signature is not checked here: the
     /// page checks what it re-creates).
     pub fn from_signed(bytes: &[u8], trust: &TrustStore<64>) -> Result<Self, String> {
-        use base64::Engine as _;
         let list = StatusList::verify(bytes, trust, None).map_err(|e| e.to_string())?;
         let message = CoseSign1::from_slice(bytes).map_err(|e| e.to_string())?;
         let revoked = (0..list.count())
@@ -100,22 +97,20 @@ impl CompactList {
             revoked,
             suspended,
             compromised_since: list.compromised_since(),
-            sig: base64::engine::general_purpose::STANDARD.encode(message.signature.as_bytes()),
+            sig: hex::encode(message.signature.as_bytes()),
         })
     }
 
     /// The signed bytes again.
     pub fn to_signed(&self) -> Result<Vec<u8>, String> {
-        use base64::Engine as _;
         let kid: [u8; tessera_core::sizes::KID_LEN] = hex::decode(&self.kid)
             .ok()
             .and_then(|k| k.try_into().ok())
             .ok_or_else(|| format!("key id {:?}", self.kid))?;
-        let sig = base64::engine::general_purpose::STANDARD
-            .decode(&self.sig)
+        let sig = hex::decode(&self.sig)
             .ok()
             .and_then(|s| tessera_core::Signature::try_from(s.as_slice()).ok())
-            .ok_or_else(|| "a status list signature is not 64 bytes of base64".to_string())?;
+            .ok_or_else(|| "a status list signature is not 64 bytes of hex".to_string())?;
         let mut bits = vec![0u8; tessera_core::status::bits_len(self.count)];
         for i in &self.revoked {
             tessera_core::status::set_revoked(&mut bits, *i).map_err(|e| e.to_string())?;
@@ -235,7 +230,10 @@ pub struct HolderView {
 pub struct Verifier {
     site: Site,
     trust: TrustStore<64>,
-    lists: Vec<StatusList<'static>>,
+    /// The compact lists, verified the first time a badge needs one (a
+    /// desk of 10,000,000 badges has 153 lists a key: checking one badge
+    /// needs one). `None`: not tried yet; `Some(None)`: it did not verify.
+    verified: RefCell<Vec<Option<Option<StatusList<'static>>>>>,
 }
 
 fn bad_site(what: String) -> String {
@@ -257,27 +255,67 @@ impl Verifier {
                 .map_err(|e| bad_site(format!("key of {}: {e}", i.name)))?;
             trust.add(key).map_err(|e| bad_site(e.to_string()))?;
         }
-        let mut lists = Vec::new();
-        let full = site.status_lists.iter().map(|b64| {
-            use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD
-                .decode(b64)
-                .map_err(|_| bad_site("a status list is not base64".into()))
-        });
-        let compact = site.compact_lists.iter().map(|c| {
-            c.to_signed()
-                .map_err(|e| bad_site(format!("a status list: {e}")))
-        });
-        for bytes in full.chain(compact) {
-            let bytes = bytes?;
-            // One site, one page: the lists live as long as the page, so
-            // they are kept as 'static (the verified list borrows them).
-            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-            let list = StatusList::verify(bytes, &trust, None)
-                .map_err(|e| bad_site(format!("a status list: {e}")))?;
-            lists.push(list);
+        for c in &site.compact_lists {
+            if hex::decode(&c.kid).map_or(true, |k| k.len() != tessera_core::sizes::KID_LEN) {
+                return Err(bad_site(format!("a status list's key id {:?}", c.kid)));
+            }
         }
-        Ok(Self { site, trust, lists })
+        let verified = RefCell::new(vec![None; site.compact_lists.len()]);
+        Ok(Self {
+            site,
+            trust,
+            verified,
+        })
+    }
+
+    /// The lists that may answer for `badge`: the compact lists of the key its `kid` header names (every key's, for a
+    /// badge without one) that cover its serial or are that key's newest,
+    /// verified now if they were not yet. The header and serial only choose
+    /// which lists to load: the core then picks among them by the key that
+    /// verified the signature. `Err` when one of them does not verify.
+    fn lists_for(&self, badge: &[u8]) -> Result<Vec<StatusList<'static>>, tessera_core::Error> {
+        let mut out = Vec::new();
+        let Ok(message) = CoseSign1::from_slice(badge) else {
+            return Ok(out);
+        };
+        let kid = message.kid.map(hex::encode);
+        let serial = tessera_core::BadgeClaims::decode(message.payload, message.payload_offset)
+            .map(|c| c.serial)
+            .ok();
+        let compact = &self.site.compact_lists;
+        let of_key = |c: &CompactList| kid.as_ref().is_none_or(|k| *k == c.kid);
+        let covers = |c: &CompactList| {
+            serial.is_some_and(|s| {
+                s >= c.first && u64::from(s) < u64::from(c.first) + u64::from(c.count)
+            })
+        };
+        let newest = |c: &CompactList| {
+            !compact
+                .iter()
+                .any(|o| o.kid == c.kid && (o.iat, o.first) > (c.iat, c.first))
+        };
+        let mut verified = self.verified.borrow_mut();
+        for (i, c) in compact.iter().enumerate() {
+            if !(of_key(c) && (covers(c) || newest(c))) {
+                continue;
+            }
+            let slot = verified
+                .get_mut(i)
+                .ok_or(tessera_core::Error::StatusListMissing)?;
+            if slot.is_none() {
+                *slot = Some(
+                    c.to_signed()
+                        .ok()
+                        .and_then(|bytes| verify_static(bytes, &self.trust).ok()),
+                );
+            }
+            match slot {
+                Some(Some(list)) => out.push(*list),
+                // A list of this page that does not verify: fail closed.
+                _ => return Err(tessera_core::Error::StatusListMissing),
+            }
+        }
+        Ok(out)
     }
 
     /// The site data.
@@ -286,17 +324,32 @@ impl Verifier {
     }
 
     /// The status lists: issuer, key id, issue and expiry dates.
+    ///
+    /// One entry per key (its newest list; a key has one list per 65,536
+    /// serials, all made together), described as the site states it: each
+    /// list is verified when a badge needs it.
     pub fn lists(&self) -> serde_json::Value {
+        let mut seen: Vec<(String, u64, Option<u64>)> = Vec::new();
+        let all = self
+            .site
+            .compact_lists
+            .iter()
+            .map(|c| (c.kid.clone(), c.iat, c.exp));
+        for (kid, iat, exp) in all {
+            match seen.iter_mut().find(|(k, _, _)| *k == kid) {
+                Some(entry) if entry.1 < iat => *entry = (kid, iat, exp),
+                Some(_) => {}
+                None => seen.push((kid, iat, exp)),
+            }
+        }
         serde_json::Value::Array(
-            self.lists
-                .iter()
-                .map(|l| {
-                    let kid = l.kid().to_string();
+            seen.into_iter()
+                .map(|(kid, iat, exp)| {
                     serde_json::json!({
                         "issuer": self.name_of(&kid),
                         "kid": kid,
-                        "issued": date(secs(l.issued_at())),
-                        "expires": l.expires().map(|e| date(secs(e))),
+                        "issued": date(secs(iat)),
+                        "expires": exp.map(|e| date(secs(e))),
                     })
                 })
                 .collect(),
@@ -349,7 +402,10 @@ impl Verifier {
             .and_then(|m| m.kid.map(<[u8]>::to_vec));
         // The list is picked by the key that verified the signature and the
         // badge's serial, among every key's lists the site carries.
-        let result = tessera_core::verify_lists(&found.badge, &self.trust, Some(now), &self.lists);
+        let lists = self.lists_for(&found.badge);
+        let result = lists.as_ref().map_err(|e| *e).and_then(|lists| {
+            tessera_core::verify_lists(&found.badge, &self.trust, Some(now), lists)
+        });
         let result = result.and_then(|b| {
             if let Some(uid) = &found.tag_uid {
                 b.check_card_uid(uid)?;
@@ -362,9 +418,11 @@ impl Verifier {
             Ok(b) => Some(*b),
             Err(_) => tessera_core::verify(&found.badge, &self.trust, None, None).ok(),
         };
-        let list = signed
-            .as_ref()
-            .and_then(|b| tessera_core::status::select(&self.lists, b.issuer_key, b.claims.serial));
+        let list = signed.as_ref().and_then(|b| {
+            lists.as_ref().ok().and_then(|lists| {
+                tessera_core::status::select(lists, b.issuer_key, b.claims.serial).copied()
+            })
+        });
         let demo = signed.as_ref().map_or_else(
             || kid.as_deref().is_some_and(|k| self.is_demo(k)),
             |b| self.is_demo(b.kid.as_bytes()),
@@ -450,6 +508,16 @@ fn find_reason(
         .iter()
         .find(|r| r.serial == serial && r.kid == kid)
         .cloned()
+}
+
+/// Verify a signed list that lives as long as the page: one site, one
+/// page, so its bytes are kept as 'static (the verified list borrows them).
+fn verify_static(
+    bytes: Vec<u8>,
+    trust: &TrustStore<64>,
+) -> Result<StatusList<'static>, tessera_core::Error> {
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    StatusList::verify(bytes, trust, None)
 }
 
 /// Unix seconds as the signed integer dates are written from.

@@ -130,7 +130,6 @@ impl Desk {
             trust,
             // In parts: a few bytes a list, not 8 KiB of mostly zero bits
             // (the page re-creates and verifies each).
-            status_lists: Vec::new(),
             compact_lists: lists
                 .iter()
                 .map(|l| CompactList::from_signed(l, &store))
@@ -270,7 +269,6 @@ mod tests {
             url: None,
             built_at: "2026-12-02T00:00:00Z".into(),
             trust: Vec::new(),
-            status_lists: Vec::new(),
             compact_lists: Vec::new(),
             revocations: Vec::new(),
             suspensions: Vec::new(),
