@@ -234,6 +234,8 @@ pub struct Verifier {
     /// desk of 10,000,000 badges has 153 lists a key: checking one badge
     /// needs one). `None`: not tried yet; `Some(None)`: it did not verify.
     verified: RefCell<Vec<Option<Option<StatusList<'static>>>>>,
+    /// Whether each compact list is its key's newest (computed once).
+    newest: Vec<bool>,
 }
 
 fn bad_site(what: String) -> String {
@@ -261,10 +263,20 @@ impl Verifier {
             }
         }
         let verified = RefCell::new(vec![None; site.compact_lists.len()]);
+        let lists = &site.compact_lists;
+        let newest = lists
+            .iter()
+            .map(|c| {
+                !lists
+                    .iter()
+                    .any(|o| o.kid == c.kid && (o.iat, o.first) > (c.iat, c.first))
+            })
+            .collect();
         Ok(Self {
             site,
             trust,
             verified,
+            newest,
         })
     }
 
@@ -289,14 +301,10 @@ impl Verifier {
                 s >= c.first && u64::from(s) < u64::from(c.first) + u64::from(c.count)
             })
         };
-        let newest = |c: &CompactList| {
-            !compact
-                .iter()
-                .any(|o| o.kid == c.kid && (o.iat, o.first) > (c.iat, c.first))
-        };
         let mut verified = self.verified.borrow_mut();
         for (i, c) in compact.iter().enumerate() {
-            if !(of_key(c) && (covers(c) || newest(c))) {
+            let newest = self.newest.get(i).copied().unwrap_or(false);
+            if !(of_key(c) && (covers(c) || newest)) {
                 continue;
             }
             let slot = verified
