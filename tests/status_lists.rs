@@ -421,3 +421,44 @@ fn a_suspended_serial_is_suspended_until_reinstated() {
         Error::InvalidField(Field::StatusBits)
     );
 }
+
+#[test]
+fn checking_lists_after_the_signature_agrees_with_verify_lists() {
+    let (ours, theirs) = (issuer(), other_issuer());
+    let store = trust(&[&ours, &theirs]);
+    let since = NOW - 3600;
+    let lists_bytes = [
+        signed_list(1000, 100, &[1042], NOW - 60, &ours),
+        closed_list(1, 999, &[], since),
+        signed_list(1000, 100, &[], NOW - 60, &theirs),
+    ];
+    let lists: Vec<StatusList> = lists_bytes
+        .iter()
+        .map(|b| StatusList::verify(b, &store, None).unwrap())
+        .collect();
+    let sub = subject();
+    let badge = |serial: u32, issued_at: u64, key: &tessera_core::SigningKey| {
+        let mut c = mini_claims(&sub);
+        c.serial = serial;
+        c.issued_at = issued_at;
+        sign(Profile::Mini, c, key)
+    };
+    let cases = [
+        badge(1042, NOW - 7200, &ours),   // revoked in our second list
+        badge(1043, NOW - 7200, &ours),   // valid
+        badge(5, NOW - 7200, &ours),      // covered by the closed list, before
+        badge(5, since, &ours),           // dated from the compromise
+        badge(1042, NOW - 7200, &theirs), // theirs: their own list
+        badge(9000, NOW - 7200, &theirs), // no list covers it
+    ];
+    for bytes in &cases {
+        let direct = tessera_core::verify_lists(bytes, &store, Some(NOW), &lists);
+        let after =
+            verify(bytes, &store, Some(NOW), None).and_then(|b| b.check_lists(Some(NOW), &lists));
+        assert_eq!(direct, after);
+    }
+    assert_eq!(
+        tessera_core::verify_lists(&cases[0], &store, Some(NOW), &lists).unwrap_err(),
+        Error::Revoked { serial: 1042 }
+    );
+}

@@ -11,7 +11,9 @@ use crate::keys::{Kid, PublicKey};
 use crate::recipient::{Salt, Subject};
 use crate::sizes::KID_LEN;
 use crate::status::{STATUS_LIST_TYP, StatusList};
-use crate::trust::{TrustStore, TrustedIssuer};
+use crate::trust::TrustStore;
+#[cfg(feature = "dalek")]
+use crate::trust::TrustedIssuer;
 
 /// A badge whose signature, issuer, validity period and revocation status
 /// were checked. Text fields borrow from the verified bytes.
@@ -70,7 +72,7 @@ pub fn verify_with<'a, const N: usize>(
     let message = decode_badge(bytes)?;
     let signer = trust.signer_of(backend, &message)?;
     let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
-    check_claims(claims, signer, now, status)
+    check_claims(claims, signer.kid, signer.key, now, status)
 }
 
 /// [`verify`] against every status list a verifier holds: the one that
@@ -87,7 +89,7 @@ pub fn verify_lists<'a, const N: usize>(
     let signer = trust.signer_of(Backend::DEFAULT, &message)?;
     let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
     let status = crate::status::select(lists, signer.key, claims.serial);
-    check_claims(claims, signer, now, status)
+    check_claims(claims, signer.kid, signer.key, now, status)
 }
 
 /// Structure checks: a COSE_Sign1 that is not a status list.
@@ -102,7 +104,8 @@ fn decode_badge(bytes: &[u8]) -> Result<CoseSign1<'_>, Error> {
 /// Everything after the signature: claims, validity period, status list.
 fn check_claims<'a>(
     claims: BadgeClaims<'a>,
-    signer: TrustedIssuer,
+    kid: Kid,
+    key: PublicKey,
     now: Option<u64>,
     status: Option<&StatusList<'_>>,
 ) -> Result<VerifiedBadge<'a>, Error> {
@@ -110,7 +113,7 @@ fn check_claims<'a>(
 
     // The list must be this issuer's before its time is trusted as a floor.
     if let Some(list) = status {
-        if list.issuer() != signer.key {
+        if list.issuer() != key {
             return Err(Error::StatusListWrongIssuer);
         }
         list.check_current(now)?;
@@ -167,8 +170,8 @@ fn check_claims<'a>(
     }
     Ok(VerifiedBadge {
         claims,
-        kid: signer.kid,
-        issuer_key: signer.key,
+        kid,
+        issuer_key: key,
         checked_at,
         revocation_checked: status.is_some(),
     })
@@ -218,7 +221,7 @@ pub fn verify_batch<'a, const N: usize>(
                 (Some(_), Some(_)) => {
                     let signer = trust.signer_of(Backend::Dalek, &message)?;
                     let claims = BadgeClaims::decode(message.payload, message.payload_offset)?;
-                    check_claims(claims, signer, now, status)
+                    check_claims(claims, signer.kid, signer.key, now, status)
                 }
             }
         })
@@ -228,8 +231,9 @@ pub fn verify_batch<'a, const N: usize>(
         for ((index, message, signer), signature_ok) in chunk.iter().zip(good) {
             if let Some(slot) = results.get_mut(*index) {
                 *slot = if signature_ok {
-                    BadgeClaims::decode(message.payload, message.payload_offset)
-                        .and_then(|claims| check_claims(claims, *signer, now, status))
+                    BadgeClaims::decode(message.payload, message.payload_offset).and_then(
+                        |claims| check_claims(claims, signer.kid, signer.key, now, status),
+                    )
                 } else {
                     Err(Error::SignatureInvalid)
                 };
@@ -345,7 +349,16 @@ struct Summary<'a> {
     revocation_checked: bool,
 }
 
-impl VerifiedBadge<'_> {
+impl<'a> VerifiedBadge<'a> {
+    /// Check a badge whose signature was verified without a status list
+    /// (by [`verify`] or [`verify_batch`]) against the lists a verifier
+    /// holds, as [`verify_lists`] would, without verifying the signature
+    /// again. The list is picked by the key that verified the signature.
+    pub fn check_lists(self, now: Option<u64>, lists: &[StatusList<'_>]) -> Result<Self, Error> {
+        let status = crate::status::select(lists, self.issuer_key, self.claims.serial);
+        check_claims(self.claims, self.kid, self.issuer_key, now, status)
+    }
+
     /// Fail with [`Error::CardMismatch`] if the badge is bound to a card and
     /// `card_uid` is not that card's UID. Unbound badges pass.
     pub fn check_card_uid(&self, card_uid: &[u8]) -> Result<(), Error> {

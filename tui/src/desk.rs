@@ -771,10 +771,7 @@ impl Desk {
     /// is "not checked"). All or nothing: returns `(key id, first serial,
     /// serials, revoked)` per list.
     pub fn import_status_lists(&self, bytes: &[u8]) -> Result<Vec<ImportedList>, DeskError> {
-        let mut trust: TrustStore<64> = TrustStore::new();
-        for t in self.ledger.trusted()? {
-            trust.add(PublicKey::try_from(t.public_key.as_slice())?)?;
-        }
+        let trust = self.other_centers()?;
         let now = clock_now()?;
         let dir = self.home.join(FOREIGN_LISTS);
         let mut rest = bytes;
@@ -827,27 +824,36 @@ impl Desk {
     /// The other centers' status lists this desk holds (see
     /// [`Desk::import_status_lists`]) whose key it still trusts.
     pub fn foreign_status_lists(&self) -> Result<Vec<Vec<u8>>, DeskError> {
-        let dir = self.home.join(FOREIGN_LISTS);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+        let trust = self.other_centers()?;
+        let mut held = self.held_foreign_lists()?;
+        held.retain(|bytes| tessera_core::StatusList::verify(bytes, &trust, None).is_ok());
+        Ok(held)
+    }
+
+    /// The files of other centers' lists this desk holds, in name order,
+    /// unverified (see [`Desk::foreign_status_lists`]).
+    pub(crate) fn held_foreign_lists(&self) -> Result<Vec<Vec<u8>>, DeskError> {
+        let Ok(entries) = std::fs::read_dir(self.home.join(FOREIGN_LISTS)) else {
             return Ok(Vec::new());
         };
-        let mut trust: TrustStore<64> = TrustStore::new();
-        for t in self.ledger.trusted()? {
-            trust.add(PublicKey::try_from(t.public_key.as_slice())?)?;
-        }
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "cbor"))
             .collect();
         paths.sort();
-        let mut out = Vec::new();
-        for path in paths {
-            let bytes = files::read(&path)?;
-            if tessera_core::StatusList::verify(&bytes, &trust, None).is_ok() {
-                out.push(bytes);
-            }
+        Ok(paths
+            .iter()
+            .map(|p| files::read(p))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The issuer keys of other centers this desk trusts.
+    fn other_centers(&self) -> Result<TrustStore<64>, DeskError> {
+        let mut trust = TrustStore::new();
+        for t in self.ledger.trusted()? {
+            trust.add(PublicKey::try_from(t.public_key.as_slice())?)?;
         }
-        Ok(out)
+        Ok(trust)
     }
 
     /// Suspend a badge of any of this desk's keys (reversibly: during an
@@ -875,12 +881,8 @@ impl Desk {
 
     /// The suspension of badge `serial`, if it is suspended.
     pub fn suspension(&self, serial: u32) -> Result<Option<Suspension>, DeskError> {
-        let kid = self.ledger.badge(serial)?.kid;
-        Ok(self
-            .ledger
-            .suspensions(Some(&kid))?
-            .into_iter()
-            .find(|x| x.serial == serial))
+        self.ledger.badge(serial)?;
+        Ok(self.ledger.suspension(serial)?)
     }
 
     /// Re-verify every badge in the ledger against this desk's own issuer

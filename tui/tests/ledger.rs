@@ -525,7 +525,17 @@ fn suspensions_and_key_ranges_are_the_same_on_both_backends() {
         );
         assert!(ledger.suspensions(Some(&[9, 9, 9, 9])).unwrap().is_empty());
         assert_eq!(ledger.suspensions(None).unwrap().len(), 1);
+        // One badge's suspension, by serial: the same row, none for the
+        // revoked one or one never suspended.
+        assert_eq!(
+            ledger.suspension(2).unwrap().as_ref(),
+            Some(&s[0]),
+            "{backend}"
+        );
+        assert_eq!(ledger.suspension(4).unwrap(), None, "{backend}");
+        assert_eq!(ledger.suspension(3).unwrap(), None, "{backend}");
         ledger.reinstate(2).unwrap();
+        assert_eq!(ledger.suspension(2).unwrap(), None, "{backend}");
         assert!(matches!(
             ledger.reinstate(2),
             Err(LedgerError::NotSuspended(2))

@@ -539,13 +539,8 @@ fn judge<const N: usize>(
                 .is_some() =>
         {
             foreign_checked = true;
-            tessera_core::verify_lists(
-                &p.bytes,
-                cx.trust,
-                u64::try_from(cx.now).ok(),
-                cx.foreign_lists,
-            )
-            .map_err(Failure::Core)
+            b.check_lists(u64::try_from(cx.now).ok(), cx.foreign_lists)
+                .map_err(Failure::Core)
         }
         other => other,
     };
@@ -555,11 +550,7 @@ fn judge<const N: usize>(
             let d = details(&badge, own.as_ref());
             let holder = holder_of(&badge);
             let suspension = match &own {
-                Some(r) if r.state != BadgeState::Revoked => cx
-                    .ledger
-                    .suspensions(Some(&r.kid))?
-                    .into_iter()
-                    .find(|x| x.serial == r.serial),
+                Some(r) if r.state != BadgeState::Revoked => cx.ledger.suspension(r.serial)?,
                 _ => None,
             };
             // Only this ledger's own badges have their revocation known here.
@@ -688,7 +679,9 @@ impl crate::desk::Desk {
         let (trust, demo_kids) = self.trust_store()?;
         let catalogue = self.catalogue()?;
         let compromised = self.compromised()?;
-        let foreign = self.foreign_status_lists()?;
+        // Read once and verified once, against the whole trust store
+        // (the import refuses this desk's own keys' lists).
+        let foreign = self.held_foreign_lists()?;
         let foreign_lists: Vec<tessera_core::StatusList<'_>> = foreign
             .iter()
             .filter_map(|b| tessera_core::StatusList::verify(b, &trust, None).ok())

@@ -602,6 +602,8 @@ trait Backend: Send {
     fn reinstate(&self, serial: u32) -> Result<bool, LedgerError>;
     /// The suspended badges (of key `kid`, or all) that are not revoked.
     fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError>;
+    /// Badge `serial`'s suspension, if it is suspended and not revoked.
+    fn suspension(&self, serial: u32) -> Result<Option<Suspension>, LedgerError>;
     fn trust(&self, record: &TrustedRecord) -> Result<bool, LedgerError>;
     fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError>;
     fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError>;
@@ -962,6 +964,11 @@ impl Ledger {
     /// order; a revoked badge is revoked, not suspended.
     pub fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError> {
         self.backend.suspensions(kid)
+    }
+
+    /// Badge `serial`'s suspension, if it is suspended (and not revoked).
+    pub fn suspension(&self, serial: u32) -> Result<Option<Suspension>, LedgerError> {
+        self.backend.suspension(serial)
     }
 
     /// Count of badges.

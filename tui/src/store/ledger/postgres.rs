@@ -1053,6 +1053,25 @@ impl Backend for PgLedger {
         .collect()
     }
 
+    fn suspension(&self, serial: u32) -> Result<Option<Suspension>, LedgerError> {
+        let damaged = |e: postgres::Error| LedgerError::Damaged(e.to_string());
+        self.query(
+            "SELECT s.serial, s.reason, s.suspended_at FROM suspensions AS s
+             JOIN badges AS b ON b.serial = s.serial
+             WHERE s.serial = $1 AND b.state != 'revoked'",
+            &[&i64::from(serial)],
+        )?
+        .first()
+        .map(|r| {
+            Ok(Suspension {
+                serial: serial_of(r, "serial")?,
+                reason: r.try_get("reason").map_err(damaged)?,
+                suspended_at: r.try_get("suspended_at").map_err(damaged)?,
+            })
+        })
+        .transpose()
+    }
+
     fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError> {
         let rows = self.query(
             "SELECT min(serial) AS lo, max(serial) AS hi FROM badges WHERE kid = $1",

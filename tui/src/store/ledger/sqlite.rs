@@ -853,6 +853,23 @@ impl Backend for SqliteLedger {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn suspension(&self, serial: u32) -> Result<Option<Suspension>, LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.serial, s.reason, s.suspended_at FROM suspensions AS s
+             JOIN badges AS b ON b.serial = s.serial
+             WHERE s.serial = ?1 AND b.state != 'revoked'",
+        )?;
+        Ok(stmt
+            .query_row([serial], |r| {
+                Ok(Suspension {
+                    serial: r.get(0)?,
+                    reason: r.get(1)?,
+                    suspended_at: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
     fn serial_range(&self, kid: &[u8]) -> Result<Option<(u32, u32)>, LedgerError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT (SELECT serial FROM badges WHERE kid = ?1 ORDER BY serial LIMIT 1),
