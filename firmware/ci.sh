@@ -46,6 +46,13 @@ check_verdicts "$work/cards"
 echo "--- verdicts with a damaged status list (fail closed) ---"
 defmt-print -e "$elf" < "$work/defmt-damaged.bin" | grep -i "status list" || true
 check_verdicts "$work/cards/damaged"
+# The same cards at a kiosk configured to take lists no older than a day
+# (the lists are older than that): out of date, never VALID.
+(cd "$work/cards/stale" && timeout 600 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+   -semihosting-config enable=on,target=native -kernel "$elf" > "$work/defmt-stale.bin" 2>/dev/null)
+echo "--- verdicts with status lists older than the kiosk's configured age ---"
+defmt-print -e "$elf" < "$work/defmt-stale.bin" | grep -i "older than\|out of date" | head -3 || true
+check_verdicts "$work/cards/stale"
 
 echo "--- measured costs (Cortex-M4, QEMU mps2-an386, profile firmware: opt-level z, LTO) ---"
 { echo status-list; cat "$work/cards/cards.txt"; } > "$work/measured.txt"

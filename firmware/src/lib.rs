@@ -82,6 +82,7 @@ pub struct Kiosk<'s, const N: usize> {
     trust: TrustStore<N>,
     lists: &'s [StatusList<'s>],
     lists_usable: bool,
+    max_list_age: Option<u64>,
 }
 
 impl<'s, const N: usize> Kiosk<'s, N> {
@@ -96,7 +97,25 @@ impl<'s, const N: usize> Kiosk<'s, N> {
             trust,
             lists,
             lists_usable,
+            max_list_age: None,
         }
+    }
+
+    /// Refuse to call a badge not revoked on a list older than `seconds`
+    /// (the kiosk's configured age: a little more than the desk's
+    /// publishing rhythm). Such a badge reads "the revocation list is out
+    /// of date" ([`Error::StatusListStale`], EXPIRED), never VALID, until
+    /// staff load the issuer's newest lists; what a stale list proves
+    /// revoked stays revoked.
+    pub fn with_max_list_age(mut self, seconds: u64) -> Self {
+        self.max_list_age = Some(seconds);
+        self
+    }
+
+    /// The newest issue time among the kiosk's lists: a lower bound on
+    /// the time, for a board without a real-time clock.
+    pub fn newest_list(&self) -> Option<u64> {
+        self.lists.iter().map(StatusList::issued_at).max()
     }
 
     /// The trusted issuers.
@@ -104,9 +123,17 @@ impl<'s, const N: usize> Kiosk<'s, N> {
         &self.trust
     }
 
-    /// Check a card. The kiosk has no real-time clock: the status list's
-    /// issue time is its time floor for expiry.
-    pub fn check<'c>(&self, card: &CardRead<'c>) -> (Verdict, Result<VerifiedBadge<'c>, Error>) {
+    /// Check a card. Expiry is checked against the status lists' issue
+    /// time (the kiosk needs no real-time clock). `now` is a lower bound on
+    /// the time the board knows, if any (a real-time clock, or
+    /// [`Kiosk::newest_list`] plus the time since the lists were loaded):
+    /// with [`Kiosk::with_max_list_age`], a list older than that age at
+    /// `now` cannot clear a badge.
+    pub fn check<'c>(
+        &self,
+        card: &CardRead<'c>,
+        now: Option<u64>,
+    ) -> (Verdict, Result<VerifiedBadge<'c>, Error>) {
         let result = verify_card_image_lists(card.memory, card.uid, &self.trust, None, self.lists);
         let result = match result {
             // Its list may be the damaged one, or the missing one: unless
@@ -116,8 +143,32 @@ impl<'s, const N: usize> Kiosk<'s, N> {
                 verify_card_image_lists(card.memory, card.uid, &self.trust, None, &[])
                     .and(Err(Error::StatusListMissing))
             }
+            Ok(b) => self.fresh(&b, now).map(|()| b),
+            // A suspension may have been lifted since a stale list.
+            Err(Error::Suspended { .. }) => {
+                let bare = verify_card_image_lists(card.memory, card.uid, &self.trust, None, &[]);
+                match bare {
+                    Ok(b) => self.fresh(&b, now).and(result),
+                    Err(_) => result,
+                }
+            }
             other => other,
         };
         (Verdict::of(&result), result)
+    }
+
+    /// Is the list that cleared `badge` young enough at `now`?
+    fn fresh(&self, badge: &VerifiedBadge<'_>, now: Option<u64>) -> Result<(), Error> {
+        let (Some(max_age), Some(floor)) = (self.max_list_age, now.max(self.newest_list())) else {
+            return Ok(());
+        };
+        match tessera_core::status::select(self.lists, badge.issuer_key, badge.claims.serial) {
+            Some(list) if floor >= list.issued_at().saturating_add(max_age) => {
+                Err(Error::StatusListStale {
+                    exp: list.issued_at().saturating_add(max_age),
+                })
+            }
+            _ => Ok(()),
+        }
     }
 }

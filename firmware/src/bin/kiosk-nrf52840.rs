@@ -30,6 +30,12 @@ static TRUSTED_KEYS: &[u8] = include_bytes!("../../provision/trust.bin");
 /// sequence as `tessera status-list` writes it).
 static STATUS_LIST: &[u8] = include_bytes!("../../provision/status.cbor");
 
+/// Oldest status list that may clear a badge: a week, for a desk that
+/// republishes its lists daily (set it a little above your desk's rhythm).
+/// Past it the kiosk says "the revocation list is out of date" until it is
+/// provisioned with the newest lists.
+const MAX_LIST_AGE: u64 = 7 * 86_400;
+
 /// The PN532 driver's count-down timer on embassy-time.
 struct Deadline(Instant);
 
@@ -172,7 +178,12 @@ async fn main(_spawner: Spawner) {
     }
     let (lists, rejected) = tessera_firmware::load_status_lists(STATUS_LIST, &trust);
     defmt::info!("{} status list(s), {} rejected", lists.len(), rejected);
-    let kiosk = Kiosk::new(trust, &lists, !STATUS_LIST.is_empty() && rejected == 0);
+    let kiosk = Kiosk::new(trust, &lists, !STATUS_LIST.is_empty() && rejected == 0)
+        .with_max_list_age(MAX_LIST_AGE);
+    // No real-time clock: the newest list's time, plus the time since boot
+    // (the lists are compiled in, so they are at least that old), bounds
+    // the time from below.
+    let loaded_at = kiosk.newest_list();
     defmt::info!("kiosk ready: tap a badge card");
 
     let mut uid = [0u8; MAX_UID_LEN];
@@ -180,7 +191,8 @@ async fn main(_spawner: Spawner) {
     loop {
         match reader.next_card(&mut uid, &mut memory) {
             Ok(Some(card)) => {
-                let (verdict, result) = kiosk.check(&card);
+                let now = loaded_at.map(|t| t.saturating_add(Instant::now().as_secs()));
+                let (verdict, result) = kiosk.check(&card, now);
                 match result {
                     Ok(b) => defmt::info!(
                         "{}: serial {} {}",

@@ -2,7 +2,8 @@
 //! the board: the trusted issuer keys (`trust.bin`, 32 bytes each), the
 //! newest status list (`status.cbor`) and the cards (`cards.txt` lists card
 //! dump files: one byte UID length, the UID, then user memory from page 4)
-//! are host files; logs are defmt frames on semihosting stdout (decode with
+//! are host files, with `max-list-age.txt` (seconds), when present, the
+//! kiosk's configured list age against the host's clock; logs are defmt frames on semihosting stdout (decode with
 //! `defmt-print`); verdicts go to `results.txt`. Each card's verify runs
 //! between the `bench_start` and `bench_end` marker functions so the
 //! instruction-counting QEMU plugin can measure it, and the stack is
@@ -304,7 +305,21 @@ fn run() -> Result<(), &'static str> {
             rejected
         );
     }
-    let kiosk = Kiosk::new(trust, &lists, !status.is_empty() && rejected == 0);
+    let mut kiosk = Kiosk::new(trust, &lists, !status.is_empty() && rejected == 0);
+    // The configured list age, if any (`max-list-age.txt`: seconds), and
+    // the host's clock (semihosting SYS_TIME) as this board's clock.
+    let mut age = [0u8; 24];
+    if let Ok(n) = read_file(c"max-list-age.txt", &mut age) {
+        let max_age = core::str::from_utf8(age.get(..n).unwrap_or_default())
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .ok_or("max-list-age.txt is not a number of seconds")?;
+        defmt::info!("status lists older than {} s cannot clear a badge", max_age);
+        kiosk = kiosk.with_max_list_age(max_age);
+    }
+    let now = semihosting::sys::arm_compat::sys_time()
+        .ok()
+        .and_then(|t| u64::try_from(t).ok());
 
     let mut manifest = [0u8; 2048];
     let n = read_file(c"cards.txt", &mut manifest).map_err(|_| "cannot read cards.txt")?;
@@ -335,7 +350,7 @@ fn run() -> Result<(), &'static str> {
         measure::repaint();
         let base = measure::depth_now();
         measure::bench_start();
-        let (verdict, result) = kiosk.check(&card);
+        let (verdict, result) = kiosk.check(&card, now);
         measure::bench_end();
         // Stack the verify itself used, below its caller's frame.
         let stack = measure::high_water().saturating_sub(base);

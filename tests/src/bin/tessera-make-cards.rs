@@ -218,20 +218,44 @@ fn main() {
             _ => "unreadable",
         }
     };
+    // The same cards and lists at a kiosk configured to take lists no
+    // older than a day (`max-list-age.txt`), on the host's clock: the
+    // lists, signed at the fixed test time, are older than that on any day
+    // after it. What they prove revoked stays revoked; nothing else
+    // they cleared is VALID (the list is out of date: EXPIRED).
+    let stale_dir = dir.join("stale");
+    std::fs::create_dir_all(&stale_dir).unwrap();
+    std::fs::write(stale_dir.join("status.cbor"), &status).unwrap();
+    std::fs::write(stale_dir.join("trust.bin"), &trust).unwrap();
+    std::fs::write(stale_dir.join("max-list-age.txt"), "86400\n").unwrap();
+    let stale = |verdict: &str| -> &'static str {
+        match verdict {
+            "valid" | "suspended" | "expired" => "expired",
+            "revoked" => "revoked",
+            "forged" => "forged",
+            "unknown_issuer" => "unknown_issuer",
+            _ => "unreadable",
+        }
+    };
     let mut manifest = String::new();
     let mut expected = String::new();
     let mut expected_damaged = String::new();
+    let mut expected_stale = String::new();
     for (name, bytes, verdict) in &cases {
-        std::fs::write(dir.join(name), bytes).unwrap();
-        std::fs::write(damaged_dir.join(name), bytes).unwrap();
+        for d in [dir, damaged_dir.as_path(), stale_dir.as_path()] {
+            std::fs::write(d.join(name), bytes).unwrap();
+        }
         manifest.push_str(&format!("{name}\n"));
         expected.push_str(&format!("{name} {verdict}\n"));
         expected_damaged.push_str(&format!("{name} {}\n", fail_closed(name, verdict)));
+        expected_stale.push_str(&format!("{name} {}\n", stale(verdict)));
     }
-    std::fs::write(dir.join("cards.txt"), &manifest).unwrap();
+    for d in [dir, damaged_dir.as_path(), stale_dir.as_path()] {
+        std::fs::write(d.join("cards.txt"), &manifest).unwrap();
+    }
     std::fs::write(dir.join("expected.txt"), expected).unwrap();
-    std::fs::write(damaged_dir.join("cards.txt"), &manifest).unwrap();
     std::fs::write(damaged_dir.join("expected.txt"), expected_damaged).unwrap();
+    std::fs::write(stale_dir.join("expected.txt"), expected_stale).unwrap();
     eprintln!(
         "wrote {} cards, trust.bin and status.cbor to {}",
         cases.len(),
