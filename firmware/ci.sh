@@ -54,6 +54,25 @@ echo "--- verdicts with status lists older than the kiosk's configured age ---"
 defmt-print -e "$elf" < "$work/defmt-stale.bin" | grep -i "older than\|out of date" | head -3 || true
 check_verdicts "$work/cards/stale"
 
+# The desk walk of tui/tests/key_lifecycle.rs (issue, revoke, suspend and
+# reinstate, rotate, revoke an old-key badge, a stolen key declared
+# compromised, then distrusted): each step's exported trust.bin and
+# status.cbor and its badges on cards, read by this kiosk, which must give
+# the verdicts the desk and the page gave.
+walk="$work/walk"
+(cd "$root" && TESSERA_KIOSK_WALK="$walk" cargo test -q -p tessera-tui --test key_lifecycle \
+   revocations_hold_across_a_key_rotation >/dev/null)
+echo "--- the desk walk's steps at the QEMU kiosk ---"
+steps=0
+for step in "$walk"/step*; do
+  (cd "$step" && timeout 600 qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+     -semihosting-config enable=on,target=native -kernel "$elf" > /dev/null 2>&1)
+  echo "$(basename "$step"): $(awk '{ $1 = ""; printf "%s;", $0 }' "$step/labels.txt")"
+  check_verdicts "$step"
+  steps=$((steps + 1))
+done
+[ "$steps" -ge 6 ] || { echo "FAIL  the desk walk wrote $steps kiosk steps, expected at least 6"; fail=1; }
+
 echo "--- measured costs (Cortex-M4, QEMU mps2-an386, profile firmware: opt-level z, LTO) ---"
 { echo status-list; cat "$work/cards/cards.txt"; } > "$work/measured.txt"
 grep '^MARK' "$work/marks.txt" | awk '{split($3, a, "="); print a[2]}' | paste - - \

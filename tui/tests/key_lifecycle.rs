@@ -5,7 +5,8 @@
 //! desk (`tessera verify`), the page (the built site's data read by the
 //! page's verifier, the code the WebAssembly module runs) and the kiosk
 //! (the core's check against `tessera status-list`'s file, as the
-//! firmware does) give each badge the same verdict. And past 65,536
+//! firmware does; and, under `firmware/ci.sh`, the QEMU kiosk itself on
+//! each step's exported files) give each badge the same verdict. And past 65,536
 //! badges, every serial has its status list.
 #![allow(
     clippy::unwrap_used,
@@ -210,6 +211,45 @@ fn all_agree(home: &Path, badges: &[(&str, &[u8], &str)]) {
             assert_eq!(verdict, want, "{who} on {name}: {got:?}");
         }
     }
+    kiosk_step(home, badges);
+}
+
+/// With `TESSERA_KIOSK_WALK=DIR` (`firmware/ci.sh` sets it), each step of
+/// the walk is also written as a QEMU kiosk's files, in `DIR/stepNN/`: the
+/// desk's `trust.bin` and `status.cbor` (as `kiosk_verdict` exported them
+/// just now), each badge on a card, `cards.txt` and `expected.txt`; the
+/// firmware CI then runs the real kiosk on every step and checks it gives
+/// the verdicts desk and page gave.
+fn kiosk_step(home: &Path, badges: &[(&str, &[u8], &str)]) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static STEP: AtomicUsize = AtomicUsize::new(1);
+    let Some(root) = std::env::var_os("TESSERA_KIOSK_WALK") else {
+        return;
+    };
+    let dir = Path::new(&root).join(format!("step{:02}", STEP.fetch_add(1, Ordering::SeqCst)));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["trust.bin", "status.cbor"] {
+        std::fs::copy(home.join(f), dir.join(f)).unwrap();
+    }
+    let (mut cards, mut expected, mut labels) = (String::new(), String::new(), String::new());
+    for (i, (name, badge, want)) in badges.iter().enumerate() {
+        let card = format!("b{i}.card");
+        let mut image = vec![0u8; tessera_core::ndef::card_image_len(badge.len())];
+        tessera_core::ndef::encode_card_image(badge, &mut image).unwrap();
+        let card_type = tessera_core::CardType::smallest_for(image.len()).unwrap();
+        image.resize(card_type.user_bytes(), 0);
+        let uid = [0x04, 0x51, 0x7a, 0x10, 0x22, 0x33, i as u8];
+        let mut dump = vec![uid.len() as u8];
+        dump.extend_from_slice(&uid);
+        dump.extend_from_slice(&image);
+        std::fs::write(dir.join(&card), dump).unwrap();
+        cards.push_str(&format!("{card}\n"));
+        expected.push_str(&format!("{card} {want}\n"));
+        labels.push_str(&format!("{card} {name}\n"));
+    }
+    std::fs::write(dir.join("cards.txt"), cards).unwrap();
+    std::fs::write(dir.join("expected.txt"), expected).unwrap();
+    std::fs::write(dir.join("labels.txt"), labels).unwrap();
 }
 
 #[test]
