@@ -214,6 +214,14 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         ),
     );
     files.insert(
+        "cose_key_set",
+        write(
+            dir,
+            "trust.cose",
+            &tessera_tui::desk::keyfile::cose_key_set(&desk.trusted_keys().unwrap()).unwrap(),
+        ),
+    );
+    files.insert(
         "cose_key",
         write(
             dir,
@@ -421,4 +429,39 @@ fn our_status_lists_read_as_ietf_token_status_lists_elsewhere() {
     let bad = write(&dir, "bad.cwt", &bytes);
     let out = python(&[&script("check_token_status_list.py"), &bad, &cose_key]);
     assert!(!out.status.success());
+}
+
+#[test]
+fn our_cose_key_set_names_each_key_as_our_credentials_do() {
+    let dir = temp_dir("key_set");
+    let (f, _) = desk_exports(&dir);
+    let out = python(&[
+        &script("check_key_set.py"),
+        &f["cose_key_set"],
+        &f["cbor"],
+        &f["jwt"],
+    ]);
+    assert!(
+        out.status.success(),
+        "pycose / PyJWT with our COSE_KeySet: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Each key twice: its short kid, then its verification method.
+    let kids = seen["kids"].as_array().unwrap();
+    assert_eq!(kids.len() % 2, 0, "{seen}");
+    assert!(kids.contains(&seen["badge_kid"]), "{seen}");
+    assert!(kids.contains(&seen["jwt_kid"]), "{seen}");
+    assert!(
+        seen["jwt_kid"]
+            .as_str()
+            .unwrap()
+            .starts_with("did:key:z6Mk"),
+        "{seen}"
+    );
+    // And it reads back in Tessera as the keys, once each.
+    let keys =
+        tessera_tui::desk::keyfile::parse_public_keys(&std::fs::read(&f["cose_key_set"]).unwrap())
+            .unwrap();
+    assert_eq!(keys.len(), kids.len() / 2);
 }

@@ -57,15 +57,36 @@ pub fn jwks(keys: &[(PublicKey, String)]) -> String {
     format!("{:#}\n", serde_json::json!({ "keys": keys }))
 }
 
-/// A COSE_KeySet: a CBOR array of COSE_Keys.
+/// A COSE_KeySet: a CBOR array of COSE_Keys. As in [`jwks`], each key is
+/// in it under every identifier Tessera's credentials name it by: the
+/// short `kid` (the COSE badges' and status lists' header) and the did:key
+/// verification method (the VC-JWT's header `kid`, as UTF-8 bytes), so a
+/// COSE library picks the key for either by `kid`.
 pub fn cose_key_set(keys: &[(PublicKey, String)]) -> Result<Vec<u8>, DeskError> {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail (its write error is `Infallible`).
-    let _ = minicbor::Encoder::new(&mut out).array(keys.len() as u64);
+    let _ = minicbor::Encoder::new(&mut out).array(2 * keys.len() as u64);
     for (key, _) in keys {
         out.extend_from_slice(&cose_key(key)?);
+        let method = tessera_ld::did::verification_method(key);
+        out.extend_from_slice(&cose_key_with_kid(key, method.as_bytes()));
     }
     Ok(out)
+}
+
+/// The COSE_Key of `key` (as [`cose_key`] writes it: OKP, Ed25519, alg
+/// EdDSA, deterministic CBOR) under another `kid`.
+fn cose_key_with_kid(key: &PublicKey, kid: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail (its write error is `Infallible`).
+    let _ = minicbor::Encoder::new(&mut out)
+        .map(5)
+        .and_then(|e| e.u8(1)?.u8(1)) // kty: OKP
+        .and_then(|e| e.u8(2)?.bytes(kid))
+        .and_then(|e| e.u8(3)?.i8(-8)) // alg: EdDSA
+        .and_then(|e| e.i8(-1)?.u8(6)) // crv: Ed25519
+        .and_then(|e| e.i8(-2)?.bytes(key.as_bytes())); // x
+    out
 }
 
 /// The kiosk trust file: each key's 32 raw bytes, one after another (what
@@ -101,23 +122,24 @@ pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
             d.array().ok().flatten().ok_or_else(|| {
                 DeskError::Input("the COSE_KeySet is not a definite array".into())
             })?;
-        if n == 0 || n > 64 {
+        if n == 0 || n > 128 {
             return Err(DeskError::Input(format!(
-                "the COSE_KeySet holds {n} keys; expected 1 to 64"
+                "the COSE_KeySet holds {n} keys; expected 1 to 128 (64 keys, each under two kids)"
             )));
         }
-        let mut keys = Vec::new();
+        let mut keys: Vec<PublicKey> = Vec::new();
         for i in 0..n {
             let start = d.position();
             d.skip().map_err(|_| {
                 DeskError::Input(format!("key {} of the COSE_KeySet is damaged", i + 1))
             })?;
             let item = bytes.get(start..d.position()).unwrap_or_default();
-            keys.push(
-                parse_public_key(item).map_err(|e| {
-                    DeskError::Input(format!("key {} of the COSE_KeySet: {e}", i + 1))
-                })?,
-            );
+            let key = parse_public_key(item)
+                .map_err(|e| DeskError::Input(format!("key {} of the COSE_KeySet: {e}", i + 1)))?;
+            // One key under several `kid`s (see [`cose_key_set`]) is one key.
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
         }
         if d.position() != bytes.len() {
             return Err(DeskError::Input(
