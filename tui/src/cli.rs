@@ -402,12 +402,15 @@ pub enum TrustCommand {
     },
     /// List trusted issuers.
     List,
-    /// Import another center's status lists (the `status-list.cbor` its
-    /// `tessera status-list` wrote): its badges are then checked for
-    /// revocation here, on this desk's site and at its kiosks.
+    /// Import another center's status lists: its badges are then checked
+    /// for revocation here, on this desk's site and at its kiosks. Import
+    /// again whenever they publish (lists are valid for 7 days).
     Lists {
-        /// The status list file.
-        file: PathBuf,
+        /// Their site's address (https://…, its `status-lists.cbor` is
+        /// fetched), their site folder, the `status-list.cbor` their
+        /// `tessera status-list` wrote, or their `trust export --format
+        /// jwks` file.
+        source: String,
     },
     /// Stop trusting an issuer, by key id (hex): another center's, or one
     /// of this desk's own retired keys (lost or stolen).
@@ -694,6 +697,23 @@ fn note(v: &CheckReport) -> String {
         .as_ref()
         .map(|n| format!(" · {n}"))
         .unwrap_or_default()
+}
+
+/// What `trust lists` (or `trust add` of a file with lists) took in.
+fn print_imported(imported: &[crate::desk::ImportedList]) {
+    for l in imported {
+        println!(
+            "status list of key {}: serials {} to {}, {} revoked",
+            l.kid,
+            l.first,
+            u64::from(l.first) + u64::from(l.count).saturating_sub(1),
+            l.revoked
+        );
+    }
+    println!(
+        "{} status lists imported; rebuild the site and the kiosk file (`tessera site build`, `tessera status-list`) to carry them",
+        imported.len()
+    );
 }
 
 /// Print a verdict the way `verify` and `card check` do.
@@ -1235,13 +1255,33 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             for t in desk.trust_add(&bytes, &name)? {
                 println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
             }
+            // A JWK Set from `trust export` carries that center's lists:
+            // their revocations come in with their keys.
+            if crate::desk::keyfile::carries_lists(&bytes) {
+                let lists = crate::desk::lists_source::from_file(&bytes)?;
+                let imported = desk.import_status_lists(&lists).map_err(|e| {
+                    DeskError::Input(format!(
+                        "the keys were added, but the status lists the file carries were not imported: {e}"
+                    ))
+                })?;
+                print_imported(&imported);
+            }
             Ok(0)
         }
         Command::Trust(TrustCommand::Export { format, out }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.trusted_keys()?;
+            // The JWK Set carries the lists this desk last published, so
+            // another center imports keys and revocations in one file.
+            let (lists, stale) = if format == TrustFormat::Jwks {
+                desk.published_status_lists()?
+            } else {
+                (Vec::new(), 0)
+            };
             let bytes = match format {
-                TrustFormat::Jwks => crate::desk::keyfile::jwks(&keys).into_bytes(),
+                TrustFormat::Jwks => {
+                    crate::desk::keyfile::jwks_with_lists(&keys, &lists).into_bytes()
+                }
                 TrustFormat::CoseKeySet => crate::desk::keyfile::cose_key_set(&keys)?,
                 TrustFormat::Kiosk => crate::desk::keyfile::kiosk_trust(&keys),
             };
@@ -1258,24 +1298,23 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                     .map(|p| format!(" to {}", p.display()))
                     .unwrap_or_default()
             );
+            if format == TrustFormat::Jwks {
+                eprintln!(
+                    "with {} status lists (their revocations: `tessera trust lists FILE` imports them)",
+                    lists.len()
+                );
+                if stale > 0 {
+                    eprintln!(
+                        "{stale} status lists left out: out of date; run `tessera status-list` and export again"
+                    );
+                }
+            }
             Ok(0)
         }
-        Command::Trust(TrustCommand::Lists { file }) => {
+        Command::Trust(TrustCommand::Lists { source }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let imported = desk.import_status_lists(&files::read(&file)?)?;
-            for l in &imported {
-                println!(
-                    "status list of key {}: serials {} to {}, {} revoked",
-                    l.kid,
-                    l.first,
-                    u64::from(l.first) + u64::from(l.count).saturating_sub(1),
-                    l.revoked
-                );
-            }
-            println!(
-                "{} status lists imported; rebuild the site and the kiosk file (`tessera site build`, `tessera status-list`) to carry them",
-                imported.len()
-            );
+            let lists = crate::desk::lists_source::read(&source)?;
+            print_imported(&desk.import_status_lists(&lists)?);
             Ok(0)
         }
         Command::Trust(TrustCommand::List) => {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod issue;
 pub mod keyfile;
 pub mod kit;
+pub mod lists_source;
 pub mod notify;
 pub mod picture;
 pub mod qr;
@@ -828,6 +829,34 @@ impl Desk {
         let mut held = self.held_foreign_lists()?;
         held.retain(|bytes| tessera_core::StatusList::verify(bytes, &trust, None).is_ok());
         Ok(held)
+    }
+
+    /// The status lists to hand other centers with this desk's trust file:
+    /// the ones it last published (`tessera status-list`, or any
+    /// revocation: this desk's keys' and the other centers' it holds),
+    /// those that still verify and are current. Returns them and how many
+    /// were left out as out of date (publish again to include them).
+    pub fn published_status_lists(&self) -> Result<(Vec<Vec<u8>>, usize), DeskError> {
+        let Ok(bytes) = files::read(&self.home.join("status-list.cbor")) else {
+            return Ok((Vec::new(), 0));
+        };
+        let (trust, _) = self.trust_store()?;
+        let now = clock_now()?;
+        let (mut lists, mut stale) = (Vec::new(), 0);
+        let mut rest = bytes.as_slice();
+        while let Ok((one, tail)) = tessera_core::status::split_sequence(rest) {
+            rest = tail;
+            match tessera_core::StatusList::verify(one, &trust, Some(now)) {
+                Ok(_) => lists.push(one.to_vec()),
+                Err(CoreError::StatusListStale { .. }) => stale += 1,
+                // A distrusted key's list: not handed on.
+                Err(_) => {}
+            }
+            if rest.is_empty() {
+                break;
+            }
+        }
+        Ok((lists, stale))
     }
 
     /// The files of other centers' lists this desk holds, in name order,

@@ -661,3 +661,158 @@ fn a_list_in_parts_is_the_signed_list_and_nothing_else_verifies() {
         );
     }
 }
+
+/// A static web server (Python's) serving `dir` on a free local port;
+/// stopped when dropped.
+struct StaticSite {
+    child: std::process::Child,
+    url: String,
+}
+
+impl StaticSite {
+    fn serve(dir: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 serves the site");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the static server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+        }
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn another_centers_lists_come_from_their_published_site_or_their_trust_file() {
+    let (a, b, c) = (
+        TempDir::new().unwrap(),
+        TempDir::new().unwrap(),
+        TempDir::new().unwrap(),
+    );
+    let (a, b, c) = (a.path(), b.path(), c.path());
+    let (sa1, a1) = issue(a, "ana@example.org");
+    let (_, a2) = issue(a, "bia@example.org");
+    let site_dir = a.join("site");
+    let server = StaticSite::serve(&{
+        std::fs::create_dir_all(&site_dir).unwrap();
+        site_dir.clone()
+    });
+    tessera(a)
+        .args(["site", "build", "--assets"])
+        .arg(assets())
+        .arg("--out")
+        .arg(&site_dir)
+        .args(["--url", &server.url])
+        .assert()
+        .success();
+    tessera(a)
+        .args(["revoke", &sa1.to_string(), "--reason", "exam misconduct"])
+        .assert()
+        .success();
+    // The site carries its lists whole, beside the page.
+    assert!(site_dir.join("status-lists.cbor").is_file());
+
+    // B trusts A's key, then fetches A's lists from A's published site.
+    let key = a.join("a.cose");
+    tessera(a)
+        .args(["key", "export-public", "--format", "cose-key", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    tessera(b)
+        .args(["trust", "add"])
+        .arg(&key)
+        .args(["--name", "Center A"])
+        .assert()
+        .success();
+    tessera(b)
+        .args(["trust", "lists", &format!("{}nowhere/", server.url)])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("answered 404"));
+    tessera(b)
+        .args(["trust", "lists", &server.url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 revoked"));
+    all_agree(
+        b,
+        &[
+            ("A's revoked badge", &a1, "revoked"),
+            ("A's badge", &a2, "valid"),
+        ],
+    );
+    // Their site's folder works as well as its address.
+    tessera(b)
+        .args(["trust", "lists"])
+        .arg(&site_dir)
+        .assert()
+        .success();
+
+    // C takes A's keys and revocations in one file: A's JWK Set.
+    let jwks = a.join("a.jwks");
+    tessera(a)
+        .args(["trust", "export", "--format", "jwks", "--out"])
+        .arg(&jwks)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("with 1 status lists"));
+    let set: Value = serde_json::from_slice(&std::fs::read(&jwks).unwrap()).unwrap();
+    assert_eq!(set["tessera_status_lists"].as_array().unwrap().len(), 1);
+    tessera(c)
+        .args(["trust", "add"])
+        .arg(&jwks)
+        .args(["--name", "Center A"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("now trusting Center A")
+                .and(predicate::str::contains("1 status lists imported")),
+        );
+    all_agree(
+        c,
+        &[
+            ("A's revoked badge", &a1, "revoked"),
+            ("A's badge", &a2, "valid"),
+        ],
+    );
+    // A JSON file without lists is named for what it lacks.
+    let plain = c.join("plain.json");
+    std::fs::write(&plain, r#"{"keys": []}"#).unwrap();
+    tessera(c)
+        .args(["trust", "lists"])
+        .arg(&plain)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("carries no status lists"));
+}

@@ -39,6 +39,13 @@ fn jwk_value(key: &PublicKey) -> serde_json::Value {
 /// verification method in the VC-JWT's header `kid`, so a JOSE library
 /// picks the key for either by `kid`.
 pub fn jwks(keys: &[(PublicKey, String)]) -> String {
+    jwks_with_lists(keys, &[])
+}
+
+/// [`jwks`] carrying signed status lists besides the keys (in the member
+/// [`JWKS_LISTS_MEMBER`](super::lists_source::JWKS_LISTS_MEMBER), which
+/// JOSE libraries ignore), for `tessera trust lists` at another center.
+pub fn jwks_with_lists(keys: &[(PublicKey, String)], lists: &[Vec<u8>]) -> String {
     let keys: Vec<serde_json::Value> = keys
         .iter()
         .flat_map(|(key, name)| {
@@ -54,7 +61,16 @@ pub fn jwks(keys: &[(PublicKey, String)]) -> String {
         })
         .collect();
     // `{:#}` is serde_json's pretty printer, which cannot fail on a Value.
-    format!("{:#}\n", serde_json::json!({ "keys": keys }))
+    let mut set = serde_json::json!({ "keys": keys });
+    if !lists.is_empty()
+        && let Some(map) = set.as_object_mut()
+    {
+        map.insert(
+            super::lists_source::JWKS_LISTS_MEMBER.into(),
+            super::lists_source::jwks_member(lists),
+        );
+    }
+    format!("{set:#}\n")
 }
 
 /// A COSE_KeySet: a CBOR array of COSE_Keys. As in [`jwks`], each key is
@@ -93,6 +109,12 @@ fn cose_key_with_kid(key: &PublicKey, kid: &[u8]) -> Vec<u8> {
 /// the firmware reads as `trust.bin`).
 pub fn kiosk_trust(keys: &[(PublicKey, String)]) -> Vec<u8> {
     keys.iter().flat_map(|(k, _)| *k.as_bytes()).collect()
+}
+
+/// Does this key file carry status lists (a JWK Set from [`jwks_with_lists`])?
+pub fn carries_lists(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .is_ok_and(|v| v.get(super::lists_source::JWKS_LISTS_MEMBER).is_some())
 }
 
 /// Every public key in a key file: a JWK, a JWK Set, a COSE_Key or a

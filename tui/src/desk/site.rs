@@ -1,6 +1,7 @@
 //! The verification site: the static web page (the core in WebAssembly),
-//! this desk's trust list, its latest signed status list and its
-//! revocation reasons, written to a folder that any static host (or a
+//! this desk's trust list, its signed status lists (in the page, and whole
+//! in `status-lists.cbor` for other desks and kiosks) and its revocation
+//! reasons, written to a folder that any static host (or a
 //! file:// URL) serves. Publishing is copying the folder.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,10 @@ use crate::store::ledger::{BadgeState, Filter};
 /// style, scripts and module inlined); the module file is beside it for
 /// size reports and for integrators.
 pub const ASSETS: [&str; 2] = ["index.html", "tessera_web_bg.wasm"];
+
+/// The site's file with every status list the page carries, signed and
+/// whole (a CBOR sequence, as `tessera status-list` writes).
+pub const STATUS_LISTS_FILE: &str = "status-lists.cbor";
 
 /// The page's data block the site data goes into, exactly once.
 const SITE_SLOT: &str =
@@ -76,6 +81,15 @@ impl Desk {
     /// desk's active and retired keys, every serial of each), and the
     /// reasons of their revocations.
     pub fn site_data(&self, keys: &KeyRing, url: Option<&str>) -> Result<Site, DeskError> {
+        Ok(self.site_and_lists(keys, url)?.0)
+    }
+
+    /// [`Desk::site_data`] and the signed lists it carries in parts.
+    fn site_and_lists(
+        &self,
+        keys: &KeyRing,
+        url: Option<&str>,
+    ) -> Result<(Site, Vec<Vec<u8>>), DeskError> {
         let (store, demo_kids) = self.trust_store()?;
         let trust = self
             .trusted_keys()?
@@ -122,7 +136,7 @@ impl Desk {
                 }
             }));
         }
-        Ok(Site {
+        let site = Site {
             format: SITE_FORMAT.to_string(),
             issuer: self.issuer()?.name,
             url: url.map(str::to_string),
@@ -139,7 +153,8 @@ impl Desk {
                 })?,
             revocations,
             suspensions,
-        })
+        };
+        Ok((site, lists))
     }
 
     /// Write the verification site to `out` from the built page in
@@ -166,7 +181,7 @@ impl Desk {
         if let Some(u) = &url {
             self.set_site_url(u)?;
         }
-        let site = self.site_data(keys, url.as_deref())?;
+        let (site, lists) = self.site_and_lists(keys, url.as_deref())?;
         let page = String::from_utf8(files::read(&assets.join("index.html"))?).map_err(|_| {
             DeskError::Input(format!(
                 "{} is not text: run `bash web/build.sh` again",
@@ -180,6 +195,9 @@ impl Desk {
             &files::read(&assets.join("tessera_web_bg.wasm"))?,
         )?;
         self.write_status_credentials(keys, out)?;
+        // The same lists whole, for other centers' desks (`tessera trust
+        // lists https://…`) and kiosks to fetch.
+        files::write_atomic(&out.join(STATUS_LISTS_FILE), &lists.concat())?;
         // The page last: it carries the site data, and is written whole.
         files::write_atomic(&out.join("index.html"), page.as_bytes())?;
         for name in OLD_ASSETS {
