@@ -704,6 +704,7 @@ impl Desk {
             Ok(files::write_atomic(&file, bytes)?)
         };
         for key in keys.iter() {
+            self.write_segment_credentials(key, dir)?;
             if let Some(json) = self.status_list_credential(key)? {
                 write(&status_credential::path_of(&key.kid().to_string()), &json)?;
             }

@@ -124,8 +124,9 @@ fn status_list(home: &Path, credential: &Value) -> (String, PathBuf) {
         .as_str()
         .unwrap()
         .to_string();
-    let name = url.rsplit('/').next().unwrap();
-    (url.clone(), home.join("status").join(name))
+    // status/KIDHEX/FIRST.json: the list of the badge's key and segment.
+    let path = url.strip_prefix(SITE).unwrap().trim_start_matches('/');
+    (url.clone(), home.join(path))
 }
 
 #[test]
@@ -244,7 +245,7 @@ fn an_export_verifies_in_digital_bazaars_verifier_and_one_changed_character_fail
         .arg(&site)
         .assert()
         .success();
-    let published = site.join("status").join(list.file_name().unwrap());
+    let published = site.join(list.strip_prefix(home).unwrap());
     let from_site = node(&[
         "verify",
         file_arg,
@@ -505,4 +506,141 @@ fn jose_finds_our_vc_jwts_key_in_our_jwk_set() {
         theirs.to_str().unwrap(),
     ]);
     assert_eq!(seen["verified"], false, "{seen}");
+}
+
+/// The `statusListIndex` of each credential, the list it names, and the
+/// list's file under `home`.
+fn status_place(home: &Path, credential: &Value) -> (u32, String, PathBuf) {
+    let status = &credential["credentialStatus"];
+    let url = status["statusListCredential"].as_str().unwrap().to_string();
+    let index = status["statusListIndex"].as_str().unwrap().parse().unwrap();
+    let path = home.join(url.strip_prefix(SITE).unwrap());
+    (index, url, path)
+}
+
+#[test]
+fn bitstring_indexes_hide_the_order_of_issue_and_old_exports_still_check() {
+    use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
+    let home = TempDir::new().unwrap();
+    let home = home.path();
+    let mut desk = Desk::open_or_demo(home).unwrap();
+    desk.set_site_url(SITE).unwrap();
+    let key = desk.signing_key(&mut || None).unwrap();
+    let reqs: Vec<IssueRequest> = (0..40)
+        .map(|i| IssueRequest {
+            recipient: format!("c{i}@example.org"),
+            achievement: "AZ-900".into(),
+            ..IssueRequest::default()
+        })
+        .collect();
+    desk.set_mail_queue(false).unwrap();
+    desk.issue_many(&key, &reqs, &mut |_| true).unwrap();
+    let credential = |serial: u32| -> Value {
+        serde_json::from_slice(
+            &desk
+                .export(serial, ExportFormat::Ob3Json, Some(&key))
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let places: Vec<(u32, String, PathBuf)> = (1..=40)
+        .map(|s| status_place(home, &credential(s)))
+        .collect();
+    // One list for the segment, named by key and first serial; indexes
+    // distinct, not the serials, in no rising order.
+    let kid = hex::encode(key.kid().as_bytes());
+    assert!(
+        places
+            .iter()
+            .all(|p| p.1 == format!("{SITE}status/{kid}/1.json"))
+    );
+    let indexes: Vec<u32> = places.iter().map(|p| p.0).collect();
+    let distinct: std::collections::HashSet<u32> = indexes.iter().copied().collect();
+    assert_eq!(distinct.len(), 40);
+    assert!(indexes.windows(2).any(|w| w[0] > w[1]), "{indexes:?}");
+    assert!(indexes.iter().zip(1..).filter(|(i, s)| *i == s).count() < 2);
+    // Exporting again gives the same place (it is in signed credentials).
+    assert_eq!(status_place(home, &credential(7)).0, indexes[6]);
+
+    // An export from before the segment lists: the serial as index, in
+    // the key's old list (signed here as that version signed it).
+    let legacy_url = format!("{SITE}status/{kid}.json");
+    let record = desk.badge(7).unwrap();
+    let (trust, _) = desk.trust_store().unwrap();
+    let badge = tessera_core::verify(&record.cose, &trust, None, None).unwrap();
+    let old = tessera_tui::desk::share::sign_credential(
+        &tessera_tui::desk::share::credential(&tessera_tui::desk::share::CredentialInput {
+            cose: &record.cose,
+            badge: &badge,
+            issuer_name: "DEMO Test Centre",
+            identity: None,
+            achievement: None,
+            status_list: Some((&legacy_url, 7)),
+        }),
+        &key,
+        badge.claims.issued_at,
+    )
+    .unwrap();
+    let old_file = home.join("old-export.json");
+    std::fs::write(&old_file, serde_json::to_vec(&old).unwrap()).unwrap();
+
+    // Exported before the revocation (a revoked badge is not shared).
+    for serial in [6u32, 7, 8] {
+        let file = home.join(format!("c{serial}.json"));
+        std::fs::write(&file, serde_json::to_vec(&credential(serial)).unwrap()).unwrap();
+    }
+
+    // Badge 7 revoked: the Digital Bazaar checker reads it revoked from its
+    // permuted entry, its neighbours not, and the old export from the old list.
+    let keys = desk.unlock(&mut || None).unwrap();
+    desk.revoke(&keys, 7, "exam misconduct").unwrap();
+    let list_file = &places[0].2;
+    let encoded: Value = serde_json::from_slice(&std::fs::read(list_file).unwrap()).unwrap();
+    let encoded = encoded["credentialSubject"]["encodedList"]
+        .as_str()
+        .unwrap();
+    let gz = base64::Engine::decode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        encoded.strip_prefix('u').unwrap(),
+    )
+    .unwrap();
+    let mut bits = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut bits)
+        .unwrap();
+    assert!(bits.len() * 8 >= 131_072, "{} entries", bits.len() * 8);
+    let set: Vec<usize> = (0..bits.len() * 8)
+        .filter(|i| bits[i / 8] & (0x80 >> (i % 8)) != 0)
+        .collect();
+    assert_eq!(
+        set,
+        vec![indexes[6] as usize],
+        "only badge 7's entry is set"
+    );
+    for (serial, want) in [(7u32, true), (6, false), (8, false)] {
+        let file = home.join(format!("c{serial}.json"));
+        let seen = node(&[
+            "verify",
+            file.to_str().unwrap(),
+            "--status",
+            &format!("{}={}", places[0].1, list_file.display()),
+        ]);
+        assert_eq!(
+            seen["status"]["revoked"],
+            serde_json::json!([want]),
+            "badge {serial}: {seen}"
+        );
+    }
+    let legacy_file = home.join(format!("status/{kid}.json"));
+    let seen = node(&[
+        "verify",
+        old_file.to_str().unwrap(),
+        "--status",
+        &format!("{legacy_url}={}", legacy_file.display()),
+    ]);
+    assert_eq!(seen["verified"], true, "{seen}");
+    assert_eq!(
+        seen["status"]["revoked"],
+        serde_json::json!([true]),
+        "{seen}"
+    );
 }

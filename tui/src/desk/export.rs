@@ -347,14 +347,14 @@ impl Desk {
                     hex::encode(&record.kid)
                 ))
             })?;
-        let status_list = self.status_list_url(&record.kid)?;
+        let status_list = self.status_entry_of(signer, serial)?;
         let credential = crate::desk::share::credential(&crate::desk::share::CredentialInput {
             cose: &record.cose,
             badge: &badge,
             issuer_name: &issuer.name,
             identity: Some((&record.recipient, &code)),
             achievement: described.as_ref().map(Described::text),
-            status_list: status_list.as_deref(),
+            status_list: status_list.as_ref().map(|(url, i)| (url.as_str(), *i)),
         });
         let text = match format {
             ExportFormat::Ob3Json | ExportFormat::BakedPng => {

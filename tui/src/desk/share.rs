@@ -88,11 +88,11 @@ pub struct CredentialInput<'a> {
     /// The achievement's texts and image from the program's catalogue;
     /// `None` describes it from the badge alone.
     pub achievement: Option<AchievementText<'a>>,
-    /// The URL of the issuer key's published status list credential
-    /// (`BitstringStatusListCredential`), for `credentialStatus`; `None`
-    /// (a desk without a site) leaves revocation to the compact badge's
-    /// own status lists.
-    pub status_list: Option<&'a str>,
+    /// The URL of the badge's published status list credential
+    /// (`BitstringStatusListCredential`) and its index there, for
+    /// `credentialStatus`; `None` (a desk without a site) leaves revocation
+    /// to the compact badge's own status lists.
+    pub status_list: Option<(&'a str, u32)>,
 }
 
 /// What the catalogue says about an achievement, in the issuer's language.
@@ -141,14 +141,16 @@ pub fn subject_id(badge: &VerifiedBadge<'_>) -> String {
     format!("urn:tessera:recipient:{}", badge.claims.subject)
 }
 
-/// The `credentialStatus` of a badge: entry `serial` of its issuer key's
-/// Bitstring Status List credential at `list_url`.
-pub fn status_entry(list_url: &str, serial: u32) -> Value {
+/// The `credentialStatus` of a badge: entry `index` of the Bitstring
+/// Status List credential at `list_url` (see
+/// [`status_credential`](super::status_credential) for how the index is
+/// chosen).
+pub fn status_entry(list_url: &str, index: u32) -> Value {
     json!({
-        "id": format!("{list_url}#{serial}"),
+        "id": format!("{list_url}#{index}"),
         "type": "BitstringStatusListEntry",
         "statusPurpose": "revocation",
-        "statusListIndex": serial.to_string(),
+        "statusListIndex": index.to_string(),
         "statusListCredential": list_url,
     })
 }
@@ -252,8 +254,8 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
         "credentialSubject": subject,
         "evidence": evidence,
     });
-    if let Some(url) = input.status_list {
-        set(&mut vc, "credentialStatus", status_entry(url, c.serial));
+    if let Some((url, index)) = input.status_list {
+        set(&mut vc, "credentialStatus", status_entry(url, index));
     }
     if let Some(exp) = c.expires {
         set(&mut vc, "validUntil", json!(rfc3339(exp)));
