@@ -401,7 +401,8 @@ async function runCase(browser, config, origin, c, shot) {
 
 // ------------------------------------------------------------ benchmark --
 
-const COLD_LOADS = 5;
+/** Cold loads a run times: five, or the config's `cold_loads`. */
+const coldLoadsOf = (config) => (Number.isInteger(config.cold_loads) && config.cold_loads > 0 ? config.cold_loads : 5);
 
 /** One load of a link in a fresh context: when its verdict was in the page and drawn. */
 async function coldLoad(browser, config, origin, fragment) {
@@ -469,8 +470,9 @@ async function runBench(browser, config, origin) {
     ? fs.readFileSync(config.bench_input)
     : Buffer.from(valid.fragment, 'utf8');
 
-  // Five cold loads of the link, each in a fresh context (a new renderer
-  // process): the median, and where its time went.
+  // Five (or `cold_loads`) cold loads of the link, each in a fresh context
+  // (a new renderer process): the median, and where its time went.
+  const COLD_LOADS = coldLoadsOf(config);
   const loads = [];
   for (let i = 0; i < COLD_LOADS; i += 1) loads.push(await coldLoad(browser, config, origin, valid.fragment));
   const byMs = [...loads].sort((a, b) => a.ms - b.ms);
