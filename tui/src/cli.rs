@@ -1259,7 +1259,8 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             // their revocations come in with their keys.
             if crate::desk::keyfile::carries_lists(&bytes) {
                 let lists = crate::desk::lists_source::from_file(&bytes)?;
-                let imported = desk.import_status_lists(&lists).map_err(|e| {
+                let reasons = crate::desk::lists_source::reasons_in(&bytes);
+                let imported = desk.import_status_lists_with(&lists, Some(&reasons)).map_err(|e| {
                     DeskError::Input(format!(
                         "the keys were added, but the status lists the file carries were not imported: {e}"
                     ))
@@ -1273,14 +1274,16 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let keys = desk.trusted_keys()?;
             // The JWK Set carries the lists this desk last published, so
             // another center imports keys and revocations in one file.
-            let (lists, stale) = if format == TrustFormat::Jwks {
+            let published = if format == TrustFormat::Jwks {
                 desk.published_status_lists()?
             } else {
-                (Vec::new(), 0)
+                crate::desk::PublishedLists::default()
             };
+            let (lists, stale) = (&published.lists, published.stale);
             let bytes = match format {
                 TrustFormat::Jwks => {
-                    crate::desk::keyfile::jwks_with_lists(&keys, &lists).into_bytes()
+                    crate::desk::keyfile::jwks_with_lists(&keys, lists, &published.reasons)
+                        .into_bytes()
                 }
                 TrustFormat::CoseKeySet => crate::desk::keyfile::cose_key_set(&keys)?,
                 TrustFormat::Kiosk => crate::desk::keyfile::kiosk_trust(&keys),
@@ -1313,8 +1316,8 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Trust(TrustCommand::Lists { source }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let lists = crate::desk::lists_source::read(&source)?;
-            print_imported(&desk.import_status_lists(&lists)?);
+            let (lists, reasons) = crate::desk::lists_source::read(&source)?;
+            print_imported(&desk.import_status_lists_with(&lists, reasons.as_ref())?);
             Ok(0)
         }
         Command::Trust(TrustCommand::List) => {

@@ -126,6 +126,17 @@ const COMPROMISED: &str = "compromised_keys";
 /// The folder in a data directory holding other centers' status lists.
 const FOREIGN_LISTS: &str = "foreign-status";
 
+/// What [`Desk::published_status_lists`] hands other centers.
+#[derive(Debug, Clone, Default)]
+pub struct PublishedLists {
+    /// The signed lists, each current and of a trusted key.
+    pub lists: Vec<Vec<u8>>,
+    /// The reasons of this desk's keys' revocations and suspensions.
+    pub reasons: lists_source::Reasons,
+    /// Lists left out as out of date.
+    pub stale: usize,
+}
+
 /// One list [`Desk::import_status_lists`] took in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportedList {
@@ -773,6 +784,18 @@ impl Desk {
     /// is "not checked"). All or nothing: returns `(key id, first serial,
     /// serials, revoked)` per list.
     pub fn import_status_lists(&self, bytes: &[u8]) -> Result<Vec<ImportedList>, DeskError> {
+        self.import_status_lists_with(bytes, None)
+    }
+
+    /// [`Desk::import_status_lists`] with the reasons their trust file
+    /// carried ([`lists_source::reasons_in`]): kept for the keys whose
+    /// lists were imported, and shown (desk, site) for a badge those lists
+    /// mark revoked or suspended.
+    pub fn import_status_lists_with(
+        &self,
+        bytes: &[u8],
+        reasons: Option<&lists_source::Reasons>,
+    ) -> Result<Vec<ImportedList>, DeskError> {
         let trust = self.other_centers()?;
         let now = clock_now()?;
         let dir = self.home.join(FOREIGN_LISTS);
@@ -813,6 +836,12 @@ impl Desk {
         let mut out = Vec::new();
         for (file, one, list) in lists {
             files::write_atomic(&file, one)?;
+            if let Some(reasons) = reasons {
+                let kid = list.kid().to_string();
+                let json = serde_json::to_vec_pretty(&reasons.of_key(&kid))
+                    .map_err(|e| DeskError::Input(format!("the reasons cannot be written: {e}")))?;
+                files::write_atomic(&dir.join(format!("reasons-{kid}.json")), &json)?;
+            }
             out.push(ImportedList {
                 kid: list.kid().to_string(),
                 first: list.first(),
@@ -835,21 +864,31 @@ impl Desk {
     /// The status lists to hand other centers with this desk's trust file:
     /// the ones it last published (`tessera status-list`, or any
     /// revocation: this desk's keys' and the other centers' it holds),
-    /// those that still verify and are current. Returns them and how many
-    /// were left out as out of date (publish again to include them).
-    pub fn published_status_lists(&self) -> Result<(Vec<Vec<u8>>, usize), DeskError> {
+    /// those that still verify and are current, with the reasons of this
+    /// desk's own keys among them. Also says how many were left out as out
+    /// of date (publish again to include them).
+    pub fn published_status_lists(&self) -> Result<PublishedLists, DeskError> {
+        let mut out = PublishedLists::default();
         let Ok(bytes) = files::read(&self.home.join("status-list.cbor")) else {
-            return Ok((Vec::new(), 0));
+            return Ok(out);
         };
         let (trust, _) = self.trust_store()?;
+        let own: Vec<Vec<u8>> = self.ledger.issuers()?.into_iter().map(|i| i.kid).collect();
         let now = clock_now()?;
-        let (mut lists, mut stale) = (Vec::new(), 0);
+        let (lists, stale) = (&mut out.lists, &mut out.stale);
+        let mut kids: Vec<Vec<u8>> = Vec::new();
         let mut rest = bytes.as_slice();
         while let Ok((one, tail)) = tessera_core::status::split_sequence(rest) {
             rest = tail;
             match tessera_core::StatusList::verify(one, &trust, Some(now)) {
-                Ok(_) => lists.push(one.to_vec()),
-                Err(CoreError::StatusListStale { .. }) => stale += 1,
+                Ok(list) => {
+                    let kid = list.kid().as_bytes().to_vec();
+                    if own.contains(&kid) && !kids.contains(&kid) {
+                        kids.push(kid);
+                    }
+                    lists.push(one.to_vec());
+                }
+                Err(CoreError::StatusListStale { .. }) => *stale += 1,
                 // A distrusted key's list: not handed on.
                 Err(_) => {}
             }
@@ -857,7 +896,29 @@ impl Desk {
                 break;
             }
         }
-        Ok((lists, stale))
+        out.reasons = self.reasons_of(&kids)?;
+        Ok(out)
+    }
+
+    /// The reasons other centers gave with their lists (see
+    /// [`Desk::import_status_lists_with`]), for keys this desk still trusts.
+    pub fn foreign_reasons(&self) -> Result<lists_source::Reasons, DeskError> {
+        let mut out = lists_source::Reasons::default();
+        let dir = self.home.join(FOREIGN_LISTS);
+        let trusted: Vec<String> = self
+            .ledger
+            .trusted()?
+            .iter()
+            .map(|t| hex::encode(&t.kid))
+            .collect();
+        for kid in trusted {
+            if let Ok(bytes) = files::read(&dir.join(format!("reasons-{kid}.json"))) {
+                let reasons: lists_source::Reasons =
+                    serde_json::from_slice(&bytes).unwrap_or_default();
+                out.extend(reasons.of_key(&kid));
+            }
+        }
+        Ok(out)
     }
 
     /// The files of other centers' lists this desk holds, in name order,

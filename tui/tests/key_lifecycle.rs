@@ -64,8 +64,8 @@ fn issue(home: &Path, who: &str) -> (u32, Vec<u8>) {
     (serial, std::fs::read(file).unwrap())
 }
 
-/// The desk's verdict on a badge file (`tessera verify --json`).
-fn desk_verdict(home: &Path, badge: &[u8]) -> String {
+/// The desk's whole answer on a badge file (`tessera verify --json`).
+fn desk_json(home: &Path, badge: &[u8]) -> Value {
     let file = home.join("check.cbor");
     std::fs::write(&file, badge).unwrap();
     let out = tessera(home)
@@ -73,13 +73,20 @@ fn desk_verdict(home: &Path, badge: &[u8]) -> String {
         .arg(&file)
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "verify --json: {e}: {}",
             String::from_utf8_lossy(&out.stdout)
         )
-    });
-    v["verdict"].as_str().unwrap().to_string()
+    })
+}
+
+/// The desk's verdict on a badge file.
+fn desk_verdict(home: &Path, badge: &[u8]) -> String {
+    desk_json(home, badge)["verdict"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// The site data `tessera site build` put into the page.
@@ -806,6 +813,37 @@ fn another_centers_lists_come_from_their_published_site_or_their_trust_file() {
             ("A's badge", &a2, "valid"),
         ],
     );
+    // With A's reasons, at C's desk and on C's page.
+    let reason_at = |home: &Path, badge: &[u8]| -> (String, String) {
+        let desk = desk_json(home, badge);
+        let page = Verifier::new(&site_json(&home.join("site")))
+            .unwrap()
+            .check(badge, chrono::Utc::now().timestamp() as u64);
+        (desk["reason"].as_str().unwrap().to_string(), page.reason)
+    };
+    let (desk, page) = reason_at(c, &a1);
+    assert!(desk.contains("exam misconduct"), "{desk}");
+    assert!(page.contains("exam misconduct"), "{page}");
+    // A suspends badge 2 and hands out its set again: C takes the new
+    // lists and reasons with `trust lists`.
+    tessera(a)
+        .args(["suspend", "2", "--reason", "under investigation"])
+        .assert()
+        .success();
+    tessera(a)
+        .args(["trust", "export", "--format", "jwks", "--out"])
+        .arg(&jwks)
+        .assert()
+        .success();
+    tessera(c)
+        .args(["trust", "lists"])
+        .arg(&jwks)
+        .assert()
+        .success();
+    all_agree(c, &[("A's suspended badge", &a2, "suspended")]);
+    let (desk, page) = reason_at(c, &a2);
+    assert!(desk.contains("under investigation"), "{desk}");
+    assert!(page.contains("under investigation"), "{page}");
     // A JSON file without lists is named for what it lacks.
     let plain = c.join("plain.json");
     std::fs::write(&plain, r#"{"keys": []}"#).unwrap();

@@ -407,6 +407,8 @@ pub struct Context<'l, const N: usize> {
     /// Other centers' status lists this desk holds (see
     /// [`Desk::import_status_lists`](crate::desk::Desk::import_status_lists)).
     pub foreign_lists: &'l [tessera_core::StatusList<'l>],
+    /// The reasons those centers gave with their lists.
+    pub foreign_reasons: &'l crate::desk::lists_source::Reasons,
 }
 
 /// Check `input`. `card_uid` is the UID of the card it was read from, for
@@ -607,14 +609,48 @@ fn judge<const N: usize>(
         }
         Err(e) => {
             // Show what the badge says when its signature held.
-            let (badge, holder) = match tessera_core::verify(&p.bytes, cx.trust, None, None) {
-                Ok(b) => {
-                    let own = own_row(&b, cx.ledger)?;
-                    (Some(details(&b, own.as_ref())), holder_of(&b))
+            let signed = tessera_core::verify(&p.bytes, cx.trust, None, None).ok();
+            let (badge, holder) = match &signed {
+                Some(b) => {
+                    let own = own_row(b, cx.ledger)?;
+                    (Some(details(b, own.as_ref())), holder_of(b))
                 }
-                Err(_) => (None, None),
+                None => (None, None),
+            };
+            // Another center's revocation or suspension, with the reason
+            // it gave (unsigned words; the signed list is what decides).
+            let given = |reasons: &[tessera_web::verifier::SiteRevocation], serial: u32| {
+                let kid = signed.as_ref().map(|b| b.kid.to_string());
+                reasons
+                    .iter()
+                    .find(|r| r.serial == serial && Some(&r.kid) == kid.as_ref())
+                    .cloned()
             };
             let (verdict, reason) = match e {
+                Failure::Core(CoreError::Revoked { serial })
+                    if foreign_checked
+                        && let Some(r) = given(&cx.foreign_reasons.revoked, serial) =>
+                {
+                    (
+                        Verdict::Revoked,
+                        format!(
+                            "revoked by its issuer on {}: {}; do not accept it",
+                            r.date, r.reason
+                        ),
+                    )
+                }
+                Failure::Core(CoreError::Suspended { serial })
+                    if foreign_checked
+                        && let Some(r) = given(&cx.foreign_reasons.suspended, serial) =>
+                {
+                    (
+                        Verdict::Suspended,
+                        format!(
+                            "suspended by its issuer on {}: {}; do not accept it until they reinstate it",
+                            r.date, r.reason
+                        ),
+                    )
+                }
                 Failure::Core(e) => (e.verdict(), e.to_string()),
                 Failure::Share(e) => (Verdict::Forged, e.to_string()),
             };
@@ -686,7 +722,9 @@ impl crate::desk::Desk {
             .iter()
             .filter_map(|b| tessera_core::StatusList::verify(b, &trust, None).ok())
             .collect();
+        let foreign_reasons = self.foreign_reasons()?;
         let cx = Context {
+            foreign_reasons: &foreign_reasons,
             trust: &trust,
             demo_kids: &demo_kids,
             ledger: &self.ledger,

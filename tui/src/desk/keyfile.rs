@@ -39,13 +39,20 @@ fn jwk_value(key: &PublicKey) -> serde_json::Value {
 /// verification method in the VC-JWT's header `kid`, so a JOSE library
 /// picks the key for either by `kid`.
 pub fn jwks(keys: &[(PublicKey, String)]) -> String {
-    jwks_with_lists(keys, &[])
+    jwks_with_lists(keys, &[], &super::lists_source::Reasons::default())
 }
 
-/// [`jwks`] carrying signed status lists besides the keys (in the member
-/// [`JWKS_LISTS_MEMBER`](super::lists_source::JWKS_LISTS_MEMBER), which
-/// JOSE libraries ignore), for `tessera trust lists` at another center.
-pub fn jwks_with_lists(keys: &[(PublicKey, String)], lists: &[Vec<u8>]) -> String {
+/// [`jwks`] carrying signed status lists and their reasons besides the
+/// keys (in the members
+/// [`JWKS_LISTS_MEMBER`](super::lists_source::JWKS_LISTS_MEMBER) and
+/// [`JWKS_REASONS_MEMBER`](super::lists_source::JWKS_REASONS_MEMBER),
+/// which JOSE libraries ignore), for `tessera trust add` or `trust lists`
+/// at another center.
+pub fn jwks_with_lists(
+    keys: &[(PublicKey, String)],
+    lists: &[Vec<u8>],
+    reasons: &super::lists_source::Reasons,
+) -> String {
     let keys: Vec<serde_json::Value> = keys
         .iter()
         .flat_map(|(key, name)| {
@@ -69,6 +76,9 @@ pub fn jwks_with_lists(keys: &[(PublicKey, String)], lists: &[Vec<u8>]) -> Strin
             super::lists_source::JWKS_LISTS_MEMBER.into(),
             super::lists_source::jwks_member(lists),
         );
+        if let Ok(reasons) = serde_json::to_value(reasons) {
+            map.insert(super::lists_source::JWKS_REASONS_MEMBER.into(), reasons);
+        }
     }
     format!("{set:#}\n")
 }

@@ -15,6 +15,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use tessera_web::verifier::SiteRevocation;
+
 use super::DeskError;
 use super::site::{STATUS_LISTS_FILE, on_site};
 use crate::store::files;
@@ -23,6 +25,48 @@ use crate::store::files;
 /// lists, each base64url (a JWK Set's members a reader does not know are
 /// ignored, RFC 7517 §5).
 pub const JWKS_LISTS_MEMBER: &str = "tessera_status_lists";
+
+/// The JWK Set member that carries the reasons of the exporting desk's
+/// revocations and suspensions ([`Reasons`]): unsigned words, shown only
+/// for a badge a signed list marks revoked or suspended.
+pub const JWKS_REASONS_MEMBER: &str = "tessera_reasons";
+
+/// Why badges were revoked or suspended, by key and serial: what a site
+/// shows and a trust file carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reasons {
+    /// Revoked badges.
+    pub revoked: Vec<SiteRevocation>,
+    /// Suspended badges.
+    pub suspended: Vec<SiteRevocation>,
+}
+
+impl Reasons {
+    /// Only the entries of key `kid` (hex).
+    pub fn of_key(&self, kid: &str) -> Self {
+        let keep = |v: &[SiteRevocation]| v.iter().filter(|r| r.kid == kid).cloned().collect();
+        Self {
+            revoked: keep(&self.revoked),
+            suspended: keep(&self.suspended),
+        }
+    }
+
+    /// Add `other`'s entries.
+    pub fn extend(&mut self, other: Self) {
+        self.revoked.extend(other.revoked);
+        self.suspended.extend(other.suspended);
+    }
+}
+
+/// The reasons a JWK Set from `trust export` carries, if any (a file
+/// whose reasons cannot be read carries none: they are only words).
+pub fn reasons_in(bytes: &[u8]) -> Reasons {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| v.get(JWKS_REASONS_MEMBER).cloned())
+        .and_then(|r| serde_json::from_value(r).ok())
+        .unwrap_or_default()
+}
 
 /// Largest list file taken from the web: the lists of about a billion
 /// badges; a bigger answer is not a Tessera site's.
@@ -33,10 +77,12 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The signed lists (a CBOR sequence) of `source`: an `http(s)://` address
 /// (a site's address, or the list file's own), a site folder (its
-/// `status-lists.cbor`) or a file.
-pub fn read(source: &str) -> Result<Vec<u8>, DeskError> {
+/// `status-lists.cbor`) or a file; and the reasons it carries, when it is
+/// a JWK Set from `trust export` (`None` otherwise: reasons held before
+/// are kept).
+pub fn read(source: &str) -> Result<(Vec<u8>, Option<Reasons>), DeskError> {
     if source.starts_with("https://") || source.starts_with("http://") {
-        return fetch(source);
+        return Ok((fetch(source)?, None));
     }
     let path = Path::new(source);
     let bytes = if path.is_dir() {
@@ -51,7 +97,10 @@ pub fn read(source: &str) -> Result<Vec<u8>, DeskError> {
     } else {
         files::read(path)?
     };
-    from_file(&bytes)
+    let reasons = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok()
+        .then(|| reasons_in(&bytes));
+    Ok((from_file(&bytes)?, reasons))
 }
 
 /// The lists of a file's bytes: a JWK Set that carries them, else the

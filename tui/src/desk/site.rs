@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use tessera_web::verifier::{CompactList, SITE_FORMAT, Site, SiteIssuer, SiteRevocation};
 
+use super::lists_source::Reasons;
 use super::{Desk, DeskError, KeyRing};
 use crate::store::files;
 use crate::store::ledger::{BadgeState, Filter};
@@ -103,39 +104,14 @@ impl Desk {
             .collect();
         let mut lists = self.status_lists(keys)?;
         lists.extend(self.foreign_status_lists()?);
-        let mut revocations = Vec::new();
-        let mut suspensions = Vec::new();
-        for key in keys.iter() {
-            let kid = hex::encode(key.kid().as_bytes());
-            suspensions.extend(
-                self.ledger
-                    .suspensions(Some(key.kid().as_bytes()))?
-                    .into_iter()
-                    .map(|x| SiteRevocation {
-                        kid: kid.clone(),
-                        serial: x.serial,
-                        date: crate::desk::check::date(x.suspended_at),
-                        reason: x.reason,
-                    }),
-            );
-            let revoked = self.ledger.list(&Filter {
-                state: Some(BadgeState::Revoked),
-                kid: Some(key.kid().as_bytes().to_vec()),
-                ..Filter::default()
-            })?;
-            revocations.extend(revoked.into_iter().map(|b| {
-                SiteRevocation {
-                    kid: kid.clone(),
-                    serial: b.serial,
-                    date: b
-                        .revoked_at
-                        .map_or_else(|| "an unrecorded date".into(), crate::desk::check::date),
-                    reason: b
-                        .revocation_reason
-                        .unwrap_or_else(|| "no reason recorded".into()),
-                }
-            }));
-        }
+        let kids: Vec<Vec<u8>> = keys.iter().map(|k| k.kid().as_bytes().to_vec()).collect();
+        // This desk's reasons, and the other centers' it was given.
+        let mut reasons = self.reasons_of(&kids)?;
+        reasons.extend(self.foreign_reasons()?);
+        let Reasons {
+            revoked: revocations,
+            suspended: suspensions,
+        } = reasons;
         let site = Site {
             format: SITE_FORMAT.to_string(),
             issuer: self.issuer()?.name,
@@ -155,6 +131,43 @@ impl Desk {
             suspensions,
         };
         Ok((site, lists))
+    }
+
+    /// Why badges of keys `kids` were revoked or suspended, from the ledger.
+    pub fn reasons_of(&self, kids: &[Vec<u8>]) -> Result<Reasons, DeskError> {
+        let mut out = Reasons::default();
+        for kid_bytes in kids {
+            let kid = hex::encode(kid_bytes);
+            out.suspended.extend(
+                self.ledger
+                    .suspensions(Some(kid_bytes))?
+                    .into_iter()
+                    .map(|x| SiteRevocation {
+                        kid: kid.clone(),
+                        serial: x.serial,
+                        date: crate::desk::check::date(x.suspended_at),
+                        reason: x.reason,
+                    }),
+            );
+            let revoked = self.ledger.list(&Filter {
+                state: Some(BadgeState::Revoked),
+                kid: Some(kid_bytes.clone()),
+                ..Filter::default()
+            })?;
+            out.revoked.extend(revoked.into_iter().map(|b| {
+                SiteRevocation {
+                    kid: kid.clone(),
+                    serial: b.serial,
+                    date: b
+                        .revoked_at
+                        .map_or_else(|| "an unrecorded date".into(), crate::desk::check::date),
+                    reason: b
+                        .revocation_reason
+                        .unwrap_or_else(|| "no reason recorded".into()),
+                }
+            }));
+        }
+        Ok(out)
     }
 
     /// Write the verification site to `out` from the built page in
