@@ -61,5 +61,58 @@ fn bench_publish(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_publish);
+/// The Open Badges side of the same publishing: every segment's Bitstring
+/// Status List (each revoked badge's FF1 index, the 128 KiB of bits,
+/// gzipped), and signing one segment's credential (Data Integrity,
+/// `eddsa-rdfc-2022`), which a revocation does for its own segment only.
+fn bench_bitstring(c: &mut Criterion) {
+    use tessera_core::status::{SEGMENT_SERIALS, segment_of, segment_range};
+    use tessera_tui::desk::status_credential::{Indexes, credential, encode_list, segment_bits};
+    let key = SigningKey::from_seed([7; 32]).unwrap();
+    let now = 1_800_000_000;
+    let mut group = c.benchmark_group("bitstring_lists");
+    group.sample_size(10);
+    for n in SIZES {
+        let s = statuses(n);
+        let every_list = || {
+            let ix = Indexes::new(&key).unwrap();
+            let mut bytes = 0;
+            for segment in segment_of(1)..=segment_of(n) {
+                let (first, count) = segment_range(segment, n).unwrap();
+                let end = u64::from(first) + u64::from(count);
+                let bits = segment_bits(
+                    s.revoked
+                        .iter()
+                        .filter(|&&r| r >= first && u64::from(r) < end)
+                        .map(|&r| ix.entry(r).index),
+                );
+                bytes += encode_list(&bits).unwrap().len();
+            }
+            bytes
+        };
+        eprintln!(
+            "{n} badges: {} Bitstring lists, {} bytes of encodedList ({:.0} per 1,000,000 badges)",
+            n.div_ceil(SEGMENT_SERIALS),
+            every_list(),
+            every_list() as f64 * 1e6 / f64::from(n)
+        );
+        group.bench_function(
+            format!("index, fill and gzip every list of a key with {n} badges"),
+            |b| b.iter(every_list),
+        );
+    }
+    let encoded = encode_list(&segment_bits([5, 77, 1_000])).unwrap();
+    let unsigned = credential(
+        "https://badges.example.org/status/ab/1.json",
+        &key,
+        &encoded,
+        now,
+    );
+    group.bench_function("sign one segment's list credential", |b| {
+        b.iter(|| tessera_tui::desk::share::sign_credential(&unsigned, &key, now).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_publish, bench_bitstring);
 criterion_main!(benches);
