@@ -77,6 +77,16 @@ pub fn load_status_lists<'s, const N: usize>(
     (lists, rejected)
 }
 
+/// What the display adds to a VALID badge whose issuer has no list on this
+/// kiosk: its revocation was not checked (never "not revoked").
+pub fn revocation_note(badge: &VerifiedBadge<'_>) -> &'static str {
+    if badge.revocation_checked {
+        ""
+    } else {
+        " (revocation not checked: this kiosk holds no status list of its issuer)"
+    }
+}
+
 /// A kiosk: its trusted issuers and their newest signed status lists.
 pub struct Kiosk<'s, const N: usize> {
     trust: TrustStore<N>,

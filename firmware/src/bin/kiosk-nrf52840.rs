@@ -195,10 +195,11 @@ async fn main(_spawner: Spawner) {
                 let (verdict, result) = kiosk.check(&card, now);
                 match result {
                     Ok(b) => defmt::info!(
-                        "{}: serial {} {}",
+                        "{}: serial {} {}{}",
                         verdict,
                         b.claims.serial,
-                        b.claims.achievement_id
+                        b.claims.achievement_id,
+                        tessera_firmware::revocation_note(&b)
                     ),
                     Err(e) => defmt::info!("{}: {}", verdict, e),
                 }

@@ -356,11 +356,12 @@ fn run() -> Result<(), &'static str> {
         let stack = measure::high_water().saturating_sub(base);
         match &result {
             Ok(b) => defmt::info!(
-                "{}: {} — serial {}, {}, stack {} bytes",
+                "{}: {} — serial {}, {}{}, stack {} bytes",
                 reader.name.as_str(),
                 verdict,
                 b.claims.serial,
                 b.claims.achievement_id,
+                tessera_firmware::revocation_note(b),
                 stack
             ),
             Err(e) => defmt::info!(
