@@ -64,6 +64,23 @@ fn issue(home: &Path, who: &str) -> (u32, Vec<u8>) {
     (serial, std::fs::read(file).unwrap())
 }
 
+/// Desk `home` trusts the desk at `other`'s active key (its COSE_Key,
+/// exported and added as a person would).
+fn trusts(home: &Path, other: &Path, name: &str) {
+    let key = other.join("public.cose");
+    tessera(other)
+        .args(["key", "export-public", "--format", "cose-key", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    tessera(home)
+        .args(["trust", "add"])
+        .arg(&key)
+        .args(["--name", name])
+        .assert()
+        .success();
+}
+
 /// The desk's whole answer on a badge file (`tessera verify --json`).
 fn desk_json(home: &Path, badge: &[u8]) -> Value {
     let file = home.join("check.cbor");
@@ -528,18 +545,7 @@ fn another_centers_revocations_are_checked_once_its_lists_are_imported() {
         .args(["revoke", &sa1.to_string(), "--reason", "exam misconduct"])
         .assert()
         .success();
-    let key = a.join("a.cose");
-    tessera(a)
-        .args(["key", "export-public", "--format", "cose-key", "--out"])
-        .arg(&key)
-        .assert()
-        .success();
-    tessera(b)
-        .args(["trust", "add"])
-        .arg(&key)
-        .args(["--name", "Center A"])
-        .assert()
-        .success();
+    trusts(b, a, "Center A");
     // Without A's lists, B cannot know: valid, and it says so.
     let check = |badge: &[u8]| {
         let file = b.join("check.cbor");
@@ -750,18 +756,7 @@ fn another_centers_lists_come_from_their_published_site_or_their_trust_file() {
     assert!(site_dir.join("status-lists.cbor").is_file());
 
     // B trusts A's key, then fetches A's lists from A's published site.
-    let key = a.join("a.cose");
-    tessera(a)
-        .args(["key", "export-public", "--format", "cose-key", "--out"])
-        .arg(&key)
-        .assert()
-        .success();
-    tessera(b)
-        .args(["trust", "add"])
-        .arg(&key)
-        .args(["--name", "Center A"])
-        .assert()
-        .success();
+    trusts(b, a, "Center A");
     tessera(b)
         .args(["trust", "lists", &format!("{}nowhere/", server.url)])
         .assert()
