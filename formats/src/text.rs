@@ -1,5 +1,10 @@
 //! How badge values are written for people, the same on every verifier:
-//! dates (UTC, ISO) and the claim code.
+//! dates (UTC, ISO), the claim code, and any text from a badge or file
+//! made inert ([`inert`]: no control, bidirectional or invisible
+//! character reaches a terminal or a page as itself).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use tessera_core::Salt;
 
@@ -80,5 +85,112 @@ mod tests {
     fn dates_are_utc_and_expiry_is_the_last_valid_day() {
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(expiry_date(86_400), "1970-01-01");
+    }
+}
+
+// ---- Inert text ------------------------------------------------------
+//
+// Text from badges, credentials and other people's files made inert
+// before a person sees it: every control character (an ESC that starts a
+// terminal sequence, a carriage return or newline that forges a line, a
+// C1 control), every bidirectional override or isolate (which reorders
+// what the reader sees) and the invisible zero-width characters are
+// written as `\u{…}` escapes. The desk's CLI and TUI print a verdict's
+// texts through [`inert`]; the page's module hands its reports to the
+// page with every text through it.
+
+/// Does a terminal act on `c`, or does it hide or reorder text?
+fn is_active(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'              // Arabic letter mark
+            | '\u{200B}'..='\u{200F}' // zero-width space, joiners, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{FEFF}'              // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotations
+        )
+}
+
+/// `text` with every active character escaped (see the module); the text
+/// itself when it has none.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    escape(text, is_active)
+}
+
+/// [`inert`] for a message of several lines (an error naming the rows at
+/// fault): its line breaks stay, everything else active is escaped.
+pub fn inert_lines(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c != '\n' && is_active(c))
+}
+
+/// JSON text (what `serde_json` wrote) with every active character as a
+/// JSON `\uXXXX` escape: the same JSON value, inert on a terminal.
+/// (`serde_json` escapes control characters itself, but not the
+/// bidirectional and zero-width ones; all of them are in the BMP.)
+pub fn inert_json(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_active) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_active(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn escape(text: &str, active: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&active) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if active(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod inert_tests {
+    #![allow(clippy::unwrap_used)]
+    // Reason: tests.
+    use super::inert;
+
+    #[test]
+    fn terminal_sequences_line_breaks_and_bidi_controls_are_escaped() {
+        assert_eq!(inert("Rust 101 — Ana"), "Rust 101 — Ana");
+        assert_eq!(
+            inert("\u{1b}[1A\u{1b}[2KVALID"),
+            "\\u{1b}[1A\\u{1b}[2KVALID"
+        );
+        assert_eq!(inert("a\r\nVALID"), "a\\u{d}\\u{a}VALID");
+        assert_eq!(inert("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(inert("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(inert("x\u{2067}y\u{2069}"), "x\\u{2067}y\\u{2069}");
+        assert_eq!(inert("zero\u{200b}width"), "zero\\u{200b}width");
+        // Letters of every script stay as they are.
+        assert_eq!(inert("João Ñandú 山田 محمد"), "João Ñandú 山田 محمد");
+        let json = serde_json::to_string("a\u{202e}b\u{1b}").unwrap();
+        let safe = super::inert_json(&json);
+        assert_eq!(safe, r#""a\u202eb\u001b""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&safe).unwrap(),
+            "a\u{202e}b\u{1b}"
+        );
+        assert_eq!(
+            super::inert_lines("row 2: bad\nrow 3: \u{1b}[2Kbad"),
+            "row 2: bad\nrow 3: \\u{1b}[2Kbad"
+        );
     }
 }

@@ -520,7 +520,10 @@ pub fn passphrase_source(file: Option<PathBuf>, confirm: bool) -> impl FnMut() -
             return match files::read_passphrase_file(f) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!(
+                        "error: {}",
+                        tessera_formats::text::inert_lines(&e.to_string())
+                    );
                     None
                 }
             };
@@ -682,13 +685,15 @@ fn verdict_line(source: &str, v: &CheckReport) -> String {
             Some(id) => format!(" credential {id} {} ({}),", b.achievement_id, b.issuer),
             None => format!(" serial {} {} ({}),", b.serial, b.achievement_id, b.issuer),
         });
-    format!(
+    let line = format!(
         "{source}: {}{}{}{what} {}",
         v.verdict.headline(),
         if v.demo { " (DEMO)" } else { "" },
         note(v),
         v.reason
-    )
+    );
+    // The file name, the badge's texts: one inert line.
+    tessera_formats::text::inert(&line).into_owned()
 }
 
 /// The note said next to a verdict (" · retired certification"), if any.
@@ -716,43 +721,52 @@ fn print_imported(imported: &[crate::desk::ImportedList]) {
     );
 }
 
-/// Print a verdict the way `verify` and `card check` do.
+/// Print a verdict the way `verify` and `card check` do. Every text in it
+/// may come from the badge or file checked: each line goes out through
+/// [`inert`](tessera_formats::text::inert), so no escape sequence, line break or
+/// bidirectional control in it can rewrite what the terminal shows.
 fn print_report(v: &CheckReport, json: bool) {
     if json {
         match serde_json::to_string(v) {
-            Ok(line) => println!("{line}"),
+            Ok(line) => println!("{}", tessera_formats::text::inert_json(&line)),
             Err(e) => eprintln!("error: the verdict cannot be written as JSON: {e}"),
         }
         return;
     }
-    println!(
+    let say = |line: String| println!("{}", tessera_formats::text::inert(&line));
+    say(format!(
         "{}{}{}",
         v.verdict.headline(),
         if v.demo { " (DEMO)" } else { "" },
         note(v)
-    );
-    println!("{}", v.reason);
+    ));
+    say(v.reason.clone());
     if let Some(h) = &v.holder {
         if h.belongs {
-            println!("belongs to {}", h.identity);
+            say(format!("belongs to {}", h.identity));
         } else {
-            println!(
+            say(format!(
                 "does not belong to {} (or the claim code is wrong)",
                 h.identity
-            );
+            ));
         }
     }
     if let Some(b) = &v.badge {
-        println!(
-            "{}: {} — {}",
+        let title = b.achievement_name.as_deref().unwrap_or("");
+        say(format!(
+            "{}: {}{}",
             b.credential_id.as_ref().map_or_else(
                 || format!("serial {}", b.serial),
                 |id| format!("credential {id}")
             ),
             b.achievement_id,
-            b.achievement_name.as_deref().unwrap_or("")
-        );
-        println!(
+            if title.is_empty() {
+                String::new()
+            } else {
+                format!(" — {title}")
+            }
+        ));
+        say(format!(
             "issuer: {}; issued {}{}",
             b.issuer,
             b.issued,
@@ -760,12 +774,12 @@ fn print_report(v: &CheckReport, json: bool) {
                 .as_ref()
                 .map(|e| format!(", expires {e}"))
                 .unwrap_or_default()
-        );
+        ));
         if let Some(l) = b.level {
-            println!("level: {l}");
+            say(format!("level: {l}"));
         }
         if let Some(e) = &b.evidence {
-            println!("evidence: {e}");
+            say(format!("evidence: {e}"));
         }
     }
 }
@@ -971,7 +985,11 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let bytes = files::read(&csv)?;
             let (rows, problems) = desk.check_bulk_csv(&bytes)?;
             for p in &problems {
-                eprintln!("line {}: {}", p.line, p.reason);
+                eprintln!(
+                    "line {}: {}",
+                    p.line,
+                    tessera_formats::text::inert(&p.reason)
+                );
             }
             if dry_run {
                 println!(

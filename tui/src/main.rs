@@ -11,7 +11,10 @@ fn main() {
         Some(command) => match run(cli, command) {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!(
+                    "error: {}",
+                    tessera_formats::text::inert_lines(&e.to_string())
+                );
                 1
             }
         },
@@ -23,7 +26,10 @@ fn main() {
             ) {
                 Ok(()) => 0,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!(
+                        "error: {}",
+                        tessera_formats::text::inert_lines(&e.to_string())
+                    );
                     1
                 }
             }

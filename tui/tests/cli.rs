@@ -1202,3 +1202,45 @@ fn a_state_the_desk_never_writes_is_a_damaged_ledger() {
                 .and(predicate::str::contains("nothing was changed")),
         );
 }
+
+#[test]
+fn hostile_text_in_a_checked_file_is_printed_inert() {
+    use base64::Engine as _;
+    let home = TempDir::new().unwrap();
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    // A JWT whose header's alg would erase the FORGED headline, move the
+    // cursor up and print VALID, reversed by a bidi override.
+    let header = r#"{"alg":"\u001b[1A\u001b[2K\u202eDILAV\u001b[0m","typ":"JWT"}"#;
+    let jwt = format!("{}.{}.{}", b64(header), b64(r#"{"sub":"x"}"#), b64("sig"));
+    let file = home.path().join("hostile.jwt");
+    std::fs::write(&file, &jwt).unwrap();
+    for args in [vec!["verify"], vec!["verify", "--json"]] {
+        let out = tessera(home.path())
+            .args(&args)
+            .arg(&file)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        let text = String::from_utf8(all).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+        if args.len() == 1 {
+            assert!(text.starts_with("FORGED"), "{text:?}");
+            // The hostile alg is shown, as escaped words.
+            assert!(text.contains("\\u{1b}[1A"), "{text:?}");
+        }
+    }
+    // Many files at once: one inert line each.
+    let out = tessera(home.path())
+        .arg("verify")
+        .arg(&file)
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!out.contains(&0x1b), "{}", String::from_utf8_lossy(&out));
+}

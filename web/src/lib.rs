@@ -64,6 +64,20 @@ impl WebVerifier {
     }
 }
 
+/// Make every string in `value` inert ([`tessera_formats::text::inert`]).
+fn inert_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let std::borrow::Cow::Owned(safe) = tessera_formats::text::inert(s) {
+                *s = safe;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(inert_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(inert_strings),
+        _ => {}
+    }
+}
+
 /// JavaScript's `Date.now() / 1000` as Unix seconds (clamped at 0).
 fn unix(now: f64) -> u64 {
     if now.is_finite() && now > 0.0 {
@@ -77,8 +91,13 @@ fn unix(now: f64) -> u64 {
 }
 
 fn to_json(report: &verifier::Report) -> String {
+    // Every text in it may come from the badge or file checked: each goes
+    // to the page inert (escaped, shown as the words it is), so a
+    // bidirectional override cannot reorder the verdict's line.
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    inert_strings(&mut value);
     // A report is strings, numbers and booleans: it always serializes.
-    serde_json::to_string(report).unwrap_or_else(|e| {
+    serde_json::to_string(&value).unwrap_or_else(|e| {
         format!(r#"{{"verdict":"unreadable","headline":"NOT A BADGE","error":null,"reason":"internal error: {e}","demo":false}}"#)
     })
 }

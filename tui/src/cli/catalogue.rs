@@ -59,7 +59,12 @@ pub fn run_catalogue(desk: &mut Desk, command: CatalogueCommand) -> Result<i32, 
                 print_json(&report)?;
             } else {
                 for p in &report.problems {
-                    eprintln!("{}:{}: {}", file.display(), p.line, p.reason);
+                    eprintln!(
+                        "{}:{}: {}",
+                        file.display(),
+                        p.line,
+                        tessera_formats::text::inert(&p.reason)
+                    );
                 }
                 let summary = format!(
                     "{} new, {} changed, {} unchanged",
@@ -148,9 +153,13 @@ fn print_catalogue(catalogue: &Catalogue, lang: &str) {
 fn print_plan(plan: &ResultPlan, ran: bool, single: bool) {
     for p in &plan.problems {
         if single {
-            eprintln!("error: {}", p.reason);
+            eprintln!("error: {}", tessera_formats::text::inert(&p.reason));
         } else {
-            eprintln!("line {}: {}", p.line, p.reason);
+            eprintln!(
+                "line {}: {}",
+                p.line,
+                tessera_formats::text::inert(&p.reason)
+            );
         }
     }
     if single && !plan.problems.is_empty() {

@@ -10,6 +10,7 @@ use tui_big_text::{BigText, PixelSize};
 
 use super::widgets::{Input, field};
 use crate::desk::check::{CheckReport, Verdict};
+use tessera_formats::text::inert;
 
 /// What the reader is doing, as the watcher last said.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -301,8 +302,8 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(
         Paragraph::new(vec![
-            Line::styled(headline, band_style).centered(),
-            Line::styled(v.reason.clone(), band_style).centered(),
+            Line::styled(inert(&headline).into_owned(), band_style).centered(),
+            Line::styled(inert(&v.reason).into_owned(), band_style).centered(),
         ])
         .wrap(Wrap { trim: true }),
         words,
@@ -311,14 +312,14 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
     if let Some(h) = &v.holder {
         lines.push(if h.belongs {
             Line::styled(
-                format!("✔ belongs to {}", h.identity),
+                format!("✔ belongs to {}", inert(&h.identity)),
                 Style::new().fg(Color::Green).bold(),
             )
         } else {
             Line::styled(
                 format!(
                     "✘ does not belong to {} (or the claim code is wrong)",
-                    h.identity
+                    inert(&h.identity)
                 ),
                 Style::new().fg(Color::Red).bold(),
             )
@@ -328,7 +329,8 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
         let row = |k: &str, val: String| {
             Line::from(vec![
                 Span::styled(format!("{k:>12}: "), Style::new().fg(Color::Gray)),
-                Span::raw(val),
+                // The badge's or file's words, shown as words.
+                Span::raw(inert(&val).into_owned()),
             ])
         };
         lines.push(row(
