@@ -667,7 +667,22 @@ fn entry_of(raw: Raw, base: &Path, problems: &mut Vec<RowProblem>) -> Option<Ent
         None
     } else {
         let path = base.join(raw.image.trim());
-        match std::fs::read(&path) {
+        // Only a file in the catalogue's own folder (or below it), read
+        // with a bound: never `/dev/zero`, never `../../home/…`.
+        let inside = match (std::fs::canonicalize(base), std::fs::canonicalize(&path)) {
+            (Ok(b), Ok(p)) => p.starts_with(&b),
+            _ => true,
+        };
+        let read = if inside {
+            crate::store::files::read_at_most(&path, MAX_IMAGE_BYTES as u64 * 4)
+                .map_err(|e| e.source.to_string())
+        } else {
+            Err(format!(
+                "it is outside the catalogue's folder {}; put the image beside the catalogue",
+                base.display()
+            ))
+        };
+        match read {
             Ok(b) if !b.starts_with(&tessera_formats::shared::PNG_SIGNATURE) => {
                 bad(format!("image: {} is not a PNG file", path.display()));
                 None

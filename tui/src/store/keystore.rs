@@ -4,8 +4,6 @@
 //! replaced atomically; secrets are wiped from memory after use.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -176,19 +174,10 @@ pub fn save(dir: &Path, key: &SigningKey, passphrase: Option<&str>) -> Result<Pa
                 detail: e.to_string(),
             })?,
         );
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(io)?;
-        f.write_all(text.as_bytes()).map_err(io)?;
-        f.sync_all().map_err(io)?;
-    }
-    fs::rename(&tmp, &path).map_err(io)?;
+    crate::store::files::write_private(&path, text.as_bytes()).map_err(|e| KeyError::Io {
+        path: e.path,
+        source: e.source,
+    })?;
     Ok(path)
 }
 

@@ -358,6 +358,10 @@ impl SqliteLedger {
             }
         };
         let mut conn = Connection::open(path).map_err(corrupt)?;
+        // Recipients and claim codes: the owner's alone (SQLite gives its
+        // WAL and shared-memory files the same mode). A file another user
+        // owns keeps its mode: a shared desk account set it up that way.
+        let _ = crate::store::files::make_private(path, 0o600);
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(corrupt)?;
         // Reading the schema is the first thing that fails on a damaged file.
