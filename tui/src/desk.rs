@@ -437,7 +437,8 @@ impl Desk {
     /// desk was switched to (its `ledger-url` file, written by
     /// [`Desk::migrate_to`]), else `ledger.sqlite` in the directory.
     pub fn open_at(home: &Path, ledger: Option<&str>) -> Result<Self, DeskError> {
-        files::create_dir(home)?;
+        // The ledger (recipients, claim codes) and the keys live here.
+        files::create_private_dir(home)?;
         let ledger_spec = ledger.map(str::to_string);
         let saved = home.join(LEDGER_URL_FILE);
         let configured = match ledger {
