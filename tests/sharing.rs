@@ -427,14 +427,30 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
         Verdict::Valid,
         "Data Integrity proof checked",
     );
-    // Without its proof: valid, and says the identifier is unsigned.
+    // Without its proof: valid on the badge inside, and it names every
+    // field the badge cannot vouch for.
     vc.as_object_mut().unwrap().remove("proof");
     expect(
         &f.desk,
         vc.to_string().as_bytes(),
         Verdict::Valid,
-        "recipient identifier is not signed",
+        "not signed, so not vouched for: the recipient identifier",
     );
+    let mut described = vc.clone();
+    described["credentialSubject"]["achievement"]["description"] = "Anything at all.".into();
+    described["credentialStatus"] =
+        serde_json::json!({"id": "https://x.example/1#1", "type": "BitstringStatusListEntry"});
+    let v = f
+        .desk
+        .check(described.to_string().as_bytes(), None, None)
+        .unwrap();
+    for field in [
+        "the recipient identifier",
+        "the description",
+        "the revocation list entry",
+    ] {
+        assert!(v.reason.contains(field), "{field}: {}", v.reason);
+    }
     // Whatever contradicts the badge inside is refused, unsigned or signed
     // anew with the issuer's own key (a key cannot relabel a badge).
     let contradicts = |changed: &serde_json::Value, words: &str| {
@@ -456,9 +472,23 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     let mut added = vc.clone();
     added["credentialSubject"]["achievement"]["tag"] = serde_json::json!(["level 5"]);
     contradicts(&added, "credentialSubject.achievement.tag does not match");
+    // A date that is no date: unsigned, it contradicts the badge; signed,
+    // the proof's own reading of its dates refuses it first.
     let mut typed = vc.clone();
     typed["validUntil"] = serde_json::json!(1_999_999_999);
-    contradicts(&typed, "validUntil does not match");
+    expect(
+        &f.desk,
+        typed.to_string().as_bytes(),
+        Verdict::Forged,
+        "validUntil does not match",
+    );
+    let signed = share::sign_credential(&typed, &f.key, 1_780_000_000).unwrap();
+    expect(
+        &f.desk,
+        signed.to_string().as_bytes(),
+        Verdict::Unreadable,
+        "signed validUntil is \"1999999999\", not an RFC 3339 date",
+    );
     let mut missing = vc.clone();
     missing.as_object_mut().unwrap().remove("validUntil");
     contradicts(&missing, "validUntil does not match");

@@ -131,7 +131,7 @@ pub fn classify(input: &[u8]) -> Result<Input, InputError> {
             });
         }
         if t.starts_with('{') {
-            let credential: Value = serde_json::from_str(t).map_err(|e| {
+            let credential: Value = crate::json::parse_str(t).map_err(|e| {
                 SharedError::NotCredential(format!("the JSON does not parse ({e})"))
             })?;
             return Ok(Input {

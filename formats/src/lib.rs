@@ -14,6 +14,7 @@
 
 pub mod dump;
 pub mod input;
+pub mod json;
 pub mod qr_text;
 pub mod shared;
 pub mod text;

@@ -66,7 +66,7 @@ pub fn jwt_claims(token: &str) -> Result<Value, SharedError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| SharedError::JwtMalformed("its payload is not base64url".into()))?;
-    serde_json::from_slice(&bytes)
+    crate::json::parse(&bytes)
         .map_err(|e| SharedError::JwtMalformed(format!("its payload is not JSON ({e})")))
 }
 

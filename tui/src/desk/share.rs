@@ -326,10 +326,10 @@ pub fn verify_jwt<const N: usize>(
     let header: Value = URL_SAFE_NO_PAD
         .decode(header_b64)
         .ok()
-        .and_then(|h| serde_json::from_slice(&h).ok())
+        .and_then(|h| tessera_formats::json::parse(&h).ok())
         .ok_or_else(|| {
             ShareError::from(SharedError::JwtMalformed(
-                "its header is not base64url JSON".into(),
+                "its header is not base64url JSON (with each key once)".into(),
             ))
         })?;
     match header.get("alg").and_then(Value::as_str) {
@@ -505,6 +505,36 @@ pub fn check_matches(
         None => Ok(()),
         Some(path) => Err(ShareError::Mismatch(path)),
     }
+}
+
+/// The fields of an unsigned credential (no Data Integrity proof) that
+/// [`check_matches`] cannot check against the signed badge inside, as they
+/// are present: unsigned words a verdict must name, not vouch for.
+/// `badge_names_issuer`: the compact badge carries the issuer's name (a
+/// mini badge does not, so the JSON's `issuer.name` is unsigned too).
+pub fn unsigned_fields(credential: &Value, badge_names_issuer: bool) -> Vec<&'static str> {
+    let has = |pointer: &str| credential.pointer(pointer).is_some();
+    let mut out = Vec::new();
+    if has("/credentialSubject/identifier") {
+        out.push("the recipient identifier");
+    }
+    if !badge_names_issuer && has("/issuer/name") {
+        out.push("the issuer's name");
+    }
+    for (field, name) in [
+        ("achievementType", "the achievement type"),
+        ("description", "the description"),
+        ("criteria", "the criteria"),
+        ("image", "the image"),
+    ] {
+        if has(&format!("/credentialSubject/achievement/{field}")) {
+            out.push(name);
+        }
+    }
+    if has("/credentialStatus") {
+        out.push("the revocation list entry");
+    }
+    out
 }
 
 /// The path of the first place where two JSON values differ.
