@@ -135,4 +135,13 @@ pub enum LdError {
         "the credential's Data Integrity proof does not match its contents: it was altered after signing, or forged"
     )]
     Signature,
+    /// What the proof signs says a field twice, or in a form that is no
+    /// date: a verifier cannot tell which value holds.
+    #[error("the credential's signed {field} is {why}; refused")]
+    SignedField {
+        /// `validFrom`, `validUntil`, …
+        field: &'static str,
+        /// What is wrong with it.
+        why: String,
+    },
 }

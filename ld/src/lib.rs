@@ -47,4 +47,4 @@ pub mod sizes;
 
 pub use canon::canonicalize;
 pub use error::LdError;
-pub use proof::{CRYPTOSUITE, VerifiedProof, sign, verify};
+pub use proof::{CRYPTOSUITE, Signed, VerifiedProof, sign, verify};

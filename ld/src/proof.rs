@@ -35,6 +35,95 @@ pub struct VerifiedProof {
     pub controller: String,
     /// When the proof was made, as it says (`created`).
     pub created: String,
+    /// What the proof signs about the credential, read from the signed
+    /// RDF rather than the JSON (see [`Signed`]).
+    pub signed: Signed,
+}
+
+/// The credential's dates and status as the signed RDF dataset says them:
+/// the same for every JSON-LD form that expands to that dataset (a value
+/// object, an array of one, reordered keys), so a date cannot hide from a
+/// verifier that reads JSON strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signed {
+    /// `validFrom`, Unix seconds.
+    pub valid_from: Option<i64>,
+    /// `validUntil`, Unix seconds.
+    pub valid_until: Option<i64>,
+    /// How many `credentialStatus` entries it names.
+    pub status_entries: usize,
+}
+
+const RDF_TYPE: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
+const VC_TYPE: &str = "<https://www.w3.org/2018/credentials#VerifiableCredential>";
+const VC_NS: &str = "https://www.w3.org/2018/credentials#";
+
+impl Signed {
+    /// Read the facts from canonical N-Quads (one statement a line: subject,
+    /// predicate, object, an optional graph, ` .`).
+    pub fn from_nquads(nquads: &str) -> Result<Self, LdError> {
+        let statements: Vec<(&str, &str, &str, bool)> = nquads
+            .lines()
+            .filter_map(|line| {
+                let line = line.strip_suffix(" .")?;
+                let (s, rest) = line.split_once(' ')?;
+                let (p, rest) = rest.split_once(' ')?;
+                let end = object_end(rest)?;
+                let (o, graph) = rest.split_at(end);
+                Some((s, p, o, !graph.trim().is_empty()))
+            })
+            .collect();
+        let credentials: Vec<&str> = statements
+            .iter()
+            .filter(|(_, p, o, g)| !g && *p == RDF_TYPE && *o == VC_TYPE)
+            .map(|(s, ..)| *s)
+            .collect();
+        let [credential] = credentials.as_slice() else {
+            return Err(LdError::SignedField {
+                field: "type",
+                why: format!("{} VerifiableCredential nodes, not one", credentials.len()),
+            });
+        };
+        let values = |name: &str| -> Vec<&str> {
+            let predicate = format!("<{VC_NS}{name}>");
+            statements
+                .iter()
+                .filter(|(s, p, _, g)| !g && s == credential && *p == predicate)
+                .map(|(_, _, o, _)| *o)
+                .collect()
+        };
+        let date = |field: &'static str| -> Result<Option<i64>, LdError> {
+            match values(field).as_slice() {
+                [] => Ok(None),
+                [one] => {
+                    // A literal: `"…"` with a datatype (or none).
+                    let text = one
+                        .strip_prefix('"')
+                        .and_then(|t| t.rsplit_once('"'))
+                        .map(|(v, _)| v)
+                        .ok_or_else(|| LdError::SignedField {
+                            field,
+                            why: format!("{one}, not a date"),
+                        })?;
+                    parse_time(text)
+                        .map(Some)
+                        .ok_or_else(|| LdError::SignedField {
+                            field,
+                            why: format!("{text:?}, not an RFC 3339 date and time"),
+                        })
+                }
+                many => Err(LdError::SignedField {
+                    field,
+                    why: format!("given {} times", many.len()),
+                }),
+            }
+        };
+        Ok(Self {
+            valid_from: date("validFrom")?,
+            valid_until: date("validUntil")?,
+            status_entries: values("credentialStatus").len(),
+        })
+    }
 }
 
 /// The proof options of a new proof.
@@ -52,6 +141,14 @@ pub fn proof_options(verification_method: &str, created: &str) -> Value {
 /// configuration (the options with the document's `@context`), then
 /// SHA-256 of the canonical document (without its proof).
 pub fn hash_data(unsecured: &Value, options: &Map<String, Value>) -> Result<[u8; 64], LdError> {
+    Ok(hash_and_document(unsecured, options)?.0)
+}
+
+/// [`hash_data`] and the canonical N-Quads of the document it hashed.
+fn hash_and_document(
+    unsecured: &Value,
+    options: &Map<String, Value>,
+) -> Result<([u8; 64], String), LdError> {
     let mut config = options.clone();
     config.remove("proofValue");
     if let Some(context) = unsecured.get("@context") {
@@ -63,7 +160,7 @@ pub fn hash_data(unsecured: &Value, options: &Map<String, Value>) -> Result<[u8;
     let (first, second) = out.split_at_mut(32);
     first.copy_from_slice(&Sha256::digest(config.as_bytes()));
     second.copy_from_slice(&Sha256::digest(document.as_bytes()));
-    Ok(out)
+    Ok((out, document))
 }
 
 /// Sign `credential` (which has no proof yet): returns it with a `proof`
@@ -217,7 +314,7 @@ fn verify_one(
     {
         return Err(LdError::ProofContext);
     }
-    let data = hash_data(unsecured, proof)?;
+    let (data, document) = hash_and_document(unsecured, proof)?;
     key.verify(&data, &signature)
         .map_err(|_| LdError::Signature)?;
     Ok(VerifiedProof {
@@ -225,7 +322,38 @@ fn verify_one(
         verification_method: method.to_string(),
         controller,
         created: created.to_string(),
+        signed: Signed::from_nquads(&document)?,
     })
+}
+
+/// Where an N-Quads object ends in `rest` (a literal with its escapes,
+/// datatype or language; an IRI; a blank node).
+fn object_end(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    match bytes.first()? {
+        b'"' => {
+            let mut i = 1;
+            while i < bytes.len() {
+                match bytes.get(i)? {
+                    b'\\' => i += 2,
+                    b'"' => break,
+                    _ => i += 1,
+                }
+            }
+            // Past the closing quote: `^^<…>`, `@lang`, or nothing.
+            let after = i + 1;
+            let tail = rest.get(after..)?;
+            if let Some(dt) = tail.strip_prefix("^^<") {
+                Some(after + 3 + dt.find('>')? + 1)
+            } else if tail.starts_with('@') {
+                Some(after + tail.find(' ').unwrap_or(tail.len()))
+            } else {
+                Some(after)
+            }
+        }
+        b'<' => Some(rest.find('>')? + 1),
+        _ => Some(rest.find(' ').unwrap_or(rest.len())),
+    }
 }
 
 /// Does the document's `@context` start with the proof's?
@@ -250,4 +378,40 @@ pub fn parse_time(text: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    // Reason: tests.
+    use super::Signed;
+
+    const TYPE: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://www.w3.org/2018/credentials#VerifiableCredential> .";
+    const UNTIL: &str = "<https://www.w3.org/2018/credentials#validUntil>";
+    const DT: &str = "^^<http://www.w3.org/2001/XMLSchema#dateTime>";
+
+    #[test]
+    fn dates_are_read_from_the_credential_node_only_and_once() {
+        let doc = format!(
+            "<urn:c> {TYPE}\n\
+             <urn:c> {UNTIL} \"2021-01-01T00:00:00Z\"{DT} .\n\
+             <urn:c> <https://schema.org/name> \"a \\\"quoted\\\" name with spaces\" .\n\
+             <urn:other> {UNTIL} \"2099-01-01T00:00:00Z\"{DT} .\n\
+             <urn:c> <https://www.w3.org/2018/credentials#credentialStatus> _:c14n0 .\n"
+        );
+        let s = Signed::from_nquads(&doc).unwrap();
+        assert_eq!(s.valid_until, Some(1_609_459_200));
+        assert_eq!(s.valid_from, None);
+        assert_eq!(s.status_entries, 1);
+        let twice = format!("{doc}<urn:c> {UNTIL} \"2022-01-01T00:00:00Z\"{DT} .\n");
+        let err = Signed::from_nquads(&twice).unwrap_err().to_string();
+        assert!(err.contains("given 2 times"), "{err}");
+        let none = Signed::from_nquads("<urn:c> <urn:p> \"x\" .\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("validUntil") && none.contains("0 VerifiableCredential"),
+            "{none}"
+        );
+    }
 }
