@@ -644,3 +644,97 @@ fn bitstring_indexes_hide_the_order_of_issue_and_old_exports_still_check() {
         "{seen}"
     );
 }
+
+#[test]
+fn a_foreign_credentials_dates_are_read_as_its_proof_signs_them() {
+    use serde_json::json;
+    let home = TempDir::new().unwrap();
+    let home = home.path();
+    let key = tessera_core::SigningKey::from_seed([9; 32]).unwrap();
+    let public = key.public_key();
+    let did = tessera_ld::did::did_key(&public);
+    let method = tessera_ld::did::verification_method(&public);
+    tessera(home)
+        .args(["trust", "add", &method, "--name", "Foreign Center"])
+        .assert()
+        .success();
+    let credential = |valid_from: Value, valid_until: Option<Value>| {
+        let mut c = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": "urn:example:foreign:1",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": did, "type": ["Profile"], "name": "Foreign Center"},
+            "validFrom": valid_from,
+            "credentialSubject": {"type": ["AchievementSubject"], "achievement": {
+                "id": "urn:example:a", "type": ["Achievement"], "name": "Welding",
+                "description": "Welds.", "criteria": {"narrative": "Weld."}}}
+        });
+        if let Some(until) = valid_until {
+            c["validUntil"] = until;
+        }
+        tessera_ld::sign(&c, &key, &method, "2020-06-01T00:00:00Z").unwrap()
+    };
+    let past = "2021-01-01T00:00:00Z";
+    let future = "2099-01-01T00:00:00Z";
+    let typed =
+        |t: &str| json!({"@value": t, "@type": "http://www.w3.org/2001/XMLSchema#dateTime"});
+    let cases = [
+        // The plain form, for reference, then the same RDF written otherwise.
+        (
+            "validUntil as a string",
+            credential(json!("2020-06-01T00:00:00Z"), Some(json!(past))),
+            "expired",
+            "expired on",
+        ),
+        (
+            "validUntil as a value object",
+            credential(json!("2020-06-01T00:00:00Z"), Some(typed(past))),
+            "expired",
+            "expired on",
+        ),
+        (
+            "validUntil in an array",
+            credential(json!("2020-06-01T00:00:00Z"), Some(json!([past]))),
+            "expired",
+            "expired on",
+        ),
+        (
+            "validFrom as a value object",
+            credential(typed(future), None),
+            "expired",
+            "not valid yet",
+        ),
+        (
+            "two validUntil",
+            credential(json!("2020-06-01T00:00:00Z"), Some(json!([past, future]))),
+            "unreadable",
+            "given 2 times",
+        ),
+    ];
+    for (what, signed, want, words) in cases {
+        let file = home.join("foreign.json");
+        std::fs::write(&file, serde_json::to_vec(&signed).unwrap()).unwrap();
+        let (verdict, reason) = verify(home, &file);
+        assert_eq!(verdict, want, "{what}: {reason}");
+        assert!(reason.contains(words), "{what}: {reason}");
+        // Digital Bazaar's verifier does not accept it either.
+        let theirs = node(&["verify", file.to_str().unwrap()]);
+        assert_eq!(theirs["verified"], false, "{what}: {theirs}");
+    }
+    // A current one, for contrast: VALID by both, named by the trust list.
+    let file = home.join("current.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&credential(
+            json!("2020-06-01T00:00:00Z"),
+            Some(json!(future)),
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let (verdict, reason) = verify(home, &file);
+    assert_eq!(verdict, "valid", "{reason}");
+    assert!(reason.contains("Foreign Center"), "{reason}");
+    assert_eq!(node(&["verify", file.to_str().unwrap()])["verified"], true);
+}

@@ -372,6 +372,17 @@ impl Verifier {
             .map_or_else(|| format!("issuer key {kid}"), |i| i.name.clone())
     }
 
+    /// The site's name for the issuer key that verified `b` (matched by
+    /// the whole key, never by the short kid alone).
+    fn trusted_name(&self, b: &VerifiedBadge<'_>) -> Option<&str> {
+        let key = hex::encode(b.issuer_key.as_bytes());
+        self.site
+            .trust
+            .iter()
+            .find(|i| i.key == key)
+            .map(|i| i.name.as_str())
+    }
+
     fn is_demo(&self, kid: &[u8]) -> bool {
         let kid = hex::encode(kid);
         self.site.trust.iter().any(|i| i.demo && i.kid == kid)
@@ -492,7 +503,7 @@ impl Verifier {
         let kid = b.kid.to_string();
         BadgeView {
             serial: c.serial,
-            issuer: c.issuer.map_or_else(|| self.name_of(&kid), str::to_string),
+            issuer: issuer_shown(self.trusted_name(b), c.issuer, &kid),
             kid,
             achievement_id: c.achievement_id.to_string(),
             achievement_name: c.achievement_name.map(str::to_string),
@@ -502,6 +513,22 @@ impl Verifier {
             level: c.level,
             evidence: c.evidence.map(str::to_string),
         }
+    }
+}
+
+/// The issuer a verdict names: the trust list's name for the key that
+/// verified the badge, never only the name the badge gives itself (any
+/// trusted key can sign any name). A signed name that differs is shown as
+/// what the badge claims. Desk and page both name issuers this way.
+pub fn issuer_shown(trusted: Option<&str>, claimed: Option<&str>, kid: &str) -> String {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    match (trusted, claimed) {
+        (Some(t), Some(c)) if !same(t, c) => {
+            format!("{t} (the badge calls its issuer \"{c}\")")
+        }
+        (Some(t), _) => t.to_string(),
+        (None, Some(c)) => format!("{c} (as the badge says; not in the trust list)"),
+        (None, None) => format!("issuer key {kid}"),
     }
 }
 

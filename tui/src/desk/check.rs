@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use tessera_core::{Error as CoreError, Salt, TrustStore, VerifiedBadge};
+use tessera_web::verifier::issuer_shown;
 
 use crate::store::ledger::{BadgeRecord, BadgeState, Ledger, LedgerError};
 
@@ -116,14 +117,16 @@ fn own_row(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Result<Option<BadgeRecord>
     }
 }
 
-fn details(b: &VerifiedBadge<'_>, own: Option<&BadgeRecord>) -> Details {
+fn details<const N: usize>(
+    b: &VerifiedBadge<'_>,
+    own: Option<&BadgeRecord>,
+    cx: &Context<'_, N>,
+) -> Details {
     let c = &b.claims;
     let recipient = own.map(|r| r.recipient.clone());
     Details {
         serial: c.serial,
-        issuer: c
-            .issuer
-            .map_or_else(|| format!("issuer key {}", b.kid), str::to_string),
+        issuer: issuer_shown(cx.name_of(&b.issuer_key), c.issuer, &b.kid.to_string()),
         kid: b.kid.to_string(),
         achievement_id: c.achievement_id.to_string(),
         achievement_name: c.achievement_name.map(str::to_string),
@@ -160,7 +163,7 @@ struct Prepared {
     /// The credential's Data Integrity proof, verified.
     proof: Option<tessera_ld::VerifiedProof>,
     /// How it came, for the reason line ("" for plain badges).
-    via: &'static str,
+    via: String,
     /// Signed by a demo key.
     demo: bool,
 }
@@ -222,7 +225,7 @@ fn credential_in(input: &[u8]) -> Option<serde_json::Value> {
     if !text.starts_with('{') {
         return None;
     }
-    serde_json::from_str(text).ok()
+    tessera_formats::json::parse_str(text).ok()
 }
 
 /// Check a credential's Data Integrity proof against the trusted keys.
@@ -242,10 +245,9 @@ fn check_proof<const N: usize>(
 /// compact badge) is judged here whole.
 fn prepare<const N: usize>(
     input: &[u8],
-    trust: &TrustStore<N>,
-    demo_kids: &[Vec<u8>],
-    now: i64,
+    cx: &Context<'_, N>,
 ) -> Result<Prepared, Box<CheckReport>> {
+    let (trust, demo_kids, now) = (cx.trust, cx.demo_kids, cx.now);
     use crate::desk::share;
     use tessera_formats::input::{InputError, Via};
     use tessera_formats::shared::SharedError;
@@ -256,7 +258,7 @@ fn prepare<const N: usize>(
             if e == SharedError::NoCompactBadge
                 && let Some(credential) = credential_in(input).filter(|c| c.get("proof").is_some())
             {
-                return Err(Box::new(foreign_credential(&credential, trust, now)));
+                return Err(Box::new(foreign_credential(&credential, cx)));
             }
             // A VC-JWT's own faults (its header, algorithm, signature) come
             // before what its payload lacks.
@@ -292,12 +294,29 @@ fn prepare<const N: usize>(
         (Via::BakedPng, true) => "baked badge image, Data Integrity proof checked",
         (Via::Ob3Json, true) => "Open Badges JSON, Data Integrity proof checked",
         (Via::BakedPng, false) => {
-            "baked badge image, unsigned JSON: judged on the signed badge inside; its recipient identifier is not signed"
+            "baked badge image, unsigned JSON: judged on the signed badge inside"
         }
-        (Via::Ob3Json, false) => {
-            "unsigned Open Badges JSON: judged on the signed badge inside; its recipient identifier is not signed"
-        }
+        (Via::Ob3Json, false) => "unsigned Open Badges JSON: judged on the signed badge inside",
         _ => "",
+    };
+    // Unsigned JSON: every field the signed badge cannot vouch for, named.
+    let via = match (&credential, &proof, jwt.is_some()) {
+        (Some(c), None, false) => {
+            let names_issuer = tessera_core::CoseSign1::from_slice(&bytes)
+                .ok()
+                .and_then(|m| tessera_core::BadgeClaims::decode(m.payload, m.payload_offset).ok())
+                .is_some_and(|claims| claims.issuer.is_some());
+            let fields = share::unsigned_fields(c, names_issuer);
+            if fields.is_empty() {
+                via.to_string()
+            } else {
+                format!(
+                    "{via}; not signed, so not vouched for: {}",
+                    fields.join(", ")
+                )
+            }
+        }
+        _ => via.to_string(),
     };
     let demo = tessera_core::CoseSign1::from_slice(&bytes).is_ok_and(|m| {
         m.kid
@@ -322,10 +341,10 @@ fn prepare<const N: usize>(
 /// the verdict says so.
 fn foreign_credential<const N: usize>(
     credential: &serde_json::Value,
-    trust: &TrustStore<N>,
-    now: i64,
+    cx: &Context<'_, N>,
 ) -> CheckReport {
-    let proof = match check_proof(credential, trust, now) {
+    let now = cx.now;
+    let proof = match check_proof(credential, cx.trust, now) {
         Ok(p) => p,
         Err(e) => return *refused(e),
     };
@@ -335,10 +354,18 @@ fn foreign_credential<const N: usize>(
             .and_then(serde_json::Value::as_str)
             .map(str::to_string)
     };
-    let time = |pointer: &str| text(pointer).and_then(|t| tessera_ld::proof::parse_time(&t));
-    let issuer = text("/issuer/name")
-        .or_else(|| tessera_ld::proof::issuer_id(credential).map(str::to_string))
-        .unwrap_or_default();
+    // The dates as the proof signs them (the RDF, whatever JSON form wrote
+    // them), never the JSON strings alone.
+    let (valid_from, valid_until) = (proof.signed.valid_from, proof.signed.valid_until);
+    // The trust list's name for the key that made the proof; the name the
+    // credential gives itself only as what it claims.
+    let claimed = text("/issuer/name")
+        .or_else(|| tessera_ld::proof::issuer_id(credential).map(str::to_string));
+    let issuer = issuer_shown(
+        cx.name_of(&proof.key),
+        claimed.as_deref(),
+        &proof.key.kid().to_string(),
+    );
     let details = Details {
         serial: 0,
         issuer: issuer.clone(),
@@ -348,8 +375,8 @@ fn foreign_credential<const N: usize>(
             .unwrap_or_default(),
         achievement_name: text("/credentialSubject/achievement/name").or_else(|| text("/name")),
         display_name: text("/credentialSubject/name"),
-        issued: time("/validFrom").map_or_else(|| "not given".into(), date),
-        expires: time("/validUntil").map(expiry_date),
+        issued: valid_from.map_or_else(|| "not given".into(), date),
+        expires: valid_until.map(expiry_date),
         level: None,
         evidence: None,
         recipient: None,
@@ -357,7 +384,7 @@ fn foreign_credential<const N: usize>(
     };
     let status =
         text("/credentialStatus/statusListCredential").or_else(|| text("/credentialStatus/id"));
-    let (verdict, reason) = match (time("/validFrom"), time("/validUntil")) {
+    let (verdict, reason) = match (valid_from, valid_until) {
         (Some(from), _) if from > now => (
             Verdict::Expired,
             format!("not valid yet: its validity starts {}", date(from)),
@@ -370,17 +397,26 @@ fn foreign_credential<const N: usize>(
             Verdict::Valid,
             format!(
                 "genuine and current: an Open Badges credential whose Data Integrity proof by {issuer} holds; {}",
-                status.map_or_else(
-                    || "it names no revocation list".to_string(),
-                    |url| format!("its revocation list is online at {url}, which this offline check does not read"),
-                )
+                match (status, proof.signed.status_entries) {
+                    (_, 0) => "it names no revocation list".to_string(),
+                    (Some(url), _) => format!(
+                        "its revocation list is online at {url}, which this offline check does not read"
+                    ),
+                    (None, _) =>
+                        "it names a revocation list, which this offline check does not read"
+                            .to_string(),
+                }
             ),
         ),
     };
     CheckReport {
         verdict,
         reason,
-        demo: false,
+        // DEMO by the key that made the proof.
+        demo: cx
+            .demo_kids
+            .iter()
+            .any(|d| d.as_slice() == proof.key.kid().as_bytes()),
         badge: Some(details),
         holder: None,
         note: (verdict == Verdict::Valid).then(|| "another issuer's Open Badge".to_string()),
@@ -409,6 +445,18 @@ pub struct Context<'l, const N: usize> {
     pub foreign_lists: &'l [tessera_core::StatusList<'l>],
     /// The reasons those centers gave with their lists.
     pub foreign_reasons: &'l crate::desk::lists_source::Reasons,
+    /// The trust list's name for each trusted key.
+    pub names: &'l [(tessera_core::PublicKey, String)],
+}
+
+impl<const N: usize> Context<'_, N> {
+    /// The trust list's name for `key`.
+    fn name_of(&self, key: &tessera_core::PublicKey) -> Option<&str> {
+        self.names
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, n)| n.as_str())
+    }
 }
 
 /// Check `input`. `card_uid` is the UID of the card it was read from, for
@@ -420,7 +468,7 @@ pub fn check<const N: usize>(
     holder: Option<&Holder>,
     cx: &Context<'_, N>,
 ) -> Result<CheckReport, LedgerError> {
-    let p = match prepare(input, cx.trust, cx.demo_kids, cx.now) {
+    let p = match prepare(input, cx) {
         Ok(p) => p,
         Err(v) => return Ok(*v),
     };
@@ -436,10 +484,8 @@ pub fn check_many<const N: usize>(
     inputs: &[&[u8]],
     cx: &Context<'_, N>,
 ) -> Result<Vec<CheckReport>, LedgerError> {
-    let prepared: Vec<Result<Prepared, Box<CheckReport>>> = inputs
-        .iter()
-        .map(|i| prepare(i, cx.trust, cx.demo_kids, cx.now))
-        .collect();
+    let prepared: Vec<Result<Prepared, Box<CheckReport>>> =
+        inputs.iter().map(|i| prepare(i, cx)).collect();
     let badges: Vec<&[u8]> = prepared
         .iter()
         .filter_map(|p| p.as_ref().ok().map(|p| p.bytes.as_slice()))
@@ -469,7 +515,7 @@ fn judge<const N: usize>(
     holder: Option<&Holder>,
     cx: &Context<'_, N>,
 ) -> Result<CheckReport, LedgerError> {
-    let (from_card, via) = (p.from_card, p.via);
+    let (from_card, via) = (p.from_card, p.via.as_str());
     // Demo by the key that actually signed, when the signature held (a
     // badge without a kid is matched against every key).
     let demo = match &result {
@@ -549,7 +595,7 @@ fn judge<const N: usize>(
     let mut v = match result {
         Ok(badge) => {
             let own = own_row(&badge, cx.ledger)?;
-            let d = details(&badge, own.as_ref());
+            let d = details(&badge, own.as_ref(), cx);
             let holder = holder_of(&badge);
             let suspension = match &own {
                 Some(r) if r.state != BadgeState::Revoked => cx.ledger.suspension(r.serial)?,
@@ -613,7 +659,7 @@ fn judge<const N: usize>(
             let (badge, holder) = match &signed {
                 Some(b) => {
                     let own = own_row(b, cx.ledger)?;
-                    (Some(details(b, own.as_ref())), holder_of(b))
+                    (Some(details(b, own.as_ref(), cx)), holder_of(b))
                 }
                 None => (None, None),
             };
@@ -723,7 +769,9 @@ impl crate::desk::Desk {
             .filter_map(|b| tessera_core::StatusList::verify(b, &trust, None).ok())
             .collect();
         let foreign_reasons = self.foreign_reasons()?;
+        let names = self.trusted_keys()?;
         let cx = Context {
+            names: &names,
             foreign_reasons: &foreign_reasons,
             trust: &trust,
             demo_kids: &demo_kids,
