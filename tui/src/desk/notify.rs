@@ -66,9 +66,9 @@ pub struct SealedPassword {
 /// The saved mail settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailConfig {
-    /// The server: `smtp://host:port` (plain, for a local relay),
-    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465`
-    /// (TLS), without a password.
+    /// The server: `smtp://host:port` (plain, for a local relay; no login
+    /// unless it is on this machine), `smtp://host:587?tls=required`
+    /// (STARTTLS) or `smtps://host:465` (TLS), without a password.
     pub smtp: String,
     /// The sender, e.g. `Lisbon Test Center <badges@example.org>`.
     pub from: String,
@@ -162,6 +162,40 @@ fn check_url(url: &str) -> Result<(), DeskError> {
             "{url:?} is not an SMTP server address ({e}); write smtp://HOST:PORT, smtp://HOST:587?tls=required (STARTTLS) or smtps://HOST:465 (TLS)"
         ))
     })
+}
+
+/// A login goes only over TLS: `smtps://` or STARTTLS required
+/// (`?tls=required`); opportunistic STARTTLS can be stripped by anyone on
+/// the path, and plain `smtp://` sends the password in the clear. A relay
+/// on this machine (loopback) may take it plain: nothing crosses a network.
+fn check_login_transport(url: &str) -> Result<(), DeskError> {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let host_port = authority
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .rsplit_once('@')
+        .map_or(authority.split('/').next().unwrap_or(""), |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.rsplit_once(':').map_or(host_port, |(h, _)| h)
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let tls_required = scheme.eq_ignore_ascii_case("smtps")
+        || query
+            .split('&')
+            .any(|kv| kv.eq_ignore_ascii_case("tls=required"));
+    if tls_required || loopback {
+        return Ok(());
+    }
+    Err(DeskError::Input(format!(
+        "{url:?} would send the SMTP login without TLS (or with STARTTLS that anyone on the path can strip); write smtps://{host}:465 (TLS) or smtp://{host}:587?tls=required (STARTTLS required). Only a relay on this machine (localhost) takes a login in the clear"
+    )))
 }
 
 /// Does the server address carry a password (`smtp://user:pass@host`)?
@@ -310,6 +344,9 @@ impl Desk {
             ));
         }
         mailbox(from, "--from")?;
+        if username.is_some() || password.is_some() {
+            check_login_transport(smtp)?;
+        }
         let password = match password {
             None => None,
             Some((p, key)) => {
@@ -540,6 +577,8 @@ impl Desk {
             .map_err(|e| DeskError::Input(format!("{}: {e}", smtp.url)))?
             .timeout(Some(Duration::from_secs(30)));
         if let Some((user, pass)) = &smtp.credentials {
+            // Settings saved before this rule are held to it too.
+            check_login_transport(&smtp.url)?;
             builder =
                 builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
         }
@@ -704,6 +743,34 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_login_goes_only_over_tls_or_to_this_machine() {
+        for ok in [
+            "smtps://mail.example.org:465",
+            "smtp://mail.example.org:587?tls=required",
+            "smtp://127.0.0.1:2525",
+            "smtp://localhost:25",
+            "smtp://[::1]:2525",
+            "SMTPS://user@mail.example.org",
+        ] {
+            assert!(check_login_transport(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "smtp://mail.example.org:25",
+            "smtp://mail.example.org:587?tls=opportunistic",
+            "smtp://user@mail.example.org:587",
+            "smtp://10.0.0.5:25",
+            "smtp://localhost.evil.example:25",
+        ] {
+            let err = check_login_transport(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("tls=required") && err.contains("smtps://"),
+                "{bad}: {err}"
+            );
+        }
+    }
 
     #[test]
     fn backoff_doubles_up_to_six_hours() {
