@@ -7,6 +7,10 @@
 #   bash .ci/postgres.sh start     # prints the URL to export as TESSERA_TEST_POSTGRES
 #   bash .ci/postgres.sh restart   # fast restart (the tests' "server restarted" case)
 #   bash .ci/postgres.sh stop
+#
+# With TESSERA_PG_SSL_DIR (a folder with server.pem and server.key) the
+# server takes TLS connections only (hostssl; plain TCP is rejected), for
+# the tests of the ledger over verified TLS (tui/tests/postgres_tls.rs).
 set -euo pipefail
 
 port="${TESSERA_PG_PORT:-54329}"
@@ -39,7 +43,18 @@ case "${1:-}" in
     mkdir -p "$data"
     [ "$(id -u)" = 0 ] && chown postgres: "$data"
     as_owner "'$bin/initdb' -D '$data' -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync" >/dev/null
-    pg_ctl -o "\"-p $port -k '$data' -c listen_addresses=127.0.0.1 -c max_connections=100\"" start >/dev/null
+    ssl=""
+    if [ -n "${TESSERA_PG_SSL_DIR:-}" ]; then
+      cp "$TESSERA_PG_SSL_DIR/server.pem" "$TESSERA_PG_SSL_DIR/server.key" "$data/"
+      chmod 600 "$data/server.key"
+      [ "$(id -u)" = 0 ] && chown postgres: "$data/server.pem" "$data/server.key"
+      ssl="-c ssl=on -c ssl_cert_file='$data/server.pem' -c ssl_key_file='$data/server.key'"
+      # TLS or nothing over TCP (the socket stays for the owner).
+      { echo "hostnossl all all 0.0.0.0/0 reject"; echo "hostnossl all all ::/0 reject"; cat "$data/pg_hba.conf"; } > "$data/pg_hba.new"
+      mv "$data/pg_hba.new" "$data/pg_hba.conf"
+      [ "$(id -u)" = 0 ] && chown postgres: "$data/pg_hba.conf"
+    fi
+    pg_ctl -o "\"-p $port -k '$data' -c listen_addresses=127.0.0.1 -c max_connections=100 $ssl\"" start >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   restart)

@@ -16,6 +16,7 @@
 //! - The schema is versioned; opening a ledger written by an older release
 //!   upgrades it in place in one transaction.
 
+mod connect;
 pub mod postgres;
 pub mod sqlite;
 
@@ -85,6 +86,10 @@ impl std::fmt::Display for BadgeState {
 /// Ledger failures, in words staff can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
+    /// The shared ledger's address or its TLS settings cannot be used; the
+    /// message says what to write instead.
+    #[error("{0}")]
+    Config(String),
     /// The file is not a readable ledger.
     #[error(
         "the ledger file {path} is damaged or not a Tessera ledger ({detail}); nothing was changed. Restore it from a backup, or move it away to start a new one"

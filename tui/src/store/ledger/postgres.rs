@@ -15,14 +15,13 @@
 //! - The schema is versioned in `schema_history`; desks upgrading at once
 //!   take an advisory lock, so the upgrade runs once.
 //!
-//! The connection is plain TCP or a Unix socket (`NoTls`): run it on the
-//! center's own network or a socket, or tunnel it (SSH, WireGuard) to a
-//! server elsewhere.
+//! The connection is TLS with the server's certificate verified, or plain
+//! only to a server on this machine (see [`super::connect`]).
 
 use std::sync::{Mutex, MutexGuard};
 
 use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, Row};
 
 use super::{
     Backend, BadgeRecord, BadgeState, CatalogueRow, Copied, Filter, IssuerRecord, LedgerError,
@@ -146,6 +145,8 @@ const SENDER_LOCK: i64 = 0x5453_524d;
 
 /// Say where the ledger is without its password.
 pub(super) fn describe(url: &str) -> String {
+    // The connection options this desk reads itself are not the crate's.
+    let url = super::connect::without_tls_options(url);
     match url.parse::<postgres::Config>() {
         Ok(c) => {
             let host = c
@@ -171,19 +172,20 @@ pub(super) fn describe(url: &str) -> String {
 /// The PostgreSQL ledger.
 pub(super) struct PgLedger {
     client: Mutex<Client>,
-    url: String,
+    target: super::connect::Target,
     location: String,
 }
 
 impl PgLedger {
     /// Connect to `url` and bring the schema up to date.
     pub(super) fn connect(url: &str) -> Result<Self, LedgerError> {
-        let location = describe(url);
-        let mut client = Client::connect(url, NoTls).map_err(|e| unreachable(&location, &e))?;
+        let target = super::connect::Target::parse(url)?;
+        let location = describe(&target.url);
+        let mut client = target.connect().map_err(|e| unreachable(&location, &e))?;
         migrate(&mut client).map_err(|e| pg_error(&location, e))?;
         Ok(Self {
             client: Mutex::new(client),
-            url: url.to_string(),
+            target,
             location,
         })
     }
@@ -196,8 +198,10 @@ impl PgLedger {
             .lock()
             .map_err(|_| LedgerError::Damaged("the connection lock was poisoned".into()))?;
         if guard.is_closed() {
-            *guard =
-                Client::connect(&self.url, NoTls).map_err(|e| unreachable(&self.location, &e))?;
+            *guard = self
+                .target
+                .connect()
+                .map_err(|e| unreachable(&self.location, &e))?;
         }
         Ok(guard)
     }
@@ -329,9 +333,20 @@ fn put_catalogue(
 
 /// A connection that could not be made or was lost.
 fn unreachable(location: &str, e: &postgres::Error) -> LedgerError {
+    // The whole chain: "error performing TLS handshake" says little
+    // without "invalid peer certificate: UnknownIssuer" behind it.
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !detail.contains(&text) {
+            detail = format!("{detail}: {text}");
+        }
+        source = cause.source();
+    }
     LedgerError::Unreachable {
         location: location.to_string(),
-        detail: e.to_string(),
+        detail,
     }
 }
 
@@ -754,8 +769,10 @@ impl Backend for PgLedger {
 
     fn sender_lock(&self) -> Result<Option<SenderLock>, LedgerError> {
         // Its own connection: the session lock lives exactly as long as it.
-        let mut client =
-            Client::connect(&self.url, NoTls).map_err(|e| unreachable(&self.location, &e))?;
+        let mut client = self
+            .target
+            .connect()
+            .map_err(|e| unreachable(&self.location, &e))?;
         let got: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&SENDER_LOCK])
             .map_err(|e| self.err(e))?
