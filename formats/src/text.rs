@@ -117,13 +117,13 @@ fn is_active(c: char) -> bool {
 /// `text` with every active character escaped (see the module); the text
 /// itself when it has none.
 pub fn inert(text: &str) -> Cow<'_, str> {
-    escape(text, is_active)
+    escape(text, is_active, Escape::Rust)
 }
 
 /// [`inert`] for a message of several lines (an error naming the rows at
 /// fault): its line breaks stay, everything else active is escaped.
 pub fn inert_lines(text: &str) -> Cow<'_, str> {
-    escape(text, |c| c != '\n' && is_active(c))
+    escape(text, |c| c != '\n' && is_active(c), Escape::Rust)
 }
 
 /// JSON text (what `serde_json` wrote) with every active character as a
@@ -131,29 +131,31 @@ pub fn inert_lines(text: &str) -> Cow<'_, str> {
 /// (`serde_json` escapes control characters itself, but not the
 /// bidirectional and zero-width ones; all of them are in the BMP.)
 pub fn inert_json(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_active) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if is_active(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape(json, is_active, Escape::Json)
 }
 
-fn escape(text: &str, active: impl Fn(char) -> bool) -> Cow<'_, str> {
+/// How an active character is written.
+#[derive(Clone, Copy)]
+enum Escape {
+    /// `\u{1b}`, for people.
+    Rust,
+    /// `\u001b`, inside JSON strings.
+    Json,
+}
+
+fn escape(text: &str, active: impl Fn(char) -> bool, how: Escape) -> Cow<'_, str> {
     if !text.chars().any(&active) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if active(c) {
+            let code = u32::from(c);
             // Writing to a String cannot fail.
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            let _ = match how {
+                Escape::Rust => write!(out, "\\u{{{code:x}}}"),
+                Escape::Json => write!(out, "\\u{code:04x}"),
+            };
         } else {
             out.push(c);
         }
