@@ -697,6 +697,82 @@ fn every_error_has_a_plain_message() {
     }
 }
 
+/// Every error has a stable code, unique, and every error a check can
+/// give has the page's sentence for it in English and Portuguese (the page
+/// keys its translations on `Error::code`, never on the variant's name).
+#[test]
+fn every_error_has_a_stable_code_the_page_translates() {
+    use tessera_core::CardType;
+    // Made only when issuing or loading trust, never by a check.
+    let issuing_only = [
+        "TooLargeForProfile",
+        "NotInProfile",
+        "TrustStoreFull",
+        "CardTooSmall",
+    ];
+    let strings = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/site/strings.js"),
+    )
+    .unwrap();
+    let errors = [
+        Error::MalformedCbor { offset: 3 },
+        Error::NotCoseSign1,
+        Error::UnsupportedAlgorithm,
+        Error::UnknownCriticalHeader,
+        Error::IndefiniteLength { offset: 3 },
+        Error::DuplicateKey { offset: 3 },
+        Error::TooDeep { offset: 3 },
+        Error::TooManyEntries { offset: 3 },
+        Error::TrailingBytes { offset: 3 },
+        Error::MissingField(Field::Subject),
+        Error::InvalidField(Field::Serial),
+        Error::FieldTooLong(Field::Issuer),
+        Error::UnknownCriticalField { key: -3 },
+        Error::UnknownIssuer,
+        Error::SignatureInvalid,
+        Error::Expired { exp: 1 },
+        Error::NotYetValid { nbf: 1 },
+        Error::Revoked { serial: 1 },
+        Error::StatusListStale { exp: 1 },
+        Error::StatusListWrongIssuer,
+        Error::StatusListMissing,
+        Error::Suspended { serial: 1 },
+        Error::IssuerKeyCompromised { since: 1 },
+        Error::NotInStatusList { serial: 1 },
+        Error::NotAStatusList,
+        Error::CardMismatch,
+        Error::BufferTooSmall,
+        Error::TooLargeForProfile { len: 2, max: 1 },
+        Error::NotInProfile(Field::Expiry),
+        Error::TrustStoreFull,
+        Error::InvalidKey,
+        Error::UnknownCardType,
+        Error::CardTooSmall {
+            needed: 500,
+            card: CardType::Ntag213,
+        },
+        Error::CardEmpty,
+        Error::NdefWrongTlv { offset: 0 },
+        Error::NdefLengthPastEnd { offset: 0 },
+        Error::NdefWrongRecordType,
+        Error::NdefMultipleRecords,
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for e in errors {
+        let code = e.code();
+        assert!(seen.insert(code), "{e:?}: code {code} not unique");
+        assert!(code.chars().all(|c| c.is_ascii_alphanumeric()), "{code}");
+        if issuing_only.contains(&code) {
+            continue;
+        }
+        let entries = strings.matches(&format!("\n      {code}: \"")).count();
+        assert_eq!(
+            entries, 2,
+            "{code}: the page has {entries} of its 2 sentences (en, pt)"
+        );
+    }
+}
+
 /// Every error of the core with the verdict a person sees for it. The
 /// kiosk (`tessera_firmware::Verdict` is this type, and `Kiosk::check`
 /// calls `Verdict::of`) and the desk (`tessera_tui::desk::check` calls

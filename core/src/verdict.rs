@@ -134,4 +134,51 @@ impl Error {
             | Error::NdefMultipleRecords => Verdict::Unreadable,
         }
     }
+
+    /// A stable name for this error: what the page's translations, logs
+    /// and reports key on. It is written out here, not derived from the
+    /// variant's name, so renaming a variant cannot change it; every
+    /// variant is listed, so a new one cannot be added without one.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Error::MalformedCbor { .. } => "MalformedCbor",
+            Error::NotCoseSign1 => "NotCoseSign1",
+            Error::UnsupportedAlgorithm => "UnsupportedAlgorithm",
+            Error::UnknownCriticalHeader => "UnknownCriticalHeader",
+            Error::IndefiniteLength { .. } => "IndefiniteLength",
+            Error::DuplicateKey { .. } => "DuplicateKey",
+            Error::TooDeep { .. } => "TooDeep",
+            Error::TooManyEntries { .. } => "TooManyEntries",
+            Error::TrailingBytes { .. } => "TrailingBytes",
+            Error::MissingField(_) => "MissingField",
+            Error::InvalidField(_) => "InvalidField",
+            Error::FieldTooLong(_) => "FieldTooLong",
+            Error::UnknownCriticalField { .. } => "UnknownCriticalField",
+            Error::UnknownIssuer => "UnknownIssuer",
+            Error::SignatureInvalid => "SignatureInvalid",
+            Error::Expired { .. } => "Expired",
+            Error::NotYetValid { .. } => "NotYetValid",
+            Error::Revoked { .. } => "Revoked",
+            Error::StatusListStale { .. } => "StatusListStale",
+            Error::StatusListWrongIssuer => "StatusListWrongIssuer",
+            Error::StatusListMissing => "StatusListMissing",
+            Error::Suspended { .. } => "Suspended",
+            Error::IssuerKeyCompromised { .. } => "IssuerKeyCompromised",
+            Error::NotInStatusList { .. } => "NotInStatusList",
+            Error::NotAStatusList => "NotAStatusList",
+            Error::CardMismatch => "CardMismatch",
+            Error::BufferTooSmall => "BufferTooSmall",
+            Error::TooLargeForProfile { .. } => "TooLargeForProfile",
+            Error::NotInProfile(_) => "NotInProfile",
+            Error::TrustStoreFull => "TrustStoreFull",
+            Error::InvalidKey => "InvalidKey",
+            Error::UnknownCardType => "UnknownCardType",
+            Error::CardTooSmall { .. } => "CardTooSmall",
+            Error::CardEmpty => "CardEmpty",
+            Error::NdefWrongTlv { .. } => "NdefWrongTlv",
+            Error::NdefLengthPastEnd { .. } => "NdefLengthPastEnd",
+            Error::NdefWrongRecordType => "NdefWrongRecordType",
+            Error::NdefMultipleRecords => "NdefMultipleRecords",
+        }
+    }
 }

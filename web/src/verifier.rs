@@ -562,12 +562,7 @@ fn secs(t: u64) -> i64 {
 
 /// The core error's variant name (`SignatureInvalid`), for translations.
 fn error_name(e: &tessera_core::Error) -> String {
-    let debug = format!("{e:?}");
-    debug
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    e.code().to_string()
 }
 
 fn unreadable(e: &InputError) -> Report {
