@@ -16,7 +16,7 @@
 //!   take an advisory lock, so the upgrade runs once.
 //!
 //! The connection is TLS with the server's certificate verified, or plain
-//! only to a server on this machine (see [`super::connect`]).
+//! only to a server on this machine (see the `connect` module).
 
 use std::sync::{Mutex, MutexGuard};
 
