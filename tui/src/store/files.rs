@@ -82,7 +82,13 @@ pub fn create_dir(path: &Path) -> Result<(), FileError> {
 /// claim codes) and the keys in it.
 pub fn create_private_dir(path: &Path) -> Result<(), FileError> {
     create_dir(path)?;
-    make_private(path, 0o700)
+    match make_private(path, 0o700) {
+        // A folder another user owns (a desk account's, set up that way)
+        // keeps its mode; whether this user may write there is the
+        // ledger's to say, with what to do.
+        Err(e) if e.source.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        other => other,
+    }
 }
 
 /// Give a file or folder to its owner alone (`mode`: 0600 for a file,
