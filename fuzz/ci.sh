@@ -12,7 +12,15 @@ for t in badge_verify claims_decode status_list ndef_parse qr_text csv_import sh
   log="$(mktemp)"
   if ! cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
        -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1; then
-    tail -40 "$log"
+    # What failed, and the input itself: the CI machine's artifacts folder
+    # is gone when the log is read.
+    grep -m3 -A4 -E "panicked at|ERROR: libFuzzer|SUMMARY:" "$log" || true
+    tail -25 "$log"
+    for f in "artifacts/$t"/*; do
+      [ -f "$f" ] || continue
+      echo "input $f ($(wc -c <"$f") bytes), base64 (first 6 KiB):"
+      head -c 6144 "$f" | base64 -w 0; echo
+    done
     echo "FUZZ CRASH in $t: the input is in fuzz/artifacts/$t; add it as a regression test" >&2
     exit 1
   fi

@@ -183,7 +183,11 @@ pub fn sign(
     let Value::Object(mut proof) = options else {
         return Err(LdError::NotAnObject);
     };
-    let signature = key.sign(&hash_data(credential, &proof)?);
+    let (data, document) = hash_and_document(credential, &proof)?;
+    // Refuse to sign what no verifier (this one included) would accept: a
+    // document that is not one credential, or whose dates are not dates.
+    Signed::from_nquads(&document)?;
+    let signature = key.sign(&data);
     proof.insert(
         "proofValue".into(),
         Value::String(format!(

@@ -378,3 +378,35 @@ fn hostile_documents_are_refused_in_bounded_time() {
         );
     }
 }
+
+/// What `sign` makes, `verify` takes: a document no verifier would accept
+/// (two credentials in one, a date that is not a date, a date twice) is refused
+/// when signed, with the same error, rather than signed into a credential
+/// that never verifies. (The `jsonld_proof` fuzz target found a document
+/// that signed and then failed these checks.)
+#[test]
+fn what_cannot_verify_is_not_signed() {
+    let k = key();
+    let method = verification_method(&k.public_key());
+    let mut two = credential(&k);
+    two["evidence"] = json!([{"id": "urn:example:evidence:1", "type": ["Evidence", "VerifiableCredential"]}]);
+    let mut bad_date = credential(&k);
+    bad_date["validFrom"] = json!("yesterday");
+    let mut twice = credential(&k);
+    twice["validUntil"] = json!([
+        {"@value": "2030-01-01T00:00:00Z", "@type": "xsd:dateTime"},
+        {"@value": "2031-01-01T00:00:00Z", "@type": "xsd:dateTime"}
+    ]);
+    for (what, doc, says) in [
+        ("two credential nodes", two, "2 VerifiableCredential"),
+        ("a validFrom that is not a date", bad_date, "not an RFC 3339"),
+        ("validUntil given twice", twice, "given 2 times"),
+    ] {
+        let err = sign(&doc, &k, &method, CREATED)
+            .map(|_| ())
+            .expect_err(what)
+            .to_string();
+        assert!(err.contains(says), "{what}: {err}");
+    }
+    assert!(check(&signed()).is_ok());
+}
