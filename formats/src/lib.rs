@@ -12,6 +12,8 @@
 //!
 //! Nothing here verifies a signature: it only takes the badge out.
 
+pub mod credential;
+pub mod did;
 pub mod dump;
 pub mod input;
 pub mod json;

@@ -3,10 +3,9 @@
 //! Badges extensions context, bundled byte for byte (see
 //! `contexts/PROVENANCE.md`). Nothing else is ever loaded.
 
-/// The W3C Verifiable Credentials Data Model 2.0 context.
-pub const CREDENTIALS_V2: &str = "https://www.w3.org/ns/credentials/v2";
-/// The Open Badges 3.0 context, version 3.0.3.
-pub const OB_V3P0: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+/// The W3C Verifiable Credentials Data Model 2.0 context, and the Open
+/// Badges 3.0 context, version 3.0.3 (named where credentials are made).
+pub use tessera_formats::credential::{CREDENTIALS_V2, OB_V3P0};
 /// The Open Badges 3.0 extensions context (`1EdTechRevocationList`,
 /// `1EdTechJsonSchemaValidator2019`, `1EdTechCredentialRefresh`).
 pub const OB_EXTENSIONS: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";

@@ -16,6 +16,7 @@ use tessera_core::{PublicKey, Signature, SigningKey};
 use crate::did::{MethodKey, method_key};
 use crate::sizes::{MAX_CLOCK_SKEW_SECS, MAX_PROOFS};
 use crate::{LdError, canonicalize};
+pub use tessera_formats::credential::{issuer_id, parse_time};
 
 /// The cryptosuite.
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
@@ -236,14 +237,6 @@ pub fn verify(
     first.ok_or(LdError::NoProof)
 }
 
-/// The credential's issuer id (`issuer` as a string, or `issuer.id`).
-pub fn issuer_id(credential: &Value) -> Option<&str> {
-    let issuer = credential.get("issuer")?;
-    issuer
-        .as_str()
-        .or_else(|| issuer.get("id").and_then(Value::as_str))
-}
-
 fn verify_one(
     unsecured: &Value,
     proof: &Value,
@@ -287,7 +280,8 @@ fn verify_one(
         }
     }
     let method = field("verificationMethod")?;
-    let MethodKey { controller, key } = method_key(method)?;
+    let MethodKey { controller, key } =
+        method_key(method).ok_or_else(|| LdError::VerificationMethod(method.to_string()))?;
     if issuer != Some(controller.as_str()) {
         return Err(LdError::IssuerMismatch {
             method_controller: controller,
@@ -375,13 +369,6 @@ fn context_starts(document: Option<&Value>, proof: &Value) -> bool {
 /// A JSON value for a message: a string as it is, anything else as JSON.
 fn shown(v: &Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_string)
-}
-
-/// Unix seconds of an RFC 3339 date and time.
-pub fn parse_time(text: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.timestamp())
 }
 
 #[cfg(test)]

@@ -389,7 +389,8 @@ fn what_cannot_verify_is_not_signed() {
     let k = key();
     let method = verification_method(&k.public_key());
     let mut two = credential(&k);
-    two["evidence"] = json!([{"id": "urn:example:evidence:1", "type": ["Evidence", "VerifiableCredential"]}]);
+    two["evidence"] =
+        json!([{"id": "urn:example:evidence:1", "type": ["Evidence", "VerifiableCredential"]}]);
     let mut bad_date = credential(&k);
     bad_date["validFrom"] = json!("yesterday");
     let mut twice = credential(&k);
@@ -399,7 +400,11 @@ fn what_cannot_verify_is_not_signed() {
     ]);
     for (what, doc, says) in [
         ("two credential nodes", two, "2 VerifiableCredential"),
-        ("a validFrom that is not a date", bad_date, "not an RFC 3339"),
+        (
+            "a validFrom that is not a date",
+            bad_date,
+            "not an RFC 3339",
+        ),
         ("validUntil given twice", twice, "given 2 times"),
     ] {
         let err = sign(&doc, &k, &method, CREATED)
@@ -407,6 +412,12 @@ fn what_cannot_verify_is_not_signed() {
             .expect_err(what)
             .to_string();
         assert!(err.contains(says), "{what}: {err}");
+        // Signed by a signer without this check, it is refused the same.
+        let elsewhere = check(&signed_with(&doc, |_| {}))
+            .map(|_| ())
+            .expect_err(what)
+            .to_string();
+        assert_eq!(elsewhere, err, "{what}");
     }
     assert!(check(&signed()).is_ok());
 }

@@ -191,21 +191,17 @@ fn refused(e: crate::desk::share::ShareError) -> Box<CheckReport> {
     use crate::desk::share::ShareError;
     use tessera_ld::LdError;
     let verdict = match &e {
-        ShareError::JwtUnknownKey(_) | ShareError::Proof(LdError::UntrustedKey(_)) => {
-            Verdict::UnknownIssuer
-        }
-        ShareError::JwtSignature
-        | ShareError::JwtUnsigned
-        | ShareError::JwtAlgorithm(_)
-        | ShareError::JwtClaims(_)
-        | ShareError::Proof(
+        ShareError::Credential(e) => e.verdict(),
+        ShareError::Proof(LdError::UntrustedKey(_)) => Verdict::UnknownIssuer,
+        ShareError::Proof(
             LdError::Signature
             | LdError::ProofValue(_)
             | LdError::IssuerMismatch { .. }
             | LdError::CreatedInFuture(_)
             | LdError::ProofContext,
-        ) => Verdict::Forged,
-        _ => Verdict::Unreadable,
+        )
+        | ShareError::ProofWrongSigner(_) => Verdict::Forged,
+        ShareError::Proof(_) => Verdict::Unreadable,
     };
     Box::new(CheckReport {
         verdict,
@@ -265,7 +261,7 @@ fn prepare<const N: usize>(
             if let Some(token) = jwt_in(input)
                 && let Err(jwt_error) = share::verify_jwt(&token, trust)
             {
-                return Err(refused(jwt_error));
+                return Err(refused(jwt_error.into()));
             }
             return Err(refused(e.into()));
         }
@@ -275,8 +271,8 @@ fn prepare<const N: usize>(
     // the badge is compared with.
     let (credential, jwt) = match &found.jwt {
         Some(token) => {
-            let (vc, _claims, signer) = share::verify_jwt(token, trust).map_err(refused)?;
-            (Some(vc), Some(signer))
+            let verified = share::verify_jwt(token, trust).map_err(|e| refused(e.into()))?;
+            (Some(verified.credential), Some(verified.signer))
         }
         None => (found.credential.clone(), None),
     };
@@ -535,7 +531,8 @@ fn judge<const N: usize>(
         .map_err(Failure::Core);
     let result = result.and_then(|b| {
         if let Some(signer) = &p.jwt {
-            crate::desk::share::check_jwt_binding(signer, &b).map_err(Failure::Share)?;
+            crate::desk::share::check_jwt_binding(signer, &b)
+                .map_err(|e| Failure::Share(e.into()))?;
         }
         if let Some(proof) = &p.proof
             && proof.key != b.issuer_key
@@ -547,7 +544,7 @@ fn judge<const N: usize>(
         match &p.credential {
             Some(c) => crate::desk::share::check_matches(c, &b, &p.bytes)
                 .map(|()| b)
-                .map_err(Failure::Share),
+                .map_err(|e| Failure::Share(e.into())),
             None => Ok(b),
         }
     });

@@ -352,7 +352,10 @@ impl Desk {
             cose: &record.cose,
             badge: &badge,
             issuer_name: &issuer.name,
-            identity: Some((&record.recipient, &code)),
+            identity: Some(crate::desk::share::Identity {
+                hash: &crate::desk::share::identity_hash(&record.recipient, &code),
+                email: record.recipient.contains('@'),
+            }),
             achievement: described.as_ref().map(Described::text),
             status_list: status_list.as_ref().map(|(url, i)| (url.as_str(), *i)),
         });
