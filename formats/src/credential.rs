@@ -148,9 +148,13 @@ pub fn rfc3339(t: u64) -> String {
     i64::try_from(t)
         .ok()
         .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        // The Display of the date and of the time (whole seconds: no
+        // fraction) are `YYYY-MM-DD` and `HH:MM:SS`; `format(…)` would print
+        // the same through chrono's strftime parser (10 KB of the page's
+        // module).
         .map_or_else(
             || t.to_string(),
-            |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            |d| format!("{}T{}Z", d.date_naive(), d.time()),
         )
 }
 
@@ -284,6 +288,33 @@ pub fn credential(input: &CredentialInput<'_>) -> Value {
         set(&mut vc, "validUntil", json!(rfc3339(exp)));
     }
     vc
+}
+
+/// The text of a shared file: the credential baked in a PNG, or the
+/// input itself when it is UTF-8.
+fn shared_text(input: &[u8]) -> Option<String> {
+    if input.starts_with(&crate::shared::PNG_SIGNATURE) {
+        crate::shared::unbake(input).ok()
+    } else {
+        std::str::from_utf8(input).ok().map(str::to_string)
+    }
+}
+
+/// The VC-JWT in an input (as text, or baked in a PNG), if there is one.
+pub fn jwt_in(input: &[u8]) -> Option<String> {
+    let text = shared_text(input)?;
+    crate::shared::looks_like_jwt(&text).then(|| text.trim().to_string())
+}
+
+/// The credential JSON in an input (as text, or baked in a PNG), if it is
+/// a JSON object with each key once.
+pub fn json_in(input: &[u8]) -> Option<Value> {
+    let text = shared_text(input)?;
+    let text = text.trim();
+    if !text.starts_with('{') {
+        return None;
+    }
+    crate::json::parse_str(text).ok()
 }
 
 /// A VC-JWT whose signature held.

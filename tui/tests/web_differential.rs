@@ -1,7 +1,8 @@
 //! The web page's verifier (`tessera-web`, here compiled natively; the
-//! browser test runs the WebAssembly build) gives the desk's verdict: over
-//! the fuzz seed corpora, this desk's own badges in every format, and every
-//! single-byte change of each.
+//! browser test runs the WebAssembly build) gives the desk's verdict on the
+//! whole input: over the fuzz seed corpora, this desk's own badges in every
+//! format (an unsigned JSON credential and a relabelled one among them),
+//! and every single-byte change of each.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,22 +14,18 @@
 use std::path::Path;
 
 use tempfile::TempDir;
-use tessera_formats::input::Via;
 use tessera_tui::desk::{Desk, ExportFormat, IssueRequest, now};
 use tessera_web::verifier::Verifier;
 
-/// The verdict the desk gives for what the page judges: the compact badge
-/// (for a credential, the desk also checks the JWT signature and that the
-/// JSON says what the badge says; the page shows only the badge's fields).
-fn desk_verdict(desk: &Desk, input: &[u8]) -> &'static str {
-    let judged = match tessera_formats::classify(input) {
-        Ok(found) if matches!(found.via, Via::VcJwt | Via::Ob3Json | Via::BakedPng) => found.badge,
-        // No badge found in a credential: the page says NOT A BADGE, the desk
-        // may say more about a VC-JWT around it (its signer, its signature).
-        Err(tessera_formats::input::InputError::Shared(_)) => return "unreadable",
-        _ => input.to_vec(),
-    };
-    desk.check(&judged, None, None).unwrap().verdict.code()
+/// The verdict the page must give: the desk's on the whole input (a VC-JWT's
+/// signature and claims, a credential that must say what its badge says),
+/// except for a credential with a Data Integrity proof, which the page
+/// cannot check and says so (`not_checked`), never VALID.
+fn expected_page_verdict(desk: &Desk, input: &[u8]) -> &'static str {
+    if tessera_formats::credential::json_in(input).is_some_and(|c| c.get("proof").is_some()) {
+        return "not_checked";
+    }
+    desk.check(input, None, None).unwrap().verdict.code()
 }
 
 #[test]
@@ -75,6 +72,70 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
         let bytes = desk.export(good.serial, format, Some(&key)).unwrap();
         inputs.push((format!("valid {format}"), bytes));
     }
+    // The same credential without its proof (unsigned JSON), relabelled,
+    // and its VC-JWT unsigned (`alg: none`) and relabelled: what each must
+    // read on the page, with the desk agreeing below.
+    let signed: serde_json::Value = serde_json::from_slice(
+        &desk
+            .export(good.serial, ExportFormat::Ob3Json, Some(&key))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut unsigned = signed.clone();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    let mut relabelled = unsigned.clone();
+    relabelled["name"] = "Rust Grandmaster".into();
+    let jwt = String::from_utf8(
+        desk.export(good.serial, ExportFormat::VcJwt, Some(&key))
+            .unwrap(),
+    )
+    .unwrap();
+    let parts: Vec<&str> = jwt.trim().split('.').collect();
+    use base64::Engine as _;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let none_header = url.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let mut payload: serde_json::Value =
+        serde_json::from_slice(&url.decode(parts[1]).unwrap()).unwrap();
+    payload["name"] = "Rust Grandmaster".into();
+    let relabelled_payload = url.encode(serde_json::to_vec(&payload).unwrap());
+    let pinned: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "signed JSON",
+            signed.to_string().into_bytes(),
+            "not_checked",
+        ),
+        ("unsigned JSON", unsigned.to_string().into_bytes(), "valid"),
+        (
+            "relabelled unsigned JSON",
+            relabelled.to_string().into_bytes(),
+            "forged",
+        ),
+        (
+            "alg none VC-JWT",
+            format!("{none_header}.{}.", parts[1]).into_bytes(),
+            "forged",
+        ),
+        (
+            "relabelled VC-JWT",
+            format!("{}.{relabelled_payload}.{}", parts[0], parts[2]).into_bytes(),
+            "forged",
+        ),
+        ("VC-JWT", jwt.clone().into_bytes(), "valid"),
+        (
+            "baked VC-JWT",
+            desk.export(good.serial, ExportFormat::BakedPngJwt, Some(&key))
+                .unwrap(),
+            "valid",
+        ),
+    ];
+    for (name, bytes, verdict) in pinned {
+        assert_eq!(
+            web.check(&bytes, u64::try_from(now()).unwrap()).verdict,
+            verdict,
+            "{name}"
+        );
+        inputs.push((name.to_string(), bytes));
+    }
     let t = u64::try_from(now()).unwrap();
     let mut all: Vec<(String, Vec<u8>, &'static str)> = Vec::new();
     let mut compared = 0usize;
@@ -89,7 +150,7 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
         });
         for (at, bytes) in std::iter::once((usize::MAX, input.clone())).chain(mutations) {
             let page = web.check(&bytes, t).verdict;
-            let desk = desk_verdict(&desk, &bytes);
+            let desk = expected_page_verdict(&desk, &bytes);
             assert_eq!(
                 page, desk,
                 "{name}, byte {at} changed: the page says {page}, the desk {desk}"
@@ -108,7 +169,6 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
         dist.join("tessera_web_bg.wasm").exists(),
         "web/dist is not built: run `bash web/build.sh` (`bash .ci/test` does)"
     );
-    use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD;
     let file = home.path().join("inputs.json");
     std::fs::write(

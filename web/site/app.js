@@ -17,7 +17,8 @@
     forged: "i-forged",
     expired: "i-expired",
     unknown_issuer: "i-unknown",
-    unreadable: "i-unreadable"
+    unreadable: "i-unreadable",
+    not_checked: "i-unreadable"
   };
 
   var state = {

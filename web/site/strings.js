@@ -41,7 +41,8 @@ window.TESSERA_STRINGS = {
       expired: "EXPIRED",
       unknown_issuer: "UNKNOWN ISSUER",
       forged: "FORGED",
-      unreadable: "NOT A BADGE"
+      unreadable: "NOT A BADGE",
+      not_checked: "CANNOT CHECK HERE"
     },
     // A line per verdict for when the module reports no error code (for
     // "unreadable" the page shows errors.NotABadgeInput). In English the
@@ -52,7 +53,8 @@ window.TESSERA_STRINGS = {
       suspended: "The issuer has suspended this badge for now (it may be reinstated). Do not accept it until then.",
       expired: "This badge is not valid at this time. Do not accept it as current.",
       unknown_issuer: "The badge was signed by an issuer this page does not trust. Do not accept it unless you can confirm the issuer another way.",
-      forged: "The badge was altered or forged. Do not accept it."
+      forged: "The badge was altered or forged. Do not accept it.",
+      not_checked: "This credential is signed with a Data Integrity proof, which this page cannot check. Check the file at a desk (tessera verify) or with a Data Integrity verifier, or check the badge's link or QR code here."
     },
     // English valid reasons from the module are shown as they are; this
     // table is only consulted for other languages.
@@ -189,7 +191,8 @@ window.TESSERA_STRINGS = {
       expired: "VENCIDA",
       unknown_issuer: "EMISSOR DESCONHECIDO",
       forged: "FALSIFICADA",
-      unreadable: "NÃO É UMA CREDENCIAL"
+      unreadable: "NÃO É UMA CREDENCIAL",
+      not_checked: "NÃO VERIFICÁVEL AQUI"
     },
     verdict_reasons: {
       valid: "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada.",
@@ -197,12 +200,14 @@ window.TESSERA_STRINGS = {
       suspended: "O emissor suspendeu esta credencial por enquanto (ela pode ser reativada). Não a aceite até lá.",
       expired: "Esta credencial não está valendo neste momento. Não a aceite como atual.",
       unknown_issuer: "A credencial foi assinada por um emissor em que esta página não confia. Não a aceite, a não ser que você consiga confirmar o emissor de outra forma.",
-      forged: "A credencial foi alterada ou falsificada. Não a aceite."
+      forged: "A credencial foi alterada ou falsificada. Não a aceite.",
+      not_checked: "Esta credencial é assinada com uma prova Data Integrity, que esta página não consegue verificar. Verifique o arquivo num balcão (tessera verify) ou num verificador Data Integrity, ou verifique aqui o link ou o QR code da credencial."
     },
     // Valid reasons from the module that add a caveat, matched on a piece
     // of the English text.
     valid_notes: {
-      "judged on the signed badge inside the credential": "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada (avaliada pela credencial assinada que vem dentro do documento).",
+      "judged on the signed badge inside": "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada (JSON sem assinatura: avaliada pela credencial assinada que vem dentro do documento; o que ela não assina não é garantido).",
+      "its VC-JWT signature checked": "Autêntica e em vigor: assinada por um emissor confiável, dentro da validade e não revogada (assinatura do VC-JWT verificada).",
       "check the card itself to be sure": "Autêntica e em vigor. Ela está vinculada a um cartão: confira o próprio cartão para ter certeza de que é o original.",
       "a file cannot prove which card": "Autêntica e em vigor. O arquivo indica a qual cartão ela está vinculada, mas um arquivo não prova de qual cartão foi lido: confira o próprio cartão.",
       "on the card it was issued for": "Autêntica, em vigor e no cartão para o qual foi emitida.",

@@ -5,10 +5,13 @@
 use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
+use tessera_core::BadgeClaims;
 use tessera_core::{
     CoseSign1, PublicKey, StatusList, StatusListBuilder, TrustStore, Verdict, VerifiedBadge,
 };
-use tessera_formats::input::InputError;
+use tessera_formats::Input;
+use tessera_formats::credential::{self, CredentialError};
+use tessera_formats::input::{InputError, Via};
 use tessera_formats::text::{date, expiry_date, parse_claim_code};
 
 /// The site data `tessera site build` writes (`window.TESSERA_SITE`).
@@ -169,7 +172,10 @@ pub const SITE_FORMAT: &str = "tessera-site-2";
 /// The verdict report the page draws (see `web/README.md`).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Report {
-    /// `valid`, `revoked`, `expired`, `unknown_issuer`, `forged`, `unreadable`.
+    /// `valid`, `revoked`, `suspended`, `expired`, `unknown_issuer`,
+    /// `forged`, `unreadable` (the core's [`Verdict::code`]), or
+    /// `not_checked`: a credential whose signature this page cannot check
+    /// ([`NOT_CHECKED`]).
     pub verdict: &'static str,
     /// The English headline.
     pub headline: &'static str,
@@ -414,16 +420,22 @@ impl Verifier {
     ) -> Report {
         let found = match tessera_formats::classify(input) {
             Ok(f) => f,
-            Err(e) => return unreadable(&e),
+            Err(e) => return self.not_a_badge(input, &e),
         };
-        let kid = CoseSign1::from_slice(&found.badge)
+        // A credential's own signature before the badge inside it.
+        let wrapper = match self.wrapper(&found) {
+            Ok(w) => w,
+            Err(report) => return *report,
+        };
+        let badge_bytes = wrapper.badge.as_deref().unwrap_or(&found.badge);
+        let kid = CoseSign1::from_slice(badge_bytes)
             .ok()
             .and_then(|m| m.kid.map(<[u8]>::to_vec));
         // The list is picked by the key that verified the signature and the
         // badge's serial, among every key's lists the site carries.
-        let lists = self.lists_for(&found.badge);
+        let lists = self.lists_for(badge_bytes);
         let result = lists.as_ref().map_err(|e| *e).and_then(|lists| {
-            tessera_core::verify_lists(&found.badge, &self.trust, Some(now), lists)
+            tessera_core::verify_lists(badge_bytes, &self.trust, Some(now), lists)
         });
         let result = result.and_then(|b| {
             if let Some(uid) = &found.tag_uid {
@@ -435,7 +447,13 @@ impl Verifier {
         // or revoked).
         let signed = match &result {
             Ok(b) => Some(*b),
-            Err(_) => tessera_core::verify(&found.badge, &self.trust, None, None).ok(),
+            Err(_) => tessera_core::verify(badge_bytes, &self.trust, None, None).ok(),
+        };
+        // The credential around a genuine badge: signed by the badge's
+        // issuer (a VC-JWT), and saying what the badge says.
+        let refused = match &result {
+            Ok(b) => wrapper.check(b, badge_bytes).err(),
+            Err(_) => None,
         };
         let list = signed.as_ref().and_then(|b| {
             lists.as_ref().ok().and_then(|lists| {
@@ -446,7 +464,9 @@ impl Verifier {
             || kid.as_deref().is_some_and(|k| self.is_demo(k)),
             |b| self.is_demo(b.kid.as_bytes()),
         );
-        let verdict = Verdict::of(&result);
+        let verdict = refused
+            .as_ref()
+            .map_or_else(|| Verdict::of(&result), CredentialError::verdict);
         let revocation = match (&result, &signed) {
             (Err(tessera_core::Error::Revoked { serial }), Some(b)) => {
                 find_reason(&self.site.revocations, b, *serial)
@@ -456,21 +476,24 @@ impl Verifier {
             }
             _ => None,
         };
-        let reason = match &result {
-            Ok(b) if !b.revocation_checked => format!(
-                "genuine and current: signed by a trusted issuer, not expired; revocation not checked (this page holds no revocation list of {})",
-                self.name_of(&b.kid.to_string())
-            ),
-            Ok(_) => match found.via {
-                tessera_formats::input::Via::Ob3Json
-                | tessera_formats::input::Via::VcJwt
-                | tessera_formats::input::Via::BakedPng => {
-                    "genuine and current: signed by a trusted issuer, not expired, not revoked (judged on the signed badge inside the credential)".to_string()
+        let reason = match (&result, &refused) {
+            (_, Some(e)) => e.to_string(),
+            (Ok(b), None) => {
+                let mut reason = if b.revocation_checked {
+                    "genuine and current: signed by a trusted issuer, not expired, not revoked"
+                        .to_string()
+                } else {
+                    format!(
+                        "genuine and current: signed by a trusted issuer, not expired; revocation not checked (this page holds no revocation list of {})",
+                        self.name_of(&b.kid.to_string())
+                    )
+                };
+                if let Some(note) = &wrapper.note {
+                    reason.push_str(&format!(" ({note})"));
                 }
-                _ => "genuine and current: signed by a trusted issuer, not expired, not revoked"
-                    .to_string(),
-            },
-            Err(e) => match (&revocation, e) {
+                reason
+            }
+            (Err(e), None) => match (&revocation, e) {
                 (Some(r), tessera_core::Error::Suspended { .. }) => format!(
                     "suspended on {}: {}; do not accept it until the issuer reinstates it",
                     r.date, r.reason
@@ -495,6 +518,64 @@ impl Verifier {
             badge: signed.as_ref().map(|b| self.view(b)),
             revocation,
             revocations_as_of: list.map(|l| date(secs(l.issued_at()))),
+        }
+    }
+
+    /// The report on an input without a badge to check: a credential's
+    /// own refusal (a VC-JWT's signature, a proof this page cannot check)
+    /// before what it lacks.
+    fn not_a_badge(&self, input: &[u8], e: &InputError) -> Report {
+        if matches!(e, InputError::Shared(_)) {
+            if credential::json_in(input).is_some_and(|c| c.get("proof").is_some()) {
+                return not_checked(Via::Ob3Json);
+            }
+            if let Some(token) = credential::jwt_in(input)
+                && let Err(refusal) = credential::verify_jwt(&token, &self.trust)
+            {
+                return refused(&refusal, Via::VcJwt);
+            }
+        }
+        unreadable(e)
+    }
+
+    /// What the file around the badge adds: a VC-JWT's signature, checked
+    /// here, with the badge its verified payload carries; the credential
+    /// the badge must match; or, for a Data Integrity proof, which this
+    /// page cannot check, the refusal.
+    fn wrapper(&self, found: &Input) -> Result<Wrapper, Box<Report>> {
+        if let Some(token) = &found.jwt {
+            let jwt = credential::verify_jwt(token, &self.trust)
+                .map_err(|e| Box::new(refused(&e, found.via)))?;
+            let badge = tessera_formats::shared::compact_badge(&jwt.credential)
+                .map_err(|e| Box::new(refused(&e.into(), found.via)))?;
+            return Ok(Wrapper {
+                badge: Some(badge),
+                jwt_signer: Some(jwt.signer),
+                credential: Some(jwt.credential),
+                note: Some("its VC-JWT signature checked".into()),
+            });
+        }
+        match &found.credential {
+            Some(c) if c.get("proof").is_some() => Err(Box::new(not_checked(found.via))),
+            Some(c) => {
+                let names_issuer = CoseSign1::from_slice(&found.badge)
+                    .ok()
+                    .and_then(|m| BadgeClaims::decode(m.payload, m.payload_offset).ok())
+                    .is_some_and(|claims| claims.issuer.is_some());
+                let fields = credential::unsigned_fields(c, names_issuer);
+                let mut note =
+                    "unsigned Open Badges JSON: judged on the signed badge inside".to_string();
+                if !fields.is_empty() {
+                    note.push_str("; not signed, so not vouched for: ");
+                    note.push_str(&fields.join(", "));
+                }
+                Ok(Wrapper {
+                    credential: Some(c.clone()),
+                    note: Some(note),
+                    ..Wrapper::default()
+                })
+            }
+            None => Ok(Wrapper::default()),
         }
     }
 
@@ -529,6 +610,69 @@ pub fn issuer_shown(trusted: Option<&str>, claimed: Option<&str>, kid: &str) -> 
         (Some(t), _) => t.to_string(),
         (None, Some(c)) => format!("{c} (as the badge says; not in the trust list)"),
         (None, None) => format!("issuer key {kid}"),
+    }
+}
+
+/// What the file around a badge adds to its check ([`Verifier::wrapper`]).
+#[derive(Debug, Default)]
+struct Wrapper {
+    /// The compact badge in a verified VC-JWT's payload.
+    badge: Option<Vec<u8>>,
+    /// The key that signed the VC-JWT.
+    jwt_signer: Option<PublicKey>,
+    /// The credential, which must say what the badge says.
+    credential: Option<serde_json::Value>,
+    /// How the file was judged, for the reason of a VALID verdict.
+    note: Option<String>,
+}
+
+impl Wrapper {
+    /// The credential around genuine badge `b` (COSE bytes `cose`): a
+    /// VC-JWT signed by the badge's issuer, JSON that says what it says.
+    fn check(&self, b: &VerifiedBadge<'_>, cose: &[u8]) -> Result<(), CredentialError> {
+        if let Some(signer) = &self.jwt_signer {
+            credential::check_jwt_binding(signer, b)?;
+        }
+        if let Some(c) = &self.credential {
+            credential::check_matches(c, b, cose)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the page says of a credential it cannot check: never VALID on a
+/// signature it did not verify.
+pub const NOT_CHECKED: &str = "this credential is signed with a Data Integrity proof, which this page cannot check; check the file with `tessera verify` at a desk or with a Data Integrity verifier (such as the Digital Credentials Consortium's), or check the badge's link or QR code here";
+
+fn not_checked(via: Via) -> Report {
+    Report {
+        verdict: "not_checked",
+        headline: "CANNOT CHECK HERE",
+        error: None,
+        reason: NOT_CHECKED.to_string(),
+        demo: false,
+        via: Some(via.code()),
+        badge: None,
+        revocation: None,
+        revocations_as_of: None,
+        holder: None,
+    }
+}
+
+/// The report on a credential refused for its own fault (its VC-JWT).
+fn refused(e: &CredentialError, via: Via) -> Report {
+    let verdict = e.verdict();
+    Report {
+        verdict: verdict.code(),
+        headline: verdict.headline(),
+        error: None,
+        reason: e.to_string(),
+        demo: false,
+        via: Some(via.code()),
+        badge: None,
+        revocation: None,
+        revocations_as_of: None,
+        holder: None,
     }
 }
 

@@ -168,23 +168,6 @@ struct Prepared {
     demo: bool,
 }
 
-/// The text of a shared file: the credential baked in a PNG, or the
-/// input itself when it is UTF-8.
-fn shared_text(input: &[u8]) -> Option<String> {
-    use tessera_formats::shared;
-    if input.starts_with(&shared::PNG_SIGNATURE) {
-        shared::unbake(input).ok()
-    } else {
-        std::str::from_utf8(input).ok().map(str::to_string)
-    }
-}
-
-/// The VC-JWT in an input (as text, or baked in a PNG), if there is one.
-fn jwt_in(input: &[u8]) -> Option<String> {
-    let text = shared_text(input)?;
-    tessera_formats::shared::looks_like_jwt(&text).then(|| text.trim().to_string())
-}
-
 /// The verdict on a shared file whose own wrapping failed: its VC-JWT
 /// or Data Integrity proof, or what it lacks.
 fn refused(e: crate::desk::share::ShareError) -> Box<CheckReport> {
@@ -211,17 +194,6 @@ fn refused(e: crate::desk::share::ShareError) -> Box<CheckReport> {
         holder: None,
         note: None,
     })
-}
-
-/// The credential JSON in an input (as text, or baked in a PNG), if it is
-/// JSON at all.
-fn credential_in(input: &[u8]) -> Option<serde_json::Value> {
-    let text = shared_text(input)?;
-    let text = text.trim();
-    if !text.starts_with('{') {
-        return None;
-    }
-    tessera_formats::json::parse_str(text).ok()
 }
 
 /// Check a credential's Data Integrity proof against the trusted keys.
@@ -252,13 +224,14 @@ fn prepare<const N: usize>(
         Err(InputError::Shared(e)) => {
             // Another issuer's credential: a proof and no compact badge.
             if e == SharedError::NoCompactBadge
-                && let Some(credential) = credential_in(input).filter(|c| c.get("proof").is_some())
+                && let Some(credential) =
+                    tessera_formats::credential::json_in(input).filter(|c| c.get("proof").is_some())
             {
                 return Err(Box::new(foreign_credential(&credential, cx)));
             }
             // A VC-JWT's own faults (its header, algorithm, signature) come
             // before what its payload lacks.
-            if let Some(token) = jwt_in(input)
+            if let Some(token) = tessera_formats::credential::jwt_in(input)
                 && let Err(jwt_error) = share::verify_jwt(&token, trust)
             {
                 return Err(refused(jwt_error.into()));
