@@ -54,11 +54,17 @@ impl PublicKey {
     /// Verify a signature over a raw message (no COSE framing) with the
     /// default [`Backend`](crate::Backend). This is the same signature check
     /// the badge verifier runs.
+    // `inline(always)` here and in `verify_with`, as along the badge
+    // verifier's path: the backend is a constant where it is called, so a
+    // build that uses only the default backend (the web module, which
+    // checks VC-JWT signatures with this) links only its arithmetic.
+    #[inline(always)]
     pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), Error> {
         self.verify_with(crate::Backend::DEFAULT, message, signature)
     }
 
     /// [`PublicKey::verify`] with a chosen backend.
+    #[inline(always)]
     pub fn verify_with(
         &self,
         backend: crate::Backend,
