@@ -373,11 +373,6 @@ pub fn verify_jwt<const N: usize>(
         .get("kid")
         .and_then(Value::as_str)
         .ok_or_else(|| malformed("its header names no key (kid)"))?;
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .ok()
-        .and_then(|s| Signature::try_from(s.as_slice()).ok())
-        .ok_or_else(|| malformed("its signature is not 64 bytes of base64url"))?;
     let signed = token
         .get(..header_b64.len() + 1 + payload_b64.len())
         .unwrap_or_default()
@@ -393,6 +388,13 @@ pub fn verify_jwt<const N: usize>(
     if candidates.peek().is_none() {
         return Err(CredentialError::JwtUnknownKey(kid.to_string()));
     }
+    // A signature that is not 64 bytes of base64url does not match either:
+    // an altered token, as for any other signature that fails.
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature_b64)
+        .ok()
+        .and_then(|s| Signature::try_from(s.as_slice()).ok())
+        .ok_or(CredentialError::JwtSignature)?;
     let signer = candidates
         .map(|i| i.key)
         .find(|key| key.verify(signed, &signature).is_ok())
