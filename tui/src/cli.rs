@@ -236,12 +236,19 @@ pub enum SiteCommand {
 pub enum CardCommand {
     /// Write a ledger badge to the card on the reader: capacity check, write,
     /// read back every page; the ledger marks it written only after that.
+    /// A standard badge is bound to the card's UID (signed again with it, by
+    /// the key that signed it: its passphrase is asked), so a copy on
+    /// another card reads FORGED.
     Write {
         /// The badge serial.
         serial: u32,
         /// Use the reader whose name contains this.
         #[arg(long)]
         reader: Option<String>,
+        /// Write the badge as issued, not bound to this card (a copy of the
+        /// card then reads VALID too); no passphrase is asked.
+        #[arg(long)]
+        unbound: bool,
     },
     /// Check the card on the reader (its UID binding included) and print the
     /// verdict as `tessera verify` does, with the same exit codes.
@@ -786,31 +793,47 @@ fn print_report(v: &CheckReport, json: bool) {
 
 /// `card ...`: the same desk operations as the app's Ledger and Check
 /// screens, on the reader.
-fn run_card(desk: &Desk, command: CardCommand) -> Result<i32, DeskError> {
+fn run_card(
+    desk: &Desk,
+    command: CardCommand,
+    passphrase: &mut dyn FnMut() -> Option<Secret>,
+) -> Result<i32, DeskError> {
     let never = AtomicBool::new(false);
     let waiting = |name: &str| eprintln!("Put the card on {name}…");
     match command {
-        CardCommand::Write { serial, reader } => {
-            // Refuse a badge that cannot be written before asking for a card.
+        CardCommand::Write {
+            serial,
+            reader,
+            unbound,
+        } => {
+            // Refuse a badge that cannot be written, and unlock the key that
+            // binds it, before asking for a card.
             desk.writable_card_image(serial)?;
+            let key = if unbound {
+                None
+            } else {
+                Some(desk.card_key(serial, passphrase)?)
+            };
             let mut tag = crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| {
                 eprintln!("Put a blank card on {n} to write badge {serial}…")
             })?;
             let interactive = std::io::stderr().is_terminal();
-            let report = desk.write_card(serial, &mut tag, &mut |done, total| {
+            let written = desk.write_card(serial, &mut tag, key.as_ref(), &mut |done, total| {
                 if interactive {
                     eprint!("\rwriting {done}/{total} pages");
                 }
             })?;
+            let report = &written.report;
             if interactive {
                 eprintln!();
             }
             println!(
-                "badge {serial} written to the {} with UID {} and verified ({} pages, {} ms)",
+                "badge {serial} written to the {} with UID {} and verified ({} pages, {} ms); {}",
                 report.card_type,
                 hex::encode_upper(&report.uid),
                 report.pages,
-                report.elapsed.as_millis()
+                report.elapsed.as_millis(),
+                written.binding.describe()
             );
             Ok(0)
         }
@@ -1108,7 +1131,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Card(command) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            run_card(&desk, command)
+            run_card(&desk, command, &mut pass)
         }
         Command::Revoke { serial, reason } => {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;

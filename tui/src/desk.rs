@@ -189,7 +189,7 @@ fn merge_key_entries(theirs: &str, ours: &str) -> String {
 
 /// The first field in which two records of one badge differ.
 fn first_difference(a: &BadgeRecord, b: &BadgeRecord) -> Option<&'static str> {
-    let fields: [(&'static str, bool); 19] = [
+    let fields: [(&'static str, bool); 20] = [
         ("serial", a.serial == b.serial),
         ("key id", a.kid == b.kid),
         ("recipient", a.recipient == b.recipient),
@@ -206,6 +206,7 @@ fn first_difference(a: &BadgeRecord, b: &BadgeRecord) -> Option<&'static str> {
         ("expiry", a.expires_at == b.expires_at),
         ("state", a.state == b.state),
         ("card UID", a.card_uid == b.card_uid),
+        ("card-bound badge", a.card_cose == b.card_cose),
         ("revocation date", a.revoked_at == b.revoked_at),
         (
             "revocation reason",

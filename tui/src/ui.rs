@@ -984,6 +984,12 @@ impl Runtime {
                 if let Err(e) = self.desk.writable_card_image(serial) {
                     return Ok(Some(Message::Written(Err(e.to_string()))));
                 }
+                // The key that signed it binds it to the card (asked for
+                // now, not with the card on the reader).
+                let key = match self.badge_key(serial, &effect)? {
+                    Ok(k) => k,
+                    Err(m) => return Ok(Some(m)),
+                };
                 self.writing.store(true, Ordering::SeqCst);
                 self.set_watching(false);
                 self.cancel_card.store(false, Ordering::SeqCst);
@@ -994,13 +1000,14 @@ impl Runtime {
                     self.writing.clone(),
                 );
                 std::thread::spawn(move || {
-                    let r = write_card_blocking(&tx, &cancel, &place, serial)
-                        .map(|report| {
+                    let r = write_card_blocking(&tx, &cancel, &place, serial, &key)
+                        .map(|written| {
                             format!(
-                                "badge {serial} written to the {} with UID {} and verified ({} pages)",
-                                report.card_type,
-                                hex::encode_upper(&report.uid),
-                                report.pages
+                                "badge {serial} written to the {} with UID {} and verified ({} pages); {}",
+                                written.report.card_type,
+                                hex::encode_upper(&written.report.uid),
+                                written.report.pages,
+                                written.binding.describe()
                             )
                         })
                         .map_err(|e| e.to_string());
@@ -1222,14 +1229,15 @@ fn write_card_blocking(
     cancel: &AtomicBool,
     place: &crate::desk::Place,
     serial: u32,
-) -> Result<crate::card::WriteReport, DeskError> {
+    key: &SigningKey,
+) -> Result<crate::desk::card::CardWrite, DeskError> {
     let desk = place.open()?;
     let mut tag = crate::desk::card::wait_for_card(None, cancel, &mut |name| {
         let _ = tx.send(Message::CardWaiting(format!(
             "Put a blank card on {name} to write badge {serial} (Esc cancels)…"
         )));
     })?;
-    desk.write_card(serial, &mut tag, &mut |done, total| {
+    desk.write_card(serial, &mut tag, Some(key), &mut |done, total| {
         let _ = tx.send(Message::CardWaiting(format!(
             "Writing… {done}/{total} pages — keep the card on the reader"
         )));

@@ -300,6 +300,12 @@ fn card_commands_write_check_watch_and_dump() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout
+            .contains("bound to this card (a copy on another card reads FORGED)"),
+        "{}",
+        r.stdout
+    );
     let list = run(&home, &["ledger", "list", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     let row = rows
@@ -372,6 +378,24 @@ fn card_commands_write_check_watch_and_dump() {
     take_off(card);
     watch.kill().unwrap();
     let _ = watch.wait();
+
+    // The card's memory copied onto another tag: the badge names the first
+    // card's UID, so the copy reads as a clone.
+    let copy = insert(card_with(&good, UID_B));
+    let r = run(&home, &["card", "check"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("FORGED"), "{}", r.stdout);
+    take_off(copy);
+    // Written unbound on request (no passphrase asked): a copy is not caught.
+    let card = insert(Config::new(CardType::Ntag215, UID_B));
+    let r = run(&home, &["card", "write", &second_serial, "--unbound"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("not bound to this card"), "{}", r.stdout);
+    let unbound = take_off(card);
+    let copy = insert(card_with(&unbound, UID_A));
+    let r = run(&home, &["card", "check"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    take_off(copy);
 }
 
 /// A Flipper Zero `.nfc` file of a tag's memory, written from the

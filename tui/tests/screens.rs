@@ -94,6 +94,7 @@ fn record(serial: u32, recipient: &str, state: BadgeState) -> BadgeRecord {
         expires_at: None,
         state,
         card_uid: None,
+        card_cose: None,
         revoked_at: (state == BadgeState::Revoked).then_some(NOW),
         revocation_reason: (state == BadgeState::Revoked).then(|| "issued in error".into()),
         private: serial == 2,

@@ -10,7 +10,46 @@ use super::check::{CheckReport, Holder};
 use super::{Desk, DeskError};
 use crate::card::pcsc::{PcscReader, PcscTag};
 use crate::card::{self, CardContents, CardError, Tag, WriteReport};
-use crate::store::ledger::BadgeState;
+use crate::store::ledger::{BadgeRecord, BadgeState, CardWritten};
+use crate::store::secret::Secret;
+use tessera_core::sizes::STANDARD_MAX_LEN;
+use tessera_core::{BadgeBuilder, Profile, SigningKey, TrustStore};
+
+/// A card written: the write, and whether the badge on it is bound to it.
+#[derive(Debug)]
+pub struct CardWrite {
+    /// Pages, UID, type, time.
+    pub report: WriteReport,
+    /// Bound to the card's UID, or why not.
+    pub binding: Binding,
+}
+
+/// Whether a card holds its badge bound to its UID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// The badge on the card names the card's UID: a copy on another tag
+    /// reads as a clone.
+    Bound,
+    /// The badge as issued, which any copy repeats; why.
+    Unbound(&'static str),
+}
+
+impl Binding {
+    /// For people: "bound to this card" or why not.
+    pub fn describe(self) -> String {
+        match self {
+            Binding::Bound => "bound to this card (a copy on another card reads FORGED)".into(),
+            Binding::Unbound(why) => format!("not bound to this card: {why}"),
+        }
+    }
+}
+
+/// The NDEF card image of a badge (COSE bytes).
+fn card_image_of(cose: &[u8]) -> Result<Vec<u8>, DeskError> {
+    let mut out = vec![0u8; tessera_core::ndef::card_image_len(cose.len())];
+    tessera_core::ndef::encode_card_image(cose, &mut out)?;
+    Ok(out)
+}
 
 /// How long a command waits for a card to be put on the reader.
 pub const CARD_WAIT: Duration = Duration::from_secs(60);
@@ -37,22 +76,96 @@ pub fn wait_for_card(
 }
 
 impl Desk {
+    /// The key that signed ledger badge `serial`, unlocked (asking
+    /// `passphrase` when it has one), to bind the badge to the card it is
+    /// written on ([`Desk::write_card`]). Front ends ask for it before
+    /// waiting for the card.
+    pub fn card_key(
+        &self,
+        serial: u32,
+        passphrase: &mut dyn FnMut() -> Option<Secret>,
+    ) -> Result<SigningKey, DeskError> {
+        let record = self.ledger.badge(serial)?;
+        self.signing_key_for(&record.kid, passphrase)
+    }
+
     /// Write ledger badge `serial` to the card `tag` and verify it: the
     /// capacity is checked before the first page is written, every page is
     /// read back, and only then is the badge marked written (with the
-    /// card's UID). `progress(done, total)` follows the pages.
+    /// card's UID). With `key` (the key that signed it, [`Desk::card_key`])
+    /// the card gets the badge bound to its UID: the same claims with the
+    /// card's UID, signed again, so a copy on another tag reads as a clone
+    /// (FORGED). Mini badges have no room for a UID and are written as
+    /// issued; so is every badge without `key`. `progress(done, total)`
+    /// follows the pages.
     pub fn write_card(
         &self,
         serial: u32,
         tag: &mut dyn Tag,
+        key: Option<&SigningKey>,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<WriteReport, DeskError> {
-        let image = self.writable_card_image(serial)?;
+    ) -> Result<CardWrite, DeskError> {
+        let record = self.writable(serial)?;
+        let uid = tag.uid()?;
+        let (cose, binding) = match key {
+            Some(key) => self.bound_badge(&record, &uid, key)?,
+            None => (None, Binding::Unbound("no key was unlocked to bind it")),
+        };
+        let image = match &cose {
+            Some(bound) => card_image_of(bound)?,
+            None => card_image_of(&record.cose)?,
+        };
         let report = card::write_card(tag, &image, progress)?;
+        if report.uid != uid {
+            return Err(DeskError::Input(format!(
+                "the card on the reader changed during the write (UID {} before, {} after); badge {serial} was not recorded as written: put one card on the reader and write again",
+                hex::encode_upper(&uid),
+                hex::encode_upper(&report.uid)
+            )));
+        }
         self.ledger
-            .set_state(serial, BadgeState::Written, Some(&report.uid))
+            .set_state(
+                serial,
+                BadgeState::Written,
+                Some(CardWritten {
+                    uid: &report.uid,
+                    cose: cose.as_deref(),
+                }),
+            )
             .map_err(DeskError::WrittenNotRecorded)?;
-        Ok(report)
+        Ok(CardWrite { report, binding })
+    }
+
+    /// Badge `record` bound to the card with `uid`: its claims with the
+    /// UID, signed by `key`, which must be the key that signed it.
+    fn bound_badge(
+        &self,
+        record: &BadgeRecord,
+        uid: &[u8],
+        key: &SigningKey,
+    ) -> Result<(Option<Vec<u8>>, Binding), DeskError> {
+        if record.profile != Profile::Standard.name() {
+            return Ok((
+                None,
+                Binding::Unbound("a mini badge has no room for the card's UID"),
+            ));
+        }
+        let mut own: TrustStore<1> = TrustStore::new();
+        own.add(key.public_key())?;
+        let badge = tessera_core::verify(&record.cose, &own, None, None).map_err(|_| {
+            DeskError::Input(format!(
+                "badge {} was signed by key {}, not by the key unlocked to bind it (key {})",
+                record.serial,
+                hex::encode(&record.kid),
+                key.kid()
+            ))
+        })?;
+        let mut claims = badge.claims;
+        claims.card_uid = Some(uid);
+        let mut out = [0u8; STANDARD_MAX_LEN];
+        let len = BadgeBuilder::new(Profile::Standard, claims).sign(key, &mut out)?;
+        let bound = out.get(..len).unwrap_or_default().to_vec();
+        Ok((Some(bound), Binding::Bound))
     }
 
     /// The card image of a badge that may be written to a card now (issued
@@ -60,6 +173,11 @@ impl Desk {
     /// asking for a card, so nothing is written that the ledger would then
     /// refuse to record.
     pub fn writable_card_image(&self, serial: u32) -> Result<Vec<u8>, DeskError> {
+        card_image_of(&self.writable(serial)?.cose)
+    }
+
+    /// A ledger badge that may be written to a card now.
+    fn writable(&self, serial: u32) -> Result<BadgeRecord, DeskError> {
         let record = self.ledger.badge(serial)?;
         if !record.state.can_become(BadgeState::Written) {
             return Err(DeskError::Input(format!(
@@ -67,7 +185,7 @@ impl Desk {
                 record.state
             )));
         }
-        self.card_image(serial)
+        Ok(record)
     }
 
     /// The verdict on what the reader read: a card that is no NTAG21x or

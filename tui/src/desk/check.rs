@@ -539,7 +539,14 @@ fn judge<const N: usize>(
                     Err(e) => return Err(e),
                 };
                 match recorded {
-                    Some(r) if r.cose == p.bytes && r.issued_at < *since => Ok(b),
+                    // The badge as issued, or as bound to the card it was
+                    // last written on.
+                    Some(r)
+                        if (r.cose == p.bytes || r.card_cose.as_deref() == Some(&p.bytes[..]))
+                            && r.issued_at < *since =>
+                    {
+                        Ok(b)
+                    }
                     _ => Err(Failure::Core(CoreError::IssuerKeyCompromised {
                         since: u64::try_from(*since).unwrap_or(0),
                     })),

@@ -213,6 +213,16 @@ pub enum LedgerError {
     SignFailed,
 }
 
+/// A card written with a badge: its UID, and the card-bound badge written
+/// on it (`None`: written as issued, unbound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardWritten<'a> {
+    /// The card's UID.
+    pub uid: &'a [u8],
+    /// The card-bound badge (COSE_Sign1) on it.
+    pub cose: Option<&'a [u8]>,
+}
+
 /// One badge as recorded. Its `Debug` leaves out the salt (the claim code).
 #[derive(Clone, PartialEq, Eq)]
 pub struct BadgeRecord {
@@ -242,6 +252,9 @@ pub struct BadgeRecord {
     pub state: BadgeState,
     /// UID of the card it was written to.
     pub card_uid: Option<Vec<u8>>,
+    /// The card-bound badge on that card (this badge's claims with the
+    /// card's UID, signed by the same key), when the write bound it.
+    pub card_cose: Option<Vec<u8>>,
     /// Revocation time and reason.
     pub revoked_at: Option<i64>,
     /// Why it was revoked.
@@ -594,7 +607,7 @@ trait Backend: Send {
         serial: u32,
         from: BadgeState,
         to: BadgeState,
-        card_uid: Option<&[u8]>,
+        card: Option<CardWritten<'_>>,
     ) -> Result<bool, LedgerError>;
     fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError>;
     fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError>;
@@ -897,7 +910,7 @@ impl Ledger {
         &self,
         serial: u32,
         to: BadgeState,
-        card_uid: Option<&[u8]>,
+        card: Option<CardWritten<'_>>,
     ) -> Result<(), LedgerError> {
         let from = self.badge(serial)?.state;
         if !from.can_become(to) {
@@ -905,7 +918,7 @@ impl Ledger {
         }
         // Only from the state just read: a revocation that lands in between
         // is never overwritten.
-        if !self.backend.set_state_from(serial, from, to, card_uid)? {
+        if !self.backend.set_state_from(serial, from, to, card)? {
             let now = self.badge(serial)?.state;
             return Err(LedgerError::BadTransition {
                 serial,
@@ -1081,6 +1094,7 @@ fn inserted(serial: u32, kid: &[u8], b: &NewBadge, cose: Vec<u8>) -> BadgeRecord
         expires_at: b.expires_at,
         state: BadgeState::Issued,
         card_uid: None,
+        card_cose: None,
         revoked_at: None,
         revocation_reason: None,
         private: b.private,

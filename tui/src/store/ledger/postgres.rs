@@ -24,14 +24,14 @@ use postgres::types::ToSql;
 use postgres::{Client, Row};
 
 use super::{
-    Backend, BadgeRecord, BadgeState, CatalogueRow, Copied, Filter, IssuerRecord, LedgerError,
-    MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock,
-    Signer, Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
+    Backend, BadgeRecord, BadgeState, CardWritten, CatalogueRow, Copied, Filter, IssuerRecord,
+    LedgerError, MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord,
+    SenderLock, Signer, Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
 };
 
 /// Every schema version, in order (see the SQLite backend's list; never
 /// edit a released step).
-const MIGRATIONS: [(&str, &str); 4] = [
+const MIGRATIONS: [(&str, &str); 5] = [
     (
         "the ledger's tables, indexes and word search",
         "
@@ -130,6 +130,12 @@ CREATE TABLE suspensions (
     reason TEXT NOT NULL,
     suspended_at BIGINT NOT NULL
 );
+",
+    ),
+    (
+        "the card-bound badge written on a badge's card",
+        "
+ALTER TABLE badges ADD COLUMN card_cose BYTEA;
 ",
     ),
 ];
@@ -401,6 +407,7 @@ fn row_to_badge(row: &Row) -> Result<BadgeRecord, LedgerError> {
         expires_at: row.try_get("expires_at").map_err(damaged)?,
         state,
         card_uid: row.try_get("card_uid").map_err(damaged)?,
+        card_cose: row.try_get("card_cose").map_err(damaged)?,
         revoked_at: row.try_get("revoked_at").map_err(damaged)?,
         revocation_reason: row.try_get("revocation_reason").map_err(damaged)?,
         private: row.try_get("private").map_err(damaged)?,
@@ -439,6 +446,7 @@ fn insert_records(
         let expires: Vec<Option<i64>> = chunk.iter().map(|b| b.expires_at).collect();
         let state: Vec<&str> = chunk.iter().map(|b| b.state.as_str()).collect();
         let card: Vec<Option<&[u8]>> = chunk.iter().map(|b| b.card_uid.as_deref()).collect();
+        let card_cose: Vec<Option<&[u8]>> = chunk.iter().map(|b| b.card_cose.as_deref()).collect();
         let revoked: Vec<Option<i64>> = chunk.iter().map(|b| b.revoked_at).collect();
         let reason: Vec<Option<&str>> = chunk
             .iter()
@@ -463,11 +471,11 @@ fn insert_records(
             "INSERT INTO badges (serial, kid, recipient, salt, subject, achievement_id,
                 achievement_name, profile, display_name, issued_at, expires_at, state, card_uid,
                 revoked_at, revocation_reason, private, cose, evidence, level, recipient_words,
-                achievement_words)
+                achievement_words, card_cose)
              SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::bytea[], $5::text[],
                 $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[],
                 $12::text[], $13::bytea[], $14::bigint[], $15::text[], $16::bool[], $17::bytea[],
-                $18::text[], $19::smallint[], $20::text[], $21::text[])
+                $18::text[], $19::smallint[], $20::text[], $21::text[], $22::bytea[])
              ON CONFLICT (serial) DO NOTHING",
             &[
                 &serial,
@@ -491,6 +499,7 @@ fn insert_records(
                 &level,
                 &recipient_words,
                 &achievement_words,
+                &card_cose,
             ],
         )?;
     }
@@ -500,7 +509,8 @@ fn insert_records(
 /// The columns of `badges` a listing reads (not the search columns).
 const COLUMNS: &str = "b.serial, b.kid, b.recipient, b.salt, b.subject, b.achievement_id,
     b.achievement_name, b.profile, b.display_name, b.issued_at, b.expires_at, b.state,
-    b.card_uid, b.revoked_at, b.revocation_reason, b.private, b.cose, b.evidence, b.level";
+    b.card_uid, b.card_cose, b.revoked_at, b.revocation_reason, b.private, b.cose, b.evidence,
+    b.level";
 
 /// How many of the newest badges a word search looks through before it
 /// asks the word index (see `list` and `count_matching`).
@@ -1009,12 +1019,23 @@ impl Backend for PgLedger {
         serial: u32,
         from: BadgeState,
         to: BadgeState,
-        card_uid: Option<&[u8]>,
+        card: Option<CardWritten<'_>>,
     ) -> Result<bool, LedgerError> {
+        // A new card replaces the last one's UID and card-bound badge.
+        let uid = card.map(|c| c.uid);
+        let cose = card.and_then(|c| c.cose);
         Ok(self.execute(
-            "UPDATE badges SET state = $2, card_uid = coalesce($3, card_uid)
+            "UPDATE badges SET state = $2,
+                card_uid = coalesce($3, card_uid),
+                card_cose = CASE WHEN $3::bytea IS NULL THEN card_cose ELSE $5 END
              WHERE serial = $1 AND state = $4",
-            &[&i64::from(serial), &to.as_str(), &card_uid, &from.as_str()],
+            &[
+                &i64::from(serial),
+                &to.as_str(),
+                &uid,
+                &from.as_str(),
+                &cose,
+            ],
         )? == 1)
     }
 

@@ -20,9 +20,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
 use super::{
-    Backend, BadgeRecord, BadgeState, CatalogueRow, Filter, IssuerRecord, LedgerError, MailState,
-    NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock, Signer,
-    Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
+    Backend, BadgeRecord, BadgeState, CardWritten, CatalogueRow, Filter, IssuerRecord, LedgerError,
+    MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock,
+    Signer, Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
 };
 
 impl From<rusqlite::Error> for LedgerError {
@@ -52,7 +52,7 @@ struct Migration {
 /// add one. The first release's ledgers have `user_version` 0 and all of
 /// step 1's tables (step 1 is idempotent for them; some lack the columns
 /// that [`ADDED_BEFORE_VERSIONING`] adds).
-const MIGRATIONS: [Migration; 5] = [
+const MIGRATIONS: [Migration; 6] = [
     Migration {
         what: "the first release's tables",
         sql: "
@@ -172,6 +172,12 @@ CREATE TABLE suspensions (
 );
 ",
     },
+    Migration {
+        what: "the card-bound badge written on a badge's card",
+        sql: "
+ALTER TABLE badges ADD COLUMN card_cose BLOB;
+",
+    },
 ];
 
 /// The newest schema version this release writes.
@@ -273,6 +279,7 @@ fn row_to_badge(row: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
         evidence: row.get("evidence")?,
         level: row.get("level")?,
         card_uid: row.get("card_uid")?,
+        card_cose: row.get("card_cose")?,
         revoked_at: row.get("revoked_at")?,
         revocation_reason: row.get("revocation_reason")?,
         private: row.get("private")?,
@@ -801,12 +808,21 @@ impl Backend for SqliteLedger {
         serial: u32,
         from: BadgeState,
         to: BadgeState,
-        card_uid: Option<&[u8]>,
+        card: Option<CardWritten<'_>>,
     ) -> Result<bool, LedgerError> {
+        // A new card replaces the last one's UID and card-bound badge.
         Ok(self.conn.execute(
-            "UPDATE badges SET state = ?2, card_uid = coalesce(?3, card_uid)
+            "UPDATE badges SET state = ?2,
+                card_uid = coalesce(?3, card_uid),
+                card_cose = CASE WHEN ?3 IS NULL THEN card_cose ELSE ?5 END
              WHERE serial = ?1 AND state = ?4",
-            params![serial, to.as_str(), card_uid, from.as_str()],
+            params![
+                serial,
+                to.as_str(),
+                card.map(|c| c.uid),
+                from.as_str(),
+                card.and_then(|c| c.cose)
+            ],
         )? == 1)
     }
 
