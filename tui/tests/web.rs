@@ -215,6 +215,17 @@ fn the_web_verifier_checks_links_files_and_holders_offline_in_a_browser() {
     export_file(&desk, 1, "baked-png-jwt", &jwt_png);
     export_file(&desk, 1, "ob3-json", &ob3);
     export_file(&desk, 1, "cbor", &cbor);
+    // Ada's badge bound to a card (what `tessera card write` puts on it),
+    // for the Web NFC reads below.
+    let bound = files.join("badge-1-bound.cbor");
+    {
+        let d = tessera_tui::desk::Desk::open_at(&desk, None).unwrap();
+        let key = d.card_key(1, &mut || None).unwrap();
+        let (cose, _) = d
+            .card_bound_badge(1, &[0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66], &key)
+            .unwrap();
+        std::fs::write(&bound, cose.unwrap()).unwrap();
+    }
     let bob = issue(&desk, "bob@example.org", "RUST-101", "Rust Fundamentals");
     assert_eq!(bob["serial"], 2);
     let revoked_link = qr_text(&desk, 2);
@@ -335,6 +346,32 @@ fn the_web_verifier_checks_links_files_and_holders_offline_in_a_browser() {
             "file",
             file(&ob3),
             json!({"verdict": "not_checked"}),
+        ),
+        // Web NFC: the card-bound badge on its own card, on a copy, and
+        // from a browser that gives no serial number.
+        case(
+            "card-bound badge read by Web NFC from its card",
+            "http",
+            (
+                "nfc",
+                json!({"record": bound, "serial": "04:11:22:33:44:55:66"}),
+            ),
+            json!({"verdict": "valid", "reason_contains": "on the card it was issued for"}),
+        ),
+        case(
+            "card-bound badge copied to another card (Web NFC)",
+            "http",
+            (
+                "nfc",
+                json!({"record": bound, "serial": "04:aa:bb:cc:dd:ee:ff"}),
+            ),
+            json!({"verdict": "forged"}),
+        ),
+        case(
+            "card-bound badge, Web NFC without a serial number",
+            "http",
+            ("nfc", json!({"record": bound, "serial": null})),
+            json!({"verdict": "valid", "reason_contains": "check the card itself"}),
         ),
         // A VC-JWT's signature it checks.
         case(

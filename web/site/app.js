@@ -568,6 +568,33 @@
     return null;
   }
 
+  // Web NFC's serialNumber ("04:11:22:33:44:55:66"): the tag's UID, which a
+  // card-bound badge names. Null when the browser gives none.
+  function serialBytes(serial) {
+    if (typeof serial !== "string" || !/^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(serial)) return null;
+    var parts = serial.split(":");
+    var out = new Uint8Array(parts.length);
+    for (var i = 0; i < parts.length; i++) out[i] = parseInt(parts[i], 16);
+    return out;
+  }
+
+  function checkCard(bytes, uid) {
+    if (notReady()) return;
+    if (!uid) {
+      checkBytes(bytes);
+      return;
+    }
+    var report;
+    try {
+      report = JSON.parse(state.verifier.check_card(bytes, uid, now()));
+    } catch (e) {
+      clearResult();
+      setStatus("CheckFailed", message(e));
+      return;
+    }
+    show(bytes, report);
+  }
+
   function onNdef(event) {
     var records = (event && event.message && event.message.records) || [];
     var i;
@@ -575,7 +602,7 @@
       if (String(records[i].recordType).toLowerCase() === "tsr.io:b") {
         var bytes = bytesOf(records[i].data);
         if (bytes) {
-          checkBytes(bytes);
+          checkCard(bytes, serialBytes(event.serialNumber));
           return;
         }
       }

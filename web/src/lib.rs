@@ -43,6 +43,12 @@ impl WebVerifier {
         to_json(&self.0.check(input, unix(now)))
     }
 
+    /// Check `input` as read from the NFC card whose serial number (UID)
+    /// is `uid`: a badge bound to another card reads FORGED.
+    pub fn check_card(&self, input: &[u8], uid: &[u8], now: f64) -> String {
+        to_json(&self.0.check_card(input, uid, unix(now)))
+    }
+
     /// Check `input` and whether it belongs to `identity` with `claim_code`;
     /// throws for a malformed claim code.
     pub fn check_holder(

@@ -396,7 +396,14 @@ impl Verifier {
 
     /// Check `input` (any format a badge travels in) at time `now`.
     pub fn check(&self, input: &[u8], now: u64) -> Report {
-        self.check_for(input, now, None)
+        self.check_for(input, now, None, None)
+    }
+
+    /// Check `input` as read from the card with serial number `uid` (Web
+    /// NFC's `serialNumber`): a badge bound to another card reads FORGED,
+    /// as a clone.
+    pub fn check_card(&self, input: &[u8], uid: &[u8], now: u64) -> Report {
+        self.check_for(input, now, None, Some(uid))
     }
 
     /// [`Verifier::check`] and whether the badge belongs to `identity`
@@ -409,7 +416,7 @@ impl Verifier {
         claim_code: &str,
     ) -> Result<Report, String> {
         let salt = parse_claim_code(claim_code).map_err(|e| e.to_string())?;
-        Ok(self.check_for(input, now, Some((identity, &salt))))
+        Ok(self.check_for(input, now, Some((identity, &salt)), None))
     }
 
     fn check_for(
@@ -417,6 +424,7 @@ impl Verifier {
         input: &[u8],
         now: u64,
         holder: Option<(&str, &tessera_core::Salt)>,
+        card_uid: Option<&[u8]>,
     ) -> Report {
         let found = match tessera_formats::classify(input) {
             Ok(f) => f,
@@ -437,8 +445,10 @@ impl Verifier {
         let result = lists.as_ref().map_err(|e| *e).and_then(|lists| {
             tessera_core::verify_lists(badge_bytes, &self.trust, Some(now), lists)
         });
+        // A card read names its UID; a dump file states one.
+        let uid = card_uid.or(found.tag_uid.as_deref());
         let result = result.and_then(|b| {
-            if let Some(uid) = &found.tag_uid {
+            if let Some(uid) = uid {
                 b.check_card_uid(uid)?;
             }
             Ok(b)
@@ -478,6 +488,11 @@ impl Verifier {
         };
         let reason = match (&result, &refused) {
             (_, Some(e)) => e.to_string(),
+            (Ok(b), None) if b.claims.card_uid.is_some() => match (card_uid, &found.tag_uid) {
+                (Some(_), _) => "genuine, current, and on the card it was issued for".to_string(),
+                (None, Some(_)) => "genuine and current; the dump names the card the badge is bound to, but a file cannot prove which card it was read from: check the card itself".to_string(),
+                (None, None) => "genuine and current; it is bound to a card, so check the card itself to be sure it is the original".to_string(),
+            },
             (Ok(b), None) => {
                 let mut reason = if b.revocation_checked {
                     "genuine and current: signed by a trusted issuer, not expired, not revoked"

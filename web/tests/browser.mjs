@@ -11,6 +11,9 @@
 //                                              default: the valid link's text)
 //     "cases": [ { "name", "via": "http" | "file", "locale": "pt-BR" | null,
 //                  one of "fragment" (QR text for the link), "file", "paste",
+//                  "nfc" ({ "record": "/abs/badge.cbor", "serial": "04:…" | null }:
+//                  a Web NFC read of a card whose tsr.io:b record holds those
+//                  bytes, given to the page by a stand-in NDEFReader),
 //                  "holder": null | { "identity", "code" },
 //                  "expect": { "verdict", "reason_contains", "serial", "demo",
 //                              "belongs", "holder_error", "lang" } } ] }
@@ -101,10 +104,11 @@ function readCases(file) {
     const label = `case ${i} (${c?.name ?? 'no name'})`;
     if (typeof c?.name !== 'string' || c.name === '') problems.push(`${label}: "name" is required`);
     if (c?.via !== 'http' && c?.via !== 'file') problems.push(`${label}: "via" must be "http" or "file"`);
-    const inputs = ['fragment', 'file', 'paste'].filter((k) => c?.[k] != null);
+    const inputs = ['fragment', 'file', 'paste', 'nfc'].filter((k) => c?.[k] != null);
     if (inputs.length !== 1) {
-      problems.push(`${label}: give exactly one of "fragment", "file", "paste" (got ${inputs.join(', ') || 'none'})`);
+      problems.push(`${label}: give exactly one of "fragment", "file", "paste", "nfc" (got ${inputs.join(', ') || 'none'})`);
     }
+    if (c?.nfc != null && !fs.existsSync(c.nfc.record ?? '')) problems.push(`${label}: no file ${c.nfc.record}`);
     if (typeof c?.expect?.verdict !== 'string') problems.push(`${label}: "expect.verdict" is required`);
     const e = c?.expect ?? {};
     if ((e.belongs != null || e.holder_error != null) && c?.holder == null) {
@@ -310,10 +314,31 @@ async function runCase(browser, config, origin, c, shot) {
   const { context, page, watch } = await openPage(browser, config, origin, c.via, c.locale);
   const why = [];
   try {
+    if (c.nfc != null) {
+      // A stand-in for Chromium's Web NFC (which needs an Android phone): a
+      // scan that reads one card, as NDEFReader's reading event gives it.
+      const record = [...fs.readFileSync(c.nfc.record)];
+      await page.addInitScript(({ record, serial }) => {
+        window.NDEFReader = class {
+          scan() {
+            setTimeout(() => {
+              const data = new DataView(new Uint8Array(record).buffer);
+              this.onreading?.({
+                serialNumber: serial ?? '',
+                message: { records: [{ recordType: 'tsr.io:b', data }] },
+              });
+            }, 50);
+            return Promise.resolve();
+          }
+        };
+      }, { record, serial: c.nfc.serial });
+    }
     await page.goto(pageUrl(config, origin, c.via, c.fragment), { waitUntil: 'load', timeout: READY_TIMEOUT_MS });
     await waitReady(page);
 
-    if (c.file != null) {
+    if (c.nfc != null) {
+      await page.click('#nfc');
+    } else if (c.file != null) {
       await page.setInputFiles('#file', c.file);
     } else if (c.paste != null) {
       await page.fill('#paste', c.paste);

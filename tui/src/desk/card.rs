@@ -108,7 +108,7 @@ impl Desk {
         let record = self.writable(serial)?;
         let uid = tag.uid()?;
         let (cose, binding) = match key {
-            Some(key) => self.bound_badge(&record, &uid, key)?,
+            Some(key) => bound_badge(&record, &uid, key)?,
             None => (None, Binding::Unbound("no key was unlocked to bind it")),
         };
         let image = match &cose {
@@ -136,36 +136,17 @@ impl Desk {
         Ok(CardWrite { report, binding })
     }
 
-    /// Badge `record` bound to the card with `uid`: its claims with the
-    /// UID, signed by `key`, which must be the key that signed it.
-    fn bound_badge(
+    /// Ledger badge `serial` bound to the card with `uid` (what
+    /// [`Desk::write_card`] writes with `key`): its claims with the UID,
+    /// signed by `key`, which must be the key that signed it; `None` with
+    /// the reason for a badge that cannot be bound.
+    pub fn card_bound_badge(
         &self,
-        record: &BadgeRecord,
+        serial: u32,
         uid: &[u8],
         key: &SigningKey,
     ) -> Result<(Option<Vec<u8>>, Binding), DeskError> {
-        if record.profile != Profile::Standard.name() {
-            return Ok((
-                None,
-                Binding::Unbound("a mini badge has no room for the card's UID"),
-            ));
-        }
-        let mut own: TrustStore<1> = TrustStore::new();
-        own.add(key.public_key())?;
-        let badge = tessera_core::verify(&record.cose, &own, None, None).map_err(|_| {
-            DeskError::Input(format!(
-                "badge {} was signed by key {}, not by the key unlocked to bind it (key {})",
-                record.serial,
-                hex::encode(&record.kid),
-                key.kid()
-            ))
-        })?;
-        let mut claims = badge.claims;
-        claims.card_uid = Some(uid);
-        let mut out = [0u8; STANDARD_MAX_LEN];
-        let len = BadgeBuilder::new(Profile::Standard, claims).sign(key, &mut out)?;
-        let bound = out.get(..len).unwrap_or_default().to_vec();
-        Ok((Some(bound), Binding::Bound))
+        bound_badge(&self.ledger.badge(serial)?, uid, key)
     }
 
     /// The card image of a badge that may be written to a card now (issued
@@ -228,4 +209,35 @@ pub fn dump_tag(
     let uid = tag.uid()?;
     let (card_type, memory) = card::read_whole_tag(tag)?;
     Ok((uid, card_type, memory))
+}
+
+/// Badge `record` bound to the card with `uid`: its claims with the UID,
+/// signed by `key`, which must be the key that signed it.
+fn bound_badge(
+    record: &BadgeRecord,
+    uid: &[u8],
+    key: &SigningKey,
+) -> Result<(Option<Vec<u8>>, Binding), DeskError> {
+    if record.profile != Profile::Standard.name() {
+        return Ok((
+            None,
+            Binding::Unbound("a mini badge has no room for the card's UID"),
+        ));
+    }
+    let mut own: TrustStore<1> = TrustStore::new();
+    own.add(key.public_key())?;
+    let badge = tessera_core::verify(&record.cose, &own, None, None).map_err(|_| {
+        DeskError::Input(format!(
+            "badge {} was signed by key {}, not by the key unlocked to bind it (key {})",
+            record.serial,
+            hex::encode(&record.kid),
+            key.kid()
+        ))
+    })?;
+    let mut claims = badge.claims;
+    claims.card_uid = Some(uid);
+    let mut out = [0u8; STANDARD_MAX_LEN];
+    let len = BadgeBuilder::new(Profile::Standard, claims).sign(key, &mut out)?;
+    let bound = out.get(..len).unwrap_or_default().to_vec();
+    Ok((Some(bound), Binding::Bound))
 }
