@@ -691,8 +691,9 @@ fn refused(e: &CredentialError, via: Via) -> Report {
     }
 }
 
-/// The site's reason for badge `serial` of the key that verified `b`.
-fn find_reason(
+/// The published reason for badge `serial` of the key that verified `b`
+/// (the page's site data, or another center's trust file at the desk).
+pub fn find_reason(
     reasons: &[SiteRevocation],
     b: &VerifiedBadge<'_>,
     serial: u32,

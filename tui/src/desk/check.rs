@@ -643,11 +643,9 @@ fn judge<const N: usize>(
             // Another center's revocation or suspension, with the reason
             // it gave (unsigned words; the signed list is what decides).
             let given = |reasons: &[tessera_web::verifier::SiteRevocation], serial: u32| {
-                let kid = signed.as_ref().map(|b| b.kid.to_string());
-                reasons
-                    .iter()
-                    .find(|r| r.serial == serial && Some(&r.kid) == kid.as_ref())
-                    .cloned()
+                signed
+                    .as_ref()
+                    .and_then(|b| tessera_web::verifier::find_reason(reasons, b, serial))
             };
             let (verdict, reason) = match e {
                 Failure::Core(CoreError::Revoked { serial })
