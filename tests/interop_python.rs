@@ -461,7 +461,8 @@ fn our_cose_key_set_names_each_key_as_our_credentials_do() {
     );
     // And it reads back in Tessera as the keys, once each.
     let keys =
-        tessera_tui::desk::keyfile::parse_public_keys(&std::fs::read(&f["cose_key_set"]).unwrap())
-            .unwrap();
+        tessera_tui::desk::keyfile::read_trust_file(&std::fs::read(&f["cose_key_set"]).unwrap())
+            .unwrap()
+            .keys;
     assert_eq!(keys.len(), kids.len() / 2);
 }

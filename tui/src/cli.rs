@@ -1293,20 +1293,14 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             } else {
                 files::read(&file)?
             };
-            for t in desk.trust_add(&bytes, &name)? {
+            let added = desk.trust_add(&bytes, &name)?;
+            for t in &added.keys {
                 println!("now trusting {} ({})", t.name, hex::encode(&t.kid));
             }
             // A JWK Set from `trust export` carries that center's lists:
-            // their revocations come in with their keys.
-            if crate::desk::keyfile::carries_lists(&bytes) {
-                let lists = crate::desk::lists_source::from_file(&bytes)?;
-                let reasons = crate::desk::lists_source::reasons_in(&bytes);
-                let imported = desk.import_status_lists_with(&lists, Some(&reasons)).map_err(|e| {
-                    DeskError::Input(format!(
-                        "the keys were added, but the status lists the file carries were not imported: {e}"
-                    ))
-                })?;
-                print_imported(&imported);
+            // their revocations came in with their keys.
+            if !added.lists.is_empty() {
+                print_imported(&added.lists);
             }
             Ok(0)
         }

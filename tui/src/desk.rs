@@ -386,6 +386,16 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// What [`Desk::trust_add`] took in: the keys newly trusted, and the
+/// status lists the file carried.
+#[derive(Debug)]
+pub struct TrustAdded {
+    /// Keys added (keys trusted before are left as they were).
+    pub keys: Vec<TrustedRecord>,
+    /// Status lists imported with them.
+    pub lists: Vec<ImportedList>,
+}
+
 /// One test center's data: a directory with the ledger and key files.
 pub struct Desk {
     home: PathBuf,
@@ -790,7 +800,7 @@ impl Desk {
     }
 
     /// [`Desk::import_status_lists`] with the reasons their trust file
-    /// carried ([`lists_source::reasons_in`]): kept for the keys whose
+    /// carried ([`lists_source::reasons_of`]): kept for the keys whose
     /// lists were imported, and shown (desk, site) for a badge those lists
     /// mark revoked or suspended.
     pub fn import_status_lists_with(
@@ -1123,9 +1133,13 @@ impl Desk {
 
     /// Trust another center's issuer keys (a COSE_Key, JWK, JWK Set or
     /// COSE_KeySet file): returns the keys added; keys already trusted are
-    /// left as they are. With several keys each is named `name (kid)`.
-    pub fn trust_add(&self, key_file: &[u8], name: &str) -> Result<Vec<TrustedRecord>, DeskError> {
-        let keys = keyfile::parse_public_keys(key_file)?;
+    /// left as they are. With several keys each is named `name (kid)`. A
+    /// JWK Set from `trust export` also carries that center's status lists
+    /// and reasons: they are imported with the keys (also when every key
+    /// was trusted before: the file then refreshes them).
+    pub fn trust_add(&self, key_file: &[u8], name: &str) -> Result<TrustAdded, DeskError> {
+        let file = keyfile::read_trust_file(key_file)?;
+        let keys = file.keys;
         let several = keys.len() > 1;
         let mut added = Vec::new();
         for public in keys {
@@ -1144,12 +1158,32 @@ impl Desk {
                 added.push(record);
             }
         }
-        if added.is_empty() {
-            return Err(DeskError::Input(
-                "every key in that file is already trusted".into(),
-            ));
-        }
-        Ok(added)
+        let Some(lists) = file.lists else {
+            if added.is_empty() {
+                return Err(DeskError::Input(
+                    "every key in that file is already trusted".into(),
+                ));
+            }
+            return Ok(TrustAdded {
+                keys: added,
+                lists: Vec::new(),
+            });
+        };
+        let imported = self
+            .import_status_lists_with(&lists, Some(&file.reasons))
+            .map_err(|e| {
+                DeskError::Input(if added.is_empty() {
+                    format!("the status lists that file carries were not imported: {e}")
+                } else {
+                    format!(
+                        "the keys were added, but the status lists the file carries were not imported: {e}"
+                    )
+                })
+            })?;
+        Ok(TrustAdded {
+            keys: added,
+            lists: imported,
+        })
     }
 
     /// The keys this desk trusts (what [`Desk::trust_store`] holds), with

@@ -1178,13 +1178,20 @@ impl Runtime {
                 let added = self.desk.trust_add(&bytes, &name)?;
                 self.refresh_keys();
                 let names: Vec<String> = added
+                    .keys
                     .iter()
                     .map(|t| format!("{} ({})", t.name, hex::encode(&t.kid)))
                     .collect();
-                Ok(Some(Message::Info(format!(
-                    "now trusting {}",
-                    names.join(", ")
-                ))))
+                let lists = match added.lists.len() {
+                    0 => String::new(),
+                    n => format!("; {n} of their status lists imported"),
+                };
+                let trusted = if names.is_empty() {
+                    "their keys were trusted already".to_string()
+                } else {
+                    format!("now trusting {}", names.join(", "))
+                };
+                Ok(Some(Message::Info(format!("{trusted}{lists}"))))
             }
             Effect::RemoveTrust(kid) => {
                 let t = self.desk.trust_remove(&kid)?;

@@ -244,3 +244,49 @@ fn a_credential_naming_a_key_twice_is_refused_by_desk_and_page() {
     assert_ne!(p.verdict, "valid", "{p:?}");
     assert!(p.reason.contains("appears twice"), "{p:?}");
 }
+
+/// A trust file is another party's JSON too: a key named twice (one reader
+/// trusts the first `x`, another the second) is refused by name, before
+/// anything is trusted.
+#[test]
+fn a_trust_file_naming_a_member_twice_is_refused() {
+    let home = TempDir::new().unwrap();
+    let home = home.path();
+    let other = TempDir::new().unwrap();
+    let jwks = other.path().join("trust.jwks");
+    tessera(other.path())
+        .args(["trust", "export", "--format", "jwks", "--out"])
+        .arg(&jwks)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&jwks).unwrap();
+    let twice = text.replacen(
+        "\"x\"",
+        "\"x\": \"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\", \"x\"",
+        1,
+    );
+    assert_ne!(twice, text);
+    let file = home.join("twice.jwks");
+    std::fs::write(&file, twice).unwrap();
+    let out = tessera(home)
+        .args(["trust", "add"])
+        .arg(&file)
+        .args(["--name", "Other Center"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("appears twice"), "{err}");
+    let list = tessera(home).args(["trust", "list"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&list.stdout).contains("Other Center"),
+        "nothing trusted"
+    );
+    // The file as exported is taken, lists and all.
+    tessera(home)
+        .args(["trust", "add"])
+        .arg(&jwks)
+        .args(["--name", "Other Center"])
+        .assert()
+        .success();
+}

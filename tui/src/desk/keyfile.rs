@@ -121,24 +121,64 @@ pub fn kiosk_trust(keys: &[(PublicKey, String)]) -> Vec<u8> {
     keys.iter().flat_map(|(k, _)| *k.as_bytes()).collect()
 }
 
-/// Does this key file carry status lists (a JWK Set from [`jwks_with_lists`])?
-pub fn carries_lists(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(bytes)
-        .is_ok_and(|v| v.get(super::lists_source::JWKS_LISTS_MEMBER).is_some())
+/// A trust file read once: its keys, and what a JWK Set from
+/// [`jwks_with_lists`] carries besides (the other center's status lists
+/// and the reasons it gave).
+#[derive(Debug, Default)]
+pub struct TrustFile {
+    /// Every public key in it, each once.
+    pub keys: Vec<PublicKey>,
+    /// The signed status lists it carries (a CBOR sequence), if any.
+    pub lists: Option<Vec<u8>>,
+    /// The reasons it carries for revoked and suspended badges.
+    pub reasons: super::lists_source::Reasons,
 }
 
-/// Every public key in a key file: a JWK, a JWK Set, a COSE_Key or a
-/// COSE_KeySet.
-pub fn parse_public_keys(bytes: &[u8]) -> Result<Vec<PublicKey>, DeskError> {
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes)
-        && let Some(keys) = v.get("keys").and_then(serde_json::Value::as_array)
-    {
+/// Read a trust file: a JWK, a JWK Set (with the lists and reasons `trust
+/// export` puts in it), a COSE_Key, a COSE_KeySet, or a key written out as
+/// text. JSON is read once, refusing a key named twice.
+pub fn read_trust_file(bytes: &[u8]) -> Result<TrustFile, DeskError> {
+    let json = if bytes.trim_ascii_start().starts_with(b"{") {
+        Some(
+            tessera_formats::json::parse(bytes)
+                .map_err(|e| DeskError::Input(format!("the key file is not valid JSON: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let Some(json) = json else {
+        return Ok(TrustFile {
+            keys: parse_public_keys(bytes, None)?,
+            ..TrustFile::default()
+        });
+    };
+    let lists = json
+        .get(super::lists_source::JWKS_LISTS_MEMBER)
+        .map(|_| super::lists_source::lists_in(&json))
+        .transpose()?;
+    Ok(TrustFile {
+        keys: parse_public_keys(bytes, Some(&json))?,
+        lists,
+        reasons: super::lists_source::reasons_of(&json),
+    })
+}
+
+/// Every public key in a key file (`json`: its bytes already read as JSON):
+/// a JWK, a JWK Set, a COSE_Key or a COSE_KeySet.
+fn parse_public_keys(
+    bytes: &[u8],
+    json: Option<&serde_json::Value>,
+) -> Result<Vec<PublicKey>, DeskError> {
+    if let Some(v) = json {
+        let Some(keys) = v.get("keys").and_then(serde_json::Value::as_array) else {
+            return jwk_key(v).map(|k| vec![k]);
+        };
         if keys.is_empty() {
             return Err(DeskError::Input("the JWK Set holds no keys".into()));
         }
         let mut found: Vec<PublicKey> = Vec::new();
         for (i, k) in keys.iter().enumerate() {
-            let key = parse_public_key(k.to_string().as_bytes())
+            let key = jwk_key(k)
                 .map_err(|e| DeskError::Input(format!("key {} of the JWK Set: {e}", i + 1)))?;
             // One key under several `kid`s (see [`jwks`]) is one key.
             if !found.contains(&key) {
@@ -210,24 +250,36 @@ pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, DeskError> {
         return tessera_ld::did::parse_multikey(multikey)
             .ok_or_else(|| bad(&format!("{text:?} is not an Ed25519 Multikey")));
     }
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
-        let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
-        // A Multikey document (a DID document's verification method).
-        if let Some(m) = text("publicKeyMultibase") {
-            return tessera_ld::did::parse_multikey(m)
-                .ok_or_else(|| bad("publicKeyMultibase is not an Ed25519 Multikey"));
-        }
-        if text("kty") != Some("OKP") || text("crv") != Some("Ed25519") {
-            return Err(bad("the JWK is not an OKP Ed25519 key"));
-        }
-        let x = text("x").ok_or_else(|| bad("the JWK has no x"))?;
-        let raw = URL_SAFE_NO_PAD
-            .decode(x.trim_end_matches('='))
-            .map_err(|_| bad("x is not base64url"))?;
-        return Ok(PublicKey::try_from(raw.as_slice())?);
+    if bytes.trim_ascii_start().starts_with(b"{") {
+        let v = tessera_formats::json::parse(bytes)
+            .map_err(|e| bad(&format!("the JWK is not valid JSON: {e}")))?;
+        return jwk_key(&v);
     }
     let x = cose_key_x(bytes).ok_or_else(|| bad("the COSE_Key has no Ed25519 x"))?;
     Ok(PublicKey::try_from(x.as_slice())?)
+}
+
+/// The key of a JWK (OKP, Ed25519) or a Multikey document (a DID
+/// document's verification method).
+fn jwk_key(v: &serde_json::Value) -> Result<PublicKey, DeskError> {
+    let bad = |why: &str| {
+        DeskError::Input(format!(
+            "not an Ed25519 public key file: {why} (expected a COSE_Key, a JWK, a Multikey z6Mk…, a did:key or a verification method …#z6Mk…)"
+        ))
+    };
+    let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
+    if let Some(m) = text("publicKeyMultibase") {
+        return tessera_ld::did::parse_multikey(m)
+            .ok_or_else(|| bad("publicKeyMultibase is not an Ed25519 Multikey"));
+    }
+    if text("kty") != Some("OKP") || text("crv") != Some("Ed25519") {
+        return Err(bad("the JWK is not an OKP Ed25519 key"));
+    }
+    let x = text("x").ok_or_else(|| bad("the JWK has no x"))?;
+    let raw = URL_SAFE_NO_PAD
+        .decode(x.trim_end_matches('='))
+        .map_err(|_| bad("x is not base64url"))?;
+    Ok(PublicKey::try_from(raw.as_slice())?)
 }
 
 /// Label -2 (x) of an OKP (kty 1) Ed25519 (crv 6) COSE_Key.

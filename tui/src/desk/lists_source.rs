@@ -60,10 +60,9 @@ impl Reasons {
 
 /// The reasons a JWK Set from `trust export` carries, if any (a file
 /// whose reasons cannot be read carries none: they are only words).
-pub fn reasons_in(bytes: &[u8]) -> Reasons {
-    serde_json::from_slice::<serde_json::Value>(bytes)
-        .ok()
-        .and_then(|v| v.get(JWKS_REASONS_MEMBER).cloned())
+pub fn reasons_of(json: &serde_json::Value) -> Reasons {
+    json.get(JWKS_REASONS_MEMBER)
+        .cloned()
         .and_then(|r| serde_json::from_value(r).ok())
         .unwrap_or_default()
 }
@@ -97,18 +96,18 @@ pub fn read(source: &str) -> Result<(Vec<u8>, Option<Reasons>), DeskError> {
     } else {
         files::read(path)?
     };
-    let reasons = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .is_ok()
-        .then(|| reasons_in(&bytes));
-    Ok((from_file(&bytes)?, reasons))
+    // A JWK Set from `trust export` (JSON, read once), else the lists
+    // themselves (a CBOR sequence of signed lists).
+    if !bytes.trim_ascii_start().starts_with(b"{") {
+        return Ok((bytes, None));
+    }
+    let json = tessera_formats::json::parse(&bytes)
+        .map_err(|e| DeskError::Input(format!("that JSON file is not valid JSON: {e}")))?;
+    Ok((lists_in(&json)?, Some(reasons_of(&json))))
 }
 
-/// The lists of a file's bytes: a JWK Set that carries them, else the
-/// bytes themselves (a CBOR sequence of signed lists).
-pub fn from_file(bytes: &[u8]) -> Result<Vec<u8>, DeskError> {
-    let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-        return Ok(bytes.to_vec());
-    };
+/// The lists a JWK Set from `trust export` carries, as one CBOR sequence.
+pub fn lists_in(json: &serde_json::Value) -> Result<Vec<u8>, DeskError> {
     let lists = json
         .get(JWKS_LISTS_MEMBER)
         .and_then(serde_json::Value::as_array)
