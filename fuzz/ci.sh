@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Run every fuzz target for a bounded time (FUZZ_SECONDS, default 60) from
-# the committed seeds; fail on any crash. Prints executions per target and
-# in total. Needs the nightly toolchain and cargo-fuzz.
+# the corpus kept in the repository (fuzz/corpus, minimized by fuzz/keep.sh)
+# and the seeds; fail on any crash. Prints executions per target and in
+# total. Needs the nightly toolchain and cargo-fuzz.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${FUZZ_SECONDS:-60}"
 cargo +nightly fuzz build -O
 total=0
-for t in badge_verify claims_decode status_list ndef_parse qr_text csv_import shared_file jsonld_proof; do
+for t in $(cargo +nightly fuzz list); do
   mkdir -p "corpus/$t"
   log="$(mktemp)"
   if ! cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
