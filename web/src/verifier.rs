@@ -660,28 +660,27 @@ impl Wrapper {
 pub const NOT_CHECKED: &str = "this credential is signed with a Data Integrity proof, which this page cannot check; check the file with `tessera verify` at a desk or with a Data Integrity verifier (such as the Digital Credentials Consortium's), or check the badge's link or QR code here";
 
 fn not_checked(via: Via) -> Report {
-    Report {
-        verdict: "not_checked",
-        headline: "CANNOT CHECK HERE",
-        error: None,
-        reason: NOT_CHECKED.to_string(),
-        demo: false,
-        via: Some(via.code()),
-        badge: None,
-        revocation: None,
-        revocations_as_of: None,
-        holder: None,
-    }
+    file_refused("not_checked", "CANNOT CHECK HERE", NOT_CHECKED.to_string(), via)
 }
 
 /// The report on a credential refused for its own fault (its VC-JWT).
 fn refused(e: &CredentialError, via: Via) -> Report {
     let verdict = e.verdict();
+    file_refused(verdict.code(), verdict.headline(), e.to_string(), via)
+}
+
+/// A report on a file judged before any badge in it: no badge to show.
+fn file_refused(
+    verdict: &'static str,
+    headline: &'static str,
+    reason: String,
+    via: Via,
+) -> Report {
     Report {
-        verdict: verdict.code(),
-        headline: verdict.headline(),
+        verdict,
+        headline,
         error: None,
-        reason: e.to_string(),
+        reason,
         demo: false,
         via: Some(via.code()),
         badge: None,
