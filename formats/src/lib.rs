@@ -9,8 +9,12 @@
 //! | QR text or a link with `#TSR1:…` | [`qr_text`] |
 //! | a whole-tag dump from page 0, a Flipper Zero `.nfc` file | [`dump`] |
 //! | a baked Open Badges PNG, a VC-JWT, Open Badges 3.0 JSON | [`shared`] |
+//! | an Open Badges credential around a badge: a VC-JWT's signature and claims, and whether the credential says what its badge says | [`credential`] |
+//! | `did:key` and Multikey | [`did`] |
 //!
-//! Nothing here verifies a signature: it only takes the badge out.
+//! [`classify`] only takes the badge out; the core verifies it. A VC-JWT's
+//! own signature is checked here ([`credential::verify_jwt`], with the
+//! core's Ed25519), so the desk and the page judge a credential alike.
 
 pub mod credential;
 pub mod did;
