@@ -678,8 +678,11 @@ fn a_foreign_credentials_dates_are_read_as_its_proof_signs_them() {
         // proof is made here from its parts.
         let mut proof = tessera_ld::proof::proof_options(&method, "2020-06-01T00:00:00Z");
         let data = tessera_ld::proof::hash_data(&c, proof.as_object().unwrap()).unwrap();
-        proof["proofValue"] =
-            format!("z{}", bs58::encode(key.sign(&data).as_bytes()).into_string()).into();
+        proof["proofValue"] = format!(
+            "z{}",
+            bs58::encode(key.sign(&data).as_bytes()).into_string()
+        )
+        .into();
         c["proof"] = json!([proof]);
         c
     };

@@ -660,7 +660,12 @@ impl Wrapper {
 pub const NOT_CHECKED: &str = "this credential is signed with a Data Integrity proof, which this page cannot check; check the file with `tessera verify` at a desk or with a Data Integrity verifier (such as the Digital Credentials Consortium's), or check the badge's link or QR code here";
 
 fn not_checked(via: Via) -> Report {
-    file_refused("not_checked", "CANNOT CHECK HERE", NOT_CHECKED.to_string(), via)
+    file_refused(
+        "not_checked",
+        "CANNOT CHECK HERE",
+        NOT_CHECKED.to_string(),
+        via,
+    )
 }
 
 /// The report on a credential refused for its own fault (its VC-JWT).
@@ -670,12 +675,7 @@ fn refused(e: &CredentialError, via: Via) -> Report {
 }
 
 /// A report on a file judged before any badge in it: no badge to show.
-fn file_refused(
-    verdict: &'static str,
-    headline: &'static str,
-    reason: String,
-    via: Via,
-) -> Report {
+fn file_refused(verdict: &'static str, headline: &'static str, reason: String, via: Via) -> Report {
     Report {
         verdict,
         headline,
