@@ -569,6 +569,25 @@ pub fn unsigned_fields(credential: &Value, badge_names_issuer: bool) -> Vec<&'st
     out
 }
 
+/// What a verdict says of an unsigned credential (no Data Integrity
+/// proof, not a VC-JWT) judged on its compact badge `cose`: `via`, then
+/// every field of it the badge cannot vouch for ([`unsigned_fields`]).
+pub fn unsigned_note(via: &str, credential: &Value, cose: &[u8]) -> String {
+    let names_issuer = tessera_core::CoseSign1::from_slice(cose)
+        .ok()
+        .and_then(|m| tessera_core::BadgeClaims::decode(m.payload, m.payload_offset).ok())
+        .is_some_and(|claims| claims.issuer.is_some());
+    let fields = unsigned_fields(credential, names_issuer);
+    if fields.is_empty() {
+        via.to_string()
+    } else {
+        format!(
+            "{via}; not signed, so not vouched for: {}",
+            fields.join(", ")
+        )
+    }
+}
+
 /// The path of the first place where two JSON values differ.
 fn first_difference(expected: &Value, given: &Value, path: &str) -> Option<String> {
     let at = |key: &str| {

@@ -26,6 +26,32 @@ pub fn expiry_date(exp: i64) -> String {
     date(exp.saturating_sub(1))
 }
 
+/// Where a card-bound badge that checked out was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardRead {
+    /// From the card itself, whose UID the badge names.
+    Card,
+    /// From a dump file naming the card's UID: a file cannot prove which
+    /// card it was read from.
+    Dump,
+    /// From anywhere else (a file, a link): no card was seen.
+    Elsewhere,
+}
+
+/// The reason a VALID card-bound badge gives, the same words on every
+/// verifier (the page's translations key on them).
+pub fn card_bound_valid(read: CardRead) -> &'static str {
+    match read {
+        CardRead::Card => "genuine, current, and on the card it was issued for",
+        CardRead::Dump => {
+            "genuine and current; the dump names the card the badge is bound to, but a file cannot prove which card it was read from: check the card itself"
+        }
+        CardRead::Elsewhere => {
+            "genuine and current; it is bound to a card, so check the card itself to be sure it is the original"
+        }
+    }
+}
+
 /// The claim code (recipient salt) for people: base32 in groups of 4.
 pub fn claim_code(salt: &[u8]) -> String {
     let text = base32::encode(BASE32, salt);

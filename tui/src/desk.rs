@@ -23,7 +23,6 @@ pub mod token_status;
 
 use std::path::{Path, PathBuf};
 
-use tessera_core::ndef::{card_image_len, encode_card_image};
 use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_SUSPENDED_PER_LIST};
 use tessera_core::status::{bits_len, segment_of, segment_range, set_revoked, suspended_indexes};
 use tessera_core::{Error as CoreError, PublicKey, SigningKey, StatusListBuilder, TrustStore};
@@ -1340,10 +1339,7 @@ impl Desk {
 
     /// The card image (NDEF TLV, record, terminator) of a ledger badge.
     pub fn card_image(&self, serial: u32) -> Result<Vec<u8>, DeskError> {
-        let b = self.ledger.badge(serial)?;
-        let mut out = vec![0u8; card_image_len(b.cose.len())];
-        encode_card_image(&b.cose, &mut out)?;
-        Ok(out)
+        card::card_image_of(&self.ledger.badge(serial)?.cose)
     }
 
     /// One ledger badge.

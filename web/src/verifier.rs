@@ -5,14 +5,13 @@
 use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
-use tessera_core::BadgeClaims;
 use tessera_core::{
     CoseSign1, PublicKey, StatusList, StatusListBuilder, TrustStore, Verdict, VerifiedBadge,
 };
 use tessera_formats::Input;
 use tessera_formats::credential::{self, CredentialError};
 use tessera_formats::input::{InputError, Via};
-use tessera_formats::text::{date, expiry_date, parse_claim_code};
+use tessera_formats::text::{CardRead, card_bound_valid, date, expiry_date, parse_claim_code};
 
 /// The site data `tessera site build` writes (`window.TESSERA_SITE`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
@@ -488,11 +487,14 @@ impl Verifier {
         };
         let reason = match (&result, &refused) {
             (_, Some(e)) => e.to_string(),
-            (Ok(b), None) if b.claims.card_uid.is_some() => match (card_uid, &found.tag_uid) {
-                (Some(_), _) => "genuine, current, and on the card it was issued for".to_string(),
-                (None, Some(_)) => "genuine and current; the dump names the card the badge is bound to, but a file cannot prove which card it was read from: check the card itself".to_string(),
-                (None, None) => "genuine and current; it is bound to a card, so check the card itself to be sure it is the original".to_string(),
-            },
+            (Ok(b), None) if b.claims.card_uid.is_some() => {
+                card_bound_valid(match (card_uid, &found.tag_uid) {
+                    (Some(_), _) => CardRead::Card,
+                    (None, Some(_)) => CardRead::Dump,
+                    (None, None) => CardRead::Elsewhere,
+                })
+                .to_string()
+            }
             (Ok(b), None) => {
                 let mut reason = if b.revocation_checked {
                     "genuine and current: signed by a trusted issuer, not expired, not revoked"
@@ -573,17 +575,11 @@ impl Verifier {
         match &found.credential {
             Some(c) if c.get("proof").is_some() => Err(Box::new(not_checked(found.via))),
             Some(c) => {
-                let names_issuer = CoseSign1::from_slice(&found.badge)
-                    .ok()
-                    .and_then(|m| BadgeClaims::decode(m.payload, m.payload_offset).ok())
-                    .is_some_and(|claims| claims.issuer.is_some());
-                let fields = credential::unsigned_fields(c, names_issuer);
-                let mut note =
-                    "unsigned Open Badges JSON: judged on the signed badge inside".to_string();
-                if !fields.is_empty() {
-                    note.push_str("; not signed, so not vouched for: ");
-                    note.push_str(&fields.join(", "));
-                }
+                let note = credential::unsigned_note(
+                    "unsigned Open Badges JSON: judged on the signed badge inside",
+                    c,
+                    &found.badge,
+                );
                 Ok(Wrapper {
                     credential: Some(c.clone()),
                     note: Some(note),

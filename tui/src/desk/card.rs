@@ -45,7 +45,7 @@ impl Binding {
 }
 
 /// The NDEF card image of a badge (COSE bytes).
-fn card_image_of(cose: &[u8]) -> Result<Vec<u8>, DeskError> {
+pub(super) fn card_image_of(cose: &[u8]) -> Result<Vec<u8>, DeskError> {
     let mut out = vec![0u8; tessera_core::ndef::card_image_len(cose.len())];
     tessera_core::ndef::encode_card_image(cose, &mut out)?;
     Ok(out)
@@ -111,10 +111,7 @@ impl Desk {
             Some(key) => bound_badge(&record, &uid, key)?,
             None => (None, Binding::Unbound("no key was unlocked to bind it")),
         };
-        let image = match &cose {
-            Some(bound) => card_image_of(bound)?,
-            None => card_image_of(&record.cose)?,
-        };
+        let image = card_image_of(cose.as_deref().unwrap_or(&record.cose))?;
         let report = card::write_card(tag, &image, progress)?;
         if report.uid != uid {
             return Err(DeskError::Input(format!(

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use tessera_core::{Error as CoreError, Salt, TrustStore, VerifiedBadge};
+use tessera_formats::text::{CardRead, card_bound_valid};
 use tessera_web::verifier::issuer_shown;
 
 use crate::store::ledger::{BadgeRecord, BadgeState, Ledger, LedgerError};
@@ -270,21 +271,7 @@ fn prepare<const N: usize>(
     };
     // Unsigned JSON: every field the signed badge cannot vouch for, named.
     let via = match (&credential, &proof, jwt.is_some()) {
-        (Some(c), None, false) => {
-            let names_issuer = tessera_core::CoseSign1::from_slice(&bytes)
-                .ok()
-                .and_then(|m| tessera_core::BadgeClaims::decode(m.payload, m.payload_offset).ok())
-                .is_some_and(|claims| claims.issuer.is_some());
-            let fields = share::unsigned_fields(c, names_issuer);
-            if fields.is_empty() {
-                via.to_string()
-            } else {
-                format!(
-                    "{via}; not signed, so not vouched for: {}",
-                    fields.join(", ")
-                )
-            }
-        }
+        (Some(c), None, false) => share::unsigned_note(via, c, &bytes),
         _ => via.to_string(),
     };
     let demo = tessera_core::CoseSign1::from_slice(&bytes).is_ok_and(|m| {
@@ -611,11 +598,11 @@ fn judge<const N: usize>(
                 _ => CheckReport {
                     verdict: Verdict::Valid,
                     reason: if badge.claims.card_uid.is_some() && card_uid.is_none() {
-                        "genuine and current; it is bound to a card, so check the card itself to be sure it is the original".into()
+                        card_bound_valid(CardRead::Elsewhere).into()
                     } else if badge.claims.card_uid.is_some() && p.dump_uid.is_some() {
-                        "genuine and current; the dump names the card the badge is bound to, but a file cannot prove which card it was read from: check the card itself".into()
+                        card_bound_valid(CardRead::Dump).into()
                     } else if from_card && badge.claims.card_uid.is_some() {
-                        "genuine, current, and on the card it was issued for".into()
+                        card_bound_valid(CardRead::Card).into()
                     } else if revocation_known {
                         "genuine and current: signed by a trusted issuer, not expired, not revoked"
                             .into()

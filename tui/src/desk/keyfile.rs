@@ -232,14 +232,16 @@ pub fn is_key_text(text: &str) -> bool {
         && (text.starts_with("did:key:") || text.starts_with("z6Mk") || text.contains("#z6Mk"))
 }
 
+/// A key file that holds no Ed25519 public key, and why.
+fn not_a_key_file(why: &str) -> DeskError {
+    DeskError::Input(format!(
+        "not an Ed25519 public key file: {why} (expected a COSE_Key, a JWK, a Multikey z6Mk…, a did:key or a verification method …#z6Mk…)"
+    ))
+}
+
 /// Read a public key from the bytes of a COSE_Key (CBOR) or JWK (JSON) file,
 /// or from a key written out as text ([`is_key_text`]).
 pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, DeskError> {
-    let bad = |why: &str| {
-        DeskError::Input(format!(
-            "not an Ed25519 public key file: {why} (expected a COSE_Key, a JWK, a Multikey z6Mk…, a did:key or a verification method …#z6Mk…)"
-        ))
-    };
     if let Ok(text) = std::str::from_utf8(bytes)
         && let text = text.trim()
         && is_key_text(text)
@@ -248,37 +250,32 @@ pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, DeskError> {
             .rsplit_once('#')
             .map_or(text.trim_start_matches("did:key:"), |(_, f)| f);
         return tessera_ld::did::parse_multikey(multikey)
-            .ok_or_else(|| bad(&format!("{text:?} is not an Ed25519 Multikey")));
+            .ok_or_else(|| not_a_key_file(&format!("{text:?} is not an Ed25519 Multikey")));
     }
     if bytes.trim_ascii_start().starts_with(b"{") {
         let v = tessera_formats::json::parse(bytes)
-            .map_err(|e| bad(&format!("the JWK is not valid JSON: {e}")))?;
+            .map_err(|e| not_a_key_file(&format!("the JWK is not valid JSON: {e}")))?;
         return jwk_key(&v);
     }
-    let x = cose_key_x(bytes).ok_or_else(|| bad("the COSE_Key has no Ed25519 x"))?;
+    let x = cose_key_x(bytes).ok_or_else(|| not_a_key_file("the COSE_Key has no Ed25519 x"))?;
     Ok(PublicKey::try_from(x.as_slice())?)
 }
 
 /// The key of a JWK (OKP, Ed25519) or a Multikey document (a DID
 /// document's verification method).
 fn jwk_key(v: &serde_json::Value) -> Result<PublicKey, DeskError> {
-    let bad = |why: &str| {
-        DeskError::Input(format!(
-            "not an Ed25519 public key file: {why} (expected a COSE_Key, a JWK, a Multikey z6Mk…, a did:key or a verification method …#z6Mk…)"
-        ))
-    };
     let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
     if let Some(m) = text("publicKeyMultibase") {
         return tessera_ld::did::parse_multikey(m)
-            .ok_or_else(|| bad("publicKeyMultibase is not an Ed25519 Multikey"));
+            .ok_or_else(|| not_a_key_file("publicKeyMultibase is not an Ed25519 Multikey"));
     }
     if text("kty") != Some("OKP") || text("crv") != Some("Ed25519") {
-        return Err(bad("the JWK is not an OKP Ed25519 key"));
+        return Err(not_a_key_file("the JWK is not an OKP Ed25519 key"));
     }
-    let x = text("x").ok_or_else(|| bad("the JWK has no x"))?;
+    let x = text("x").ok_or_else(|| not_a_key_file("the JWK has no x"))?;
     let raw = URL_SAFE_NO_PAD
         .decode(x.trim_end_matches('='))
-        .map_err(|_| bad("x is not base64url"))?;
+        .map_err(|_| not_a_key_file("x is not base64url"))?;
     Ok(PublicKey::try_from(raw.as_slice())?)
 }
 

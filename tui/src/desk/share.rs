@@ -47,7 +47,7 @@ impl From<SharedError> for ShareError {
 pub use tessera_formats::credential::{
     AchievementText, CredentialError, CredentialInput, Identity, OB3_CONTEXT, VerifiedJwt,
     check_jwt_binding, check_matches, credential, credential_id, jwt_claims_agree, rfc3339,
-    status_entry, subject_id, unsigned_fields, verify_jwt,
+    status_entry, subject_id, unsigned_fields, unsigned_note, verify_jwt,
 };
 pub use tessera_ld::did::{did_key, verification_method};
 
