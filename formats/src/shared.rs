@@ -95,10 +95,28 @@ pub fn jwt_credential(claims: &Value) -> Result<Value, SharedError> {
     Ok(Value::Object(credential))
 }
 
+/// The vocabulary IRI the Open Badges context gives `OpenBadgeCredential`.
+const OPEN_BADGE_CREDENTIAL_IRI: &str =
+    "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential";
+
+/// Does `credential` say it is an `OpenBadgeCredential`, in any JSON-LD
+/// form of the same statement: under `type` or the keyword `@type` (the
+/// VC context makes one an alias of the other), as one string or in an
+/// array, by its term or its full IRI?
+pub fn is_open_badge(credential: &Value) -> bool {
+    ["type", "@type"]
+        .iter()
+        .filter_map(|k| credential.get(*k))
+        .flat_map(|t| match t {
+            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+            one => vec![one],
+        })
+        .any(|t| t == "OpenBadgeCredential" || t == OPEN_BADGE_CREDENTIAL_IRI)
+}
+
 /// The compact badge inside a credential.
 pub fn compact_badge(credential: &Value) -> Result<Vec<u8>, SharedError> {
-    let types = credential.get("type").and_then(Value::as_array);
-    if !types.is_some_and(|t| t.iter().any(|t| t == "OpenBadgeCredential")) {
+    if !is_open_badge(credential) {
         return Err(SharedError::NotCredential(
             "its type does not include OpenBadgeCredential".into(),
         ));
