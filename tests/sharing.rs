@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use tempfile::TempDir;
 use tessera_core::SigningKey;
 use tessera_tui::desk::FORMATS;
-use tessera_tui::desk::check::{CheckReport, Verdict};
+use tessera_tui::desk::check::{Report, Verdict};
 use tessera_tui::desk::share;
 use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
 
@@ -42,13 +42,13 @@ impl Fixture {
             .export(self.serial, format, Some(&self.key))
             .unwrap()
     }
-    fn check(&self, input: &[u8]) -> CheckReport {
+    fn check(&self, input: &[u8]) -> Report {
         self.desk.check(input, None, None).unwrap()
     }
 }
 
 /// What a verdict says, without the note on how the input came.
-fn essence(v: &CheckReport) -> (Verdict, Option<u32>, String) {
+fn essence(v: &Report) -> (Verdict, Option<u32>, String) {
     let reason = v.reason.split(" (").next().unwrap_or_default().to_string();
     (v.verdict, v.badge.as_ref().map(|b| b.serial), reason)
 }

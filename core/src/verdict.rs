@@ -24,6 +24,10 @@ pub enum Verdict {
     /// Altered or forged: the signature does not match, or the badge was
     /// copied to another card.
     Forged,
+    /// A credential whose signature this verifier cannot check (the web
+    /// page and a Data Integrity proof): never VALID on a signature nobody
+    /// verified; check it with a verifier that can.
+    NotChecked,
     /// Not a readable badge (damaged, not a badge at all, or a verifier
     /// set-up problem such as the wrong revocation list).
     Unreadable,
@@ -31,13 +35,14 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, best first.
-    pub const ALL: [Verdict; 7] = [
+    pub const ALL: [Verdict; 8] = [
         Verdict::Valid,
         Verdict::Revoked,
         Verdict::Suspended,
         Verdict::Expired,
         Verdict::UnknownIssuer,
         Verdict::Forged,
+        Verdict::NotChecked,
         Verdict::Unreadable,
     ];
 
@@ -50,6 +55,7 @@ impl Verdict {
             Verdict::Expired => "EXPIRED",
             Verdict::UnknownIssuer => "UNKNOWN ISSUER",
             Verdict::Forged => "FORGED",
+            Verdict::NotChecked => "CANNOT CHECK HERE",
             Verdict::Unreadable => "NOT A BADGE",
         }
     }
@@ -63,6 +69,7 @@ impl Verdict {
             Verdict::Expired => "expired",
             Verdict::UnknownIssuer => "unknown_issuer",
             Verdict::Forged => "forged",
+            Verdict::NotChecked => "not_checked",
             Verdict::Unreadable => "unreadable",
         }
     }

@@ -67,6 +67,12 @@ pub enum CredentialError {
         "this VC-JWT was signed by key {0}, not by the issuer of the badge inside it: it was re-wrapped"
     )]
     JwtWrongSigner(String),
+    /// A Data Integrity proof by a trusted key that did not sign the badge
+    /// inside.
+    #[error(
+        "this credential's proof was made by key {0}, not by the issuer of the badge inside it: it was re-wrapped"
+    )]
+    ProofWrongSigner(String),
 }
 
 impl CredentialError {
@@ -80,7 +86,8 @@ impl CredentialError {
             | CredentialError::JwtSignature
             | CredentialError::Mismatch(_)
             | CredentialError::JwtClaims(_)
-            | CredentialError::JwtWrongSigner(_) => Verdict::Forged,
+            | CredentialError::JwtWrongSigner(_)
+            | CredentialError::ProofWrongSigner(_) => Verdict::Forged,
             CredentialError::Shared(_) => Verdict::Unreadable,
         }
     }

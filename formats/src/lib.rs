@@ -11,6 +11,7 @@
 //! | a baked Open Badges PNG, a VC-JWT, Open Badges 3.0 JSON | [`shared`] |
 //! | an Open Badges credential around a badge: a VC-JWT's signature and claims, and whether the credential says what its badge says | [`credential`] |
 //! | `did:key` and Multikey | [`did`] |
+//! | one verdict pipeline from input to report, for every verifier | [`verdict`] |
 //!
 //! [`classify`] only takes the badge out; the core verifies it. A VC-JWT's
 //! own signature is checked here ([`credential::verify_jwt`], with the
@@ -24,5 +25,6 @@ pub mod json;
 pub mod qr_text;
 pub mod shared;
 pub mod text;
+pub mod verdict;
 
 pub use input::{Input, classify};

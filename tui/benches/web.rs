@@ -149,7 +149,7 @@ fn main() {
         trust.add(PublicKey::new(key).unwrap()).unwrap();
     }
     let page_verifier = tessera_web::verifier::Verifier::new(&site_json).unwrap();
-    assert_eq!(page_verifier.check(&badge, now).verdict, "valid");
+    assert_eq!(page_verifier.check(&badge, now).verdict.code(), "valid");
     let native_compact = || {
         median_us(|| {
             verify_with(Backend::Compact, black_box(&badge), &trust, Some(now), None).unwrap();

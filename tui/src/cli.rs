@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tessera_core::{Profile, PublicKey};
 
 use crate::card::watch::{ReaderEvent, WatchControl, watch};
-use crate::desk::check::{CheckReport, Holder, date};
+use crate::desk::check::{Holder, Report, date};
 use crate::desk::issue::parse_claim_code;
 use crate::desk::{Desk, DeskError, ExportFormat, IssueRequest, claim_code, default_home};
 use crate::store::files;
@@ -643,14 +643,14 @@ fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskEr
         .filter_map(|c| c.as_ref().ok().map(Vec::as_slice))
         .collect();
     let mut checked = desk.check_many(&readable)?.into_iter();
-    let verdicts: Vec<CheckReport> = contents
+    let verdicts: Vec<Report> = contents
         .iter()
         .map(|c| match c {
             // check_many gives one report per readable input.
             Ok(_) => checked
                 .next()
-                .unwrap_or_else(|| CheckReport::unreadable("internal error: not checked")),
-            Err(e) => CheckReport::unreadable(&e.to_string()),
+                .unwrap_or_else(|| Report::unreadable("internal error: not checked")),
+            Err(e) => Report::unreadable(&e.to_string()),
         })
         .collect();
     let mut counts = std::collections::BTreeMap::new();
@@ -684,7 +684,7 @@ fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
 
 /// One verdict on one line, for many files or a watched reader:
 /// `WHERE: VERDICT serial N CODE (ISSUER), reason`.
-fn verdict_line(source: &str, v: &CheckReport) -> String {
+fn verdict_line(source: &str, v: &Report) -> String {
     let what = v
         .badge
         .as_ref()
@@ -704,7 +704,7 @@ fn verdict_line(source: &str, v: &CheckReport) -> String {
 }
 
 /// The note said next to a verdict (" · retired certification"), if any.
-fn note(v: &CheckReport) -> String {
+fn note(v: &Report) -> String {
     v.note
         .as_ref()
         .map(|n| format!(" · {n}"))
@@ -732,7 +732,7 @@ fn print_imported(imported: &[crate::desk::ImportedList]) {
 /// may come from the badge or file checked: each line goes out through
 /// [`inert`](tessera_formats::text::inert), so no escape sequence, line break or
 /// bidirectional control in it can rewrite what the terminal shows.
-fn print_report(v: &CheckReport, json: bool) {
+fn print_report(v: &Report, json: bool) {
     if json {
         match serde_json::to_string(v) {
             Ok(line) => println!("{}", tessera_formats::text::inert_json(&line)),

@@ -27,7 +27,7 @@ use tessera_core::sizes::{MAX_STATUS_LIST_LEN, MAX_SUSPENDED_PER_LIST};
 use tessera_core::status::{bits_len, segment_of, segment_range, set_revoked, suspended_indexes};
 use tessera_core::{Error as CoreError, PublicKey, SigningKey, StatusListBuilder, TrustStore};
 
-pub use check::{CheckReport, Details, HolderCheck};
+pub use check::{BadgeView, HolderView, Report};
 pub use export::{ExportFormat, FORMATS, FormatInfo};
 pub use issue::{BulkRows, FieldProblem, IssueRequest, Preview, RowProblem, claim_code};
 

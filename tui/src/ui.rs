@@ -20,7 +20,7 @@ use tessera_core::SigningKey;
 
 use crate::card::watch::{ReaderEvent, WatchControl, watch};
 use crate::card::{CardContents, CardError};
-use crate::desk::check::{CheckReport, Holder};
+use crate::desk::check::{Holder, Report};
 use crate::desk::issue::{BulkRows, parse_claim_code};
 use crate::desk::{Desk, DeskError, IssueRequest, KeyRing, claim_code, default_home, now};
 use crate::store::files;
@@ -140,14 +140,14 @@ pub enum Message {
     /// A badge was issued: (serial, claim code, bytes, fits).
     Issued(Result<(u32, String, usize, String), String>),
     /// A verdict, with where the badge came from.
-    Checked(Box<CheckReport>, String),
+    Checked(Box<Report>, String),
     /// The card reader's state while waiting to write.
     CardWaiting(String),
     /// What the watched reader saw (Check screen), from watcher number
     /// `.0` (events of a watcher already stopped are dropped).
     Reader(u64, ReaderEvent),
     /// The verdict on a card the watched reader read.
-    CardChecked(Box<CheckReport>, String),
+    CardChecked(Box<Report>, String),
     /// A card was written: (serial, result text).
     Written(Result<String, String>),
     /// Ledger rows, and the next serial.

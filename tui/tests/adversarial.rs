@@ -241,7 +241,7 @@ fn a_credential_naming_a_key_twice_is_refused_by_desk_and_page() {
         "{d}"
     );
     let p = page(home, twice.as_bytes());
-    assert_ne!(p.verdict, "valid", "{p:?}");
+    assert_ne!(p.verdict.code(), "valid", "{p:?}");
     assert!(p.reason.contains("appears twice"), "{p:?}");
 }
 

@@ -15,7 +15,7 @@ use tessera_tui::card::watch::ReaderEvent;
 use tessera_tui::desk::FORMATS;
 use tessera_tui::desk::IssueRequest;
 use tessera_tui::desk::RowProblem;
-use tessera_tui::desk::check::{CheckReport, Details, Verdict};
+use tessera_tui::desk::check::{BadgeView, Report, Verdict};
 use tessera_tui::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, Page, TrustedRecord};
 use tessera_tui::ui::LedgerRows;
 use tessera_tui::ui::screens::bulk::BulkPhase;
@@ -104,12 +104,16 @@ fn record(serial: u32, recipient: &str, state: BadgeState) -> BadgeRecord {
     }
 }
 
-fn verdict(kind: Verdict, reason: &str) -> CheckReport {
-    CheckReport {
+fn verdict(kind: Verdict, reason: &str) -> Report {
+    Report {
         verdict: kind,
+        error: None,
         reason: reason.into(),
         demo: false,
-        badge: Some(Details {
+        via: None,
+        revocation: None,
+        revocations_as_of: None,
+        badge: Some(BadgeView {
             serial: 1042,
             issuer: "Lyon Test Center".into(),
             kid: "30a93202".into(),

@@ -16,7 +16,7 @@
 //!   "built_at":"2026-12-01T00:00:00Z","trust":[],"compact_lists":[],"revocations":[]}"#;
 //! let v = tessera_web::verifier::Verifier::new(site).unwrap();
 //! let report = v.check(b"TSR1:not base45!", 1_800_000_000);
-//! assert_eq!(report.verdict, "unreadable");
+//! assert_eq!(report.verdict.code(), "unreadable");
 //! ```
 
 pub mod verifier;

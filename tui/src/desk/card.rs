@@ -6,7 +6,7 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use super::check::{CheckReport, Holder};
+use super::check::{Holder, Report};
 use super::{Desk, DeskError};
 use crate::card::pcsc::{PcscReader, PcscTag};
 use crate::card::{self, CardContents, CardError, Tag, WriteReport};
@@ -172,11 +172,11 @@ impl Desk {
     pub fn check_read(
         &self,
         read: Result<CardContents, CardError>,
-    ) -> Result<(CheckReport, String), DeskError> {
+    ) -> Result<(Report, String), DeskError> {
         match read {
             Ok(contents) => Ok((self.check_card(&contents, None)?, card_source(&contents))),
             Err(CardError::Badge(e)) => Ok((
-                CheckReport::unreadable(&format!("the card is not a badge card: {e}")),
+                Report::unreadable(&format!("the card is not a badge card: {e}")),
                 "card".to_string(),
             )),
             Err(e) => Err(e.into()),
@@ -184,7 +184,7 @@ impl Desk {
     }
 
     /// Read and check the card on `tag`.
-    pub fn read_and_check(&self, tag: &mut dyn Tag) -> Result<(CheckReport, String), DeskError> {
+    pub fn read_and_check(&self, tag: &mut dyn Tag) -> Result<(Report, String), DeskError> {
         self.check_read(card::read_card(tag))
     }
 
@@ -193,7 +193,7 @@ impl Desk {
         &self,
         contents: &CardContents,
         holder: Option<&Holder>,
-    ) -> Result<CheckReport, DeskError> {
+    ) -> Result<Report, DeskError> {
         self.check(&contents.memory, Some(&contents.uid), holder)
     }
 }

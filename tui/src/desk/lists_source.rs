@@ -15,7 +15,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use tessera_web::verifier::SiteRevocation;
+use tessera_formats::verdict::Reason;
 
 use super::DeskError;
 use super::site::{STATUS_LISTS_FILE, on_site};
@@ -36,15 +36,15 @@ pub const JWKS_REASONS_MEMBER: &str = "tessera_reasons";
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reasons {
     /// Revoked badges.
-    pub revoked: Vec<SiteRevocation>,
+    pub revoked: Vec<Reason>,
     /// Suspended badges.
-    pub suspended: Vec<SiteRevocation>,
+    pub suspended: Vec<Reason>,
 }
 
 impl Reasons {
     /// Only the entries of key `kid` (hex).
     pub fn of_key(&self, kid: &str) -> Self {
-        let keep = |v: &[SiteRevocation]| v.iter().filter(|r| r.kid == kid).cloned().collect();
+        let keep = |v: &[Reason]| v.iter().filter(|r| r.kid == kid).cloned().collect();
         Self {
             revoked: keep(&self.revoked),
             suspended: keep(&self.suspended),

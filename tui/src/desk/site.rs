@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use tessera_web::verifier::{CompactList, SITE_FORMAT, Site, SiteIssuer, SiteRevocation};
+use tessera_formats::verdict::Reason;
+use tessera_web::verifier::{CompactList, SITE_FORMAT, Site, SiteIssuer};
 
 use super::lists_source::Reasons;
 use super::{Desk, DeskError, KeyRing};
@@ -142,7 +143,7 @@ impl Desk {
                 self.ledger
                     .suspensions(Some(kid_bytes))?
                     .into_iter()
-                    .map(|x| SiteRevocation {
+                    .map(|x| Reason {
                         kid: kid.clone(),
                         serial: x.serial,
                         date: crate::desk::check::date(x.suspended_at),
@@ -155,7 +156,7 @@ impl Desk {
                 ..Filter::default()
             })?;
             out.revoked.extend(revoked.into_iter().map(|b| {
-                SiteRevocation {
+                Reason {
                     kid: kid.clone(),
                     serial: b.serial,
                     date: b

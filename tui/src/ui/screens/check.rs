@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use tui_big_text::{BigText, PixelSize};
 
 use super::widgets::{Input, field};
-use crate::desk::check::{CheckReport, Verdict};
+use crate::desk::check::{Report, Verdict};
 use tessera_formats::text::inert;
 
 /// What the reader is doing, as the watcher last said.
@@ -53,7 +53,7 @@ pub struct CheckState {
     /// The reader.
     pub reader: ReaderStatus,
     /// The verdict shown and where the badge came from.
-    pub verdict: Option<(CheckReport, String)>,
+    pub verdict: Option<(Report, String)>,
     /// A line under the reader status (card taken off, reading again...).
     pub note: Option<String>,
     /// The verdict shown is of a card the reader read (cleared when the
@@ -185,7 +185,7 @@ fn colors(kind: Verdict) -> (Color, &'static str) {
         Verdict::Valid => (Color::Green, "✔"),
         Verdict::Revoked | Verdict::Forged => (Color::Red, "✘"),
         Verdict::Expired | Verdict::UnknownIssuer | Verdict::Suspended => (Color::Yellow, "!"),
-        Verdict::Unreadable => (Color::Magenta, "?"),
+        Verdict::NotChecked | Verdict::Unreadable => (Color::Magenta, "?"),
     }
 }
 
