@@ -431,11 +431,7 @@ fn revocations_hold_across_a_key_rotation_and_a_distrusted_key() {
     let report = Verifier::new(&site_json(&home.join("site")))
         .unwrap()
         .check(&forged_backdated, now);
-    assert_eq!(
-        report.error,
-        Some("IssuerKeyCompromised"),
-        "{report:?}"
-    );
+    assert_eq!(report.error, Some("IssuerKeyCompromised"), "{report:?}");
     browser_agrees(
         home,
         &[

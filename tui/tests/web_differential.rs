@@ -170,7 +170,7 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
         inputs.push((name.to_string(), bytes));
     }
     let t = u64::try_from(now()).unwrap();
-    let mut all: Vec<(String, Vec<u8>, &'static str)> = Vec::new();
+    let mut all: Vec<(String, Vec<u8>, (String, String))> = Vec::new();
     let mut compared = 0usize;
     let mut kinds = std::collections::BTreeMap::new();
     for (name, input) in &inputs {
@@ -182,16 +182,21 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
             (i, m)
         });
         for (at, bytes) in std::iter::once((usize::MAX, input.clone())).chain(mutations) {
-            let page = comparable(&web.check(&bytes, t));
+            let report = web.check(&bytes, t);
+            let page = comparable(&report);
             let desk = expected_page_report(&desk, &bytes);
             assert_eq!(
                 page, desk,
                 "{name}, byte {at} changed: the page (left) and the desk (right) differ"
             );
-            let page = page.verdict;
-            *kinds.entry(page).or_insert(0usize) += 1;
+            *kinds.entry(page.verdict).or_insert(0usize) += 1;
             compared += 1;
-            all.push((format!("{name}, byte {at} changed"), bytes, page));
+            // The module hands the page every text inert.
+            let said = (
+                page.verdict.to_string(),
+                tessera_formats::text::inert(&report.reason).into_owned(),
+            );
+            all.push((format!("{name}, byte {at} changed"), bytes, said));
         }
     }
     eprintln!("{compared} inputs: page and desk give the same report ({kinds:?})");
@@ -226,12 +231,15 @@ fn the_page_gives_the_desks_verdict_on_every_input_and_every_byte_change() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let wasm: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    let wasm: Vec<(String, String)> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(wasm.len(), all.len());
     for ((name, _, native), wasm) in all.iter().zip(&wasm) {
-        assert_eq!(native, wasm, "{name}: native {native}, WebAssembly {wasm}");
+        assert_eq!(native, wasm, "{name}: native (left), WebAssembly (right)");
     }
-    eprintln!("{} inputs: the WebAssembly build agrees", wasm.len());
+    eprintln!(
+        "{} inputs: the WebAssembly build gives the same verdict and reason",
+        wasm.len()
+    );
     assert!(kinds.contains_key("valid") && kinds.contains_key("revoked"));
     assert!(kinds.contains_key("forged") && kinds.contains_key("unreadable"));
 }

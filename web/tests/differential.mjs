@@ -1,6 +1,7 @@
 // The WebAssembly build of the verifier, run by Node on the inputs a Rust
-// test gives it: prints one verdict per input (JSON array), which the test
-// compares with the same verifier compiled natively.
+// test gives it: prints each input's verdict and reason (a JSON array of
+// [verdict, reason]), which the test compares with the same verifier
+// compiled natively.
 //
 //   node web/tests/differential.mjs DIST_DIR INPUTS.json
 //
@@ -22,5 +23,8 @@ const wasm = readFileSync(join(dist, 'tessera_web_bg.wasm'));
 await globalThis.wasm_bindgen({ module_or_path: wasm });
 const { site, now, inputs } = JSON.parse(readFileSync(inputsFile, 'utf8'));
 const verifier = new globalThis.wasm_bindgen.Verifier(JSON.stringify(site));
-const verdicts = inputs.map((b64) => JSON.parse(verifier.check(Buffer.from(b64, 'base64'), now)).verdict);
+const verdicts = inputs.map((b64) => {
+  const report = JSON.parse(verifier.check(Buffer.from(b64, 'base64'), now));
+  return [report.verdict, report.reason];
+});
 process.stdout.write(JSON.stringify(verdicts));
