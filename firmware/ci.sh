@@ -60,8 +60,11 @@ check_verdicts "$work/cards/stale"
 # status.cbor and its badges on cards, read by this kiosk, which must give
 # the verdicts the desk and the page gave.
 walk="$work/walk"
-(cd "$root" && TESSERA_KIOSK_WALK="$walk" cargo test -q -p tessera-tui --test key_lifecycle \
-   revocations_hold_across_a_key_rotation >/dev/null)
+# Then the hostile corpus of the same test file (forged, relabelled,
+# malformed, not yet valid, expired, escape codes, strangers' keys): the
+# verdicts desk and page gave.
+(cd "$root" && TESSERA_KIOSK_WALK="$walk" cargo test -q -p tessera-tui --test key_lifecycle -- \
+   revocations_hold_across_a_key_rotation a_hostile_corpus_gets_one_verdict >/dev/null)
 echo "--- the desk walk's steps at the QEMU kiosk ---"
 steps=0
 for step in "$walk"/step*; do

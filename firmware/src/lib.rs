@@ -95,6 +95,35 @@ pub struct Kiosk<'s, const N: usize> {
     max_list_age: Option<u64>,
 }
 
+/// What a kiosk knows of the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// A real-time clock, Unix seconds (QEMU: the host's, by semihosting).
+    Real(u64),
+    /// A lower bound on the time, Unix seconds: the time is no earlier
+    /// (a board without a real-time clock: the newest list's issue time
+    /// plus the time since the lists were loaded). It can prove a badge
+    /// expired, never that one is not valid yet.
+    AtLeast(u64),
+}
+
+impl Clock {
+    /// The time it gives (for a lower bound, the bound).
+    pub const fn seconds(self) -> u64 {
+        match self {
+            Clock::Real(t) | Clock::AtLeast(t) => t,
+        }
+    }
+}
+
+/// Has `badge` expired by `now`, a time the board knows it is at least?
+fn expired_by(badge: &VerifiedBadge<'_>, now: Option<u64>) -> Result<(), Error> {
+    match (now, badge.claims.expires) {
+        (Some(t), Some(exp)) if t >= exp => Err(Error::Expired { exp }),
+        _ => Ok(()),
+    }
+}
+
 impl<'s, const N: usize> Kiosk<'s, N> {
     /// A kiosk with these issuers and their verified status lists (each
     /// badge is checked against the list its verifying key signed for its
@@ -134,31 +163,40 @@ impl<'s, const N: usize> Kiosk<'s, N> {
     }
 
     /// Check a card. Expiry is checked against the status lists' issue
-    /// time (the kiosk needs no real-time clock). `now` is a lower bound on
-    /// the time the board knows, if any (a real-time clock, or
-    /// [`Kiosk::newest_list`] plus the time since the lists were loaded):
-    /// with [`Kiosk::with_max_list_age`], a list older than that age at
-    /// `now` cannot clear a badge.
+    /// time (the kiosk needs no real-time clock), and against `clock` when
+    /// the board knows the time ([`Clock`]): a real-time clock also tells a
+    /// badge that is not valid yet; a lower bound (the newest list plus the
+    /// time since the lists were loaded) only that one has expired. With
+    /// [`Kiosk::with_max_list_age`], a list older than that age at the
+    /// board's time cannot clear a badge.
     pub fn check<'c>(
         &self,
         card: &CardRead<'c>,
-        now: Option<u64>,
+        clock: Option<Clock>,
     ) -> (Verdict, Result<VerifiedBadge<'c>, Error>) {
-        let result = verify_card_image_lists(card.memory, card.uid, &self.trust, None, self.lists);
+        let real = match clock {
+            Some(Clock::Real(t)) => Some(t),
+            _ => None,
+        };
+        let now = clock.map(Clock::seconds);
+        let result = verify_card_image_lists(card.memory, card.uid, &self.trust, real, self.lists);
         let result = match result {
             // Its list may be the damaged one, or the missing one: unless
             // the badge fails on its own (a copied card, expired), the
             // kiosk cannot say it is not revoked.
             Ok(_) | Err(Error::NotInStatusList { .. }) if !self.lists_usable => {
-                verify_card_image_lists(card.memory, card.uid, &self.trust, None, &[])
+                verify_card_image_lists(card.memory, card.uid, &self.trust, real, &[])
+                    .and_then(|b| expired_by(&b, now).map(|()| b))
                     .and(Err(Error::StatusListMissing))
             }
-            Ok(b) => self.fresh(&b, now).map(|()| b),
+            Ok(b) => expired_by(&b, now)
+                .and_then(|()| self.fresh(&b, now))
+                .map(|()| b),
             // A suspension may have been lifted since a stale list (only a
             // kiosk with a list age limit asks; the others take the list
             // as it is, without a second signature check).
             Err(Error::Suspended { .. }) if self.max_list_age.is_some() => {
-                let bare = verify_card_image_lists(card.memory, card.uid, &self.trust, None, &[]);
+                let bare = verify_card_image_lists(card.memory, card.uid, &self.trust, real, &[]);
                 match bare {
                     Ok(b) => self.fresh(&b, now).and(result),
                     Err(_) => result,

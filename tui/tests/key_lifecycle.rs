@@ -189,7 +189,8 @@ fn browser_agrees(home: &Path, badges: &[(&str, &[u8], &str, Option<&str>)]) {
 }
 
 /// The kiosk's verdict: its trust file and every status list of
-/// `tessera status-list`, checked as the firmware does.
+/// `tessera status-list`, checked as the firmware does, on a board with a
+/// clock.
 fn kiosk_verdict(home: &Path, badge: &[u8]) -> String {
     let trust_file = home.join("trust.bin");
     tessera(home)
@@ -209,7 +210,10 @@ fn kiosk_verdict(home: &Path, badge: &[u8]) -> String {
     }
     let bytes = std::fs::read(&list_file).unwrap();
     let lists = split_lists(&bytes, &trust);
-    let result = tessera_core::verify_lists(badge, &trust, None, &lists);
+    // With the board's clock, as the QEMU kiosk has (the host's, through
+    // semihosting): only a clock can tell a badge is not valid yet.
+    let now = chrono::Utc::now().timestamp() as u64;
+    let result = tessera_core::verify_lists(badge, &trust, Some(now), &lists);
     Verdict::of(&result).code().to_string()
 }
 
@@ -848,4 +852,199 @@ fn another_centers_lists_come_from_their_published_site_or_their_trust_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("carries no status lists"));
+}
+
+/// A badge message made from raw parts, signed by `key` over whatever the
+/// parts hold (as a thief with the key, or a buggy issuer, could).
+fn signed_raw(protected: &[u8], payload: &[u8], key: &tessera_core::SigningKey) -> Vec<u8> {
+    let mut tbs = vec![0u8; protected.len() + payload.len() + 64];
+    let n = tessera_core::cose::write_to_be_signed(protected, payload, &mut tbs).unwrap();
+    let sig = key.sign(&tbs[..n]);
+    let mut out = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut out);
+    e.tag(minicbor::data::Tag::new(18))
+        .unwrap()
+        .array(4)
+        .unwrap()
+        .bytes(protected)
+        .unwrap()
+        .map(0)
+        .unwrap()
+        .bytes(payload)
+        .unwrap()
+        .bytes(sig.as_bytes())
+        .unwrap();
+    out
+}
+
+/// The claims map of a badge message as its raw entries (key and value
+/// bytes together), to be put back together otherwise.
+fn claim_entries(payload: &[u8]) -> Vec<Vec<u8>> {
+    let mut d = minicbor::Decoder::new(payload);
+    let n = d.map().unwrap().unwrap();
+    (0..n)
+        .map(|_| {
+            let start = d.position();
+            d.skip().unwrap();
+            d.skip().unwrap();
+            payload[start..d.position()].to_vec()
+        })
+        .collect()
+}
+
+#[test]
+fn a_hostile_corpus_gets_one_verdict_at_desk_page_and_kiosk() {
+    let home = TempDir::new().unwrap();
+    let home = home.path();
+    tessera(home)
+        .args(["init", "--name", "Lyon Test Center"])
+        .assert()
+        .success();
+    let (_, good) = issue(home, "ana@example.org");
+    let key = Desk::open(home)
+        .unwrap()
+        .signing_key(&mut || Some(PASS.into()))
+        .unwrap();
+    let message = tessera_core::CoseSign1::from_slice(&good).unwrap();
+    let (protected, payload) = (message.protected.to_vec(), message.payload.to_vec());
+    let claims =
+        tessera_core::BadgeClaims::decode(message.payload, message.payload_offset).unwrap();
+    let resign = |claims: tessera_core::BadgeClaims<'_>, key: &tessera_core::SigningKey| {
+        let mut buf = [0u8; 1024];
+        let n = tessera_core::BadgeBuilder::new(tessera_core::Profile::Standard, claims)
+            .sign(key, &mut buf)
+            .unwrap();
+        buf[..n].to_vec()
+    };
+    let entries = claim_entries(&payload);
+    let map_of = |head: &[u8], entries: &[Vec<u8>], tail: &[u8]| {
+        let mut out = head.to_vec();
+        entries.iter().for_each(|e| out.extend_from_slice(e));
+        out.extend_from_slice(tail);
+        out
+    };
+    let count = u8::try_from(entries.len()).unwrap();
+    let now = chrono::Utc::now().timestamp() as u64;
+
+    let mut flipped = good.clone();
+    *flipped.last_mut().unwrap() ^= 1;
+    let mut relabelled = good.clone();
+    let at = relabelled.windows(4).position(|w| w == b"RUST").unwrap();
+    relabelled[at + 3] = b'X';
+    let mut duplicated = entries.clone();
+    duplicated.push(entries[0].clone());
+    let duplicate = signed_raw(
+        &protected,
+        &map_of(&[0xa0 + count + 1], &duplicated, &[]),
+        &key,
+    );
+    let indefinite = signed_raw(&protected, &map_of(&[0xbf], &entries, &[0xff]), &key);
+    let trailing_claims = signed_raw(
+        &protected,
+        &map_of(&[0xa0 + count], &entries, &[0x00]),
+        &key,
+    );
+    // The protected header with a critical header nobody knows (label 99).
+    let mut crit = Vec::new();
+    minicbor::Encoder::new(&mut crit)
+        .map(3)
+        .unwrap()
+        .i64(1)
+        .unwrap()
+        .i64(-8)
+        .unwrap()
+        .i64(2)
+        .unwrap()
+        .array(1)
+        .unwrap()
+        .i64(99)
+        .unwrap()
+        .i64(4)
+        .unwrap()
+        .bytes(key.kid().as_bytes())
+        .unwrap();
+    let critical = signed_raw(&crit, &payload, &key);
+    let mut trailing = good.clone();
+    trailing.push(0x00);
+    let truncated = good[..good.len() - 10].to_vec();
+    let mut later = claims;
+    later.issued_at = now + 30 * 86_400;
+    later.not_before = Some(now + 30 * 86_400);
+    let not_yet = resign(later, &key);
+    let mut old = claims;
+    old.issued_at = now - 400 * 86_400;
+    old.expires = Some(now - 86_400);
+    let expired = resign(old, &key);
+    let mut loud = claims;
+    loud.display_name = Some("Ada \u{202e}DILAV\u{1b}[32m VALID\u{1b}[0m");
+    let hostile_text = resign(loud, &key);
+    let stranger = tessera_core::SigningKey::from_seed([77; 32]).unwrap();
+    let unknown = resign(claims, &stranger);
+    // A stranger's signature under this desk's key id.
+    let impostor = signed_raw(&protected, &payload, &stranger);
+
+    let corpus: Vec<(&str, &[u8], &str, Option<&str>)> = vec![
+        (
+            "the badge as issued",
+            &good,
+            "valid",
+            Some("genuine and current"),
+        ),
+        ("signature flipped", &flipped, "forged", None),
+        ("claims relabelled", &relabelled, "forged", None),
+        ("a claim given twice", &duplicate, "unreadable", None),
+        (
+            "claims of indefinite length",
+            &indefinite,
+            "unreadable",
+            None,
+        ),
+        (
+            "bytes after the claims",
+            &trailing_claims,
+            "unreadable",
+            None,
+        ),
+        ("an unknown critical header", &critical, "unreadable", None),
+        ("bytes after the message", &trailing, "unreadable", None),
+        ("cut short", &truncated, "unreadable", None),
+        ("not valid yet", &not_yet, "expired", None),
+        ("expired", &expired, "expired", None),
+        (
+            "escape codes and a bidi override",
+            &hostile_text,
+            "valid",
+            None,
+        ),
+        ("signed by a stranger", &unknown, "unknown_issuer", None),
+        (
+            "a stranger under this desk's kid",
+            &impostor,
+            "forged",
+            None,
+        ),
+    ];
+    let plain: Vec<(&str, &[u8], &str)> = corpus.iter().map(|(n, b, v, _)| (*n, *b, *v)).collect();
+    // Desk (`tessera verify --json`), page (the site's verifier) and kiosk
+    // (the core on `trust export --format kiosk` and `status-list`; under
+    // firmware/ci.sh the QEMU kiosk on these cards): one verdict each.
+    all_agree(home, &plain);
+    // The desk's words for the hostile text: shown as text, never acted on.
+    let out = tessera(home)
+        .arg("verify")
+        .arg({
+            let f = home.join("loud.cbor");
+            std::fs::write(&f, &hostile_text).unwrap();
+            f
+        })
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.starts_with("VALID"), "{shown}");
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown:?}"
+    );
+    // And the page in headless Chromium.
+    browser_agrees(home, &corpus);
 }

@@ -18,7 +18,7 @@ use pn532::i2c::I2CInterface;
 use pn532::{CountDown, Pn532, Request};
 use tessera_core::ndef::{CC_PAGE, CardType};
 use tessera_core::{PublicKey, TrustStore};
-use tessera_firmware::{CardRead, CardReader, Kiosk, MAX_CARD_MEMORY, MAX_UID_LEN};
+use tessera_firmware::{CardRead, CardReader, Clock, Kiosk, MAX_CARD_MEMORY, MAX_UID_LEN};
 
 bind_interrupts!(struct Irqs {
     TWISPI0 => twim::InterruptHandler<peripherals::TWISPI0>;
@@ -191,7 +191,9 @@ async fn main(_spawner: Spawner) {
     loop {
         match reader.next_card(&mut uid, &mut memory) {
             Ok(Some(card)) => {
-                let now = loaded_at.map(|t| t.saturating_add(Instant::now().as_secs()));
+                // No real-time clock: a lower bound on the time.
+                let now =
+                    loaded_at.map(|t| Clock::AtLeast(t.saturating_add(Instant::now().as_secs())));
                 let (verdict, result) = kiosk.check(&card, now);
                 match result {
                     Ok(b) => defmt::info!(

@@ -22,7 +22,7 @@ use static_cell::StaticCell;
 use tessera_core::sizes::MAX_STATUS_LIST_LEN;
 use tessera_core::{PublicKey, StatusList, TrustStore};
 use tessera_firmware::{
-    CardRead, CardReader, Kiosk, MAX_CARD_MEMORY, MAX_STATUS_LISTS, MAX_UID_LEN, Verdict,
+    CardRead, CardReader, Clock, Kiosk, MAX_CARD_MEMORY, MAX_STATUS_LISTS, MAX_UID_LEN, Verdict,
     load_status_lists,
 };
 
@@ -319,7 +319,8 @@ fn run() -> Result<(), &'static str> {
     }
     let now = semihosting::sys::arm_compat::sys_time()
         .ok()
-        .and_then(|t| u64::try_from(t).ok());
+        .and_then(|t| u64::try_from(t).ok())
+        .map(Clock::Real);
 
     let mut manifest = [0u8; 2048];
     let n = read_file(c"cards.txt", &mut manifest).map_err(|_| "cannot read cards.txt")?;
