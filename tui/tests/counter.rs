@@ -203,8 +203,17 @@ fn hands_free_check_at_the_counter() {
             && screen.contains("NTAG215 card 04112233445566"),
         "{screen}"
     );
+    // The app wrote it bound to this card's UID.
+    let screen = s.wait_for("on the card it was issued for");
     println!("--- hands-free check, VALID ---\n{screen}");
     let good = take_off(card);
+    s.wait_for("Ready for the next card");
+
+    // The same memory copied onto another tag: a clone, FORGED.
+    let card = insert(card_with(&good, UID_B));
+    let screen = s.wait_for("FORGED");
+    println!("--- hands-free check, the copy ---\n{screen}");
+    take_off(card);
     s.wait_for("Ready for the next card");
 
     // The next card has one flipped byte in its badge: FORGED.
