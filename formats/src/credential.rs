@@ -631,3 +631,45 @@ fn first_difference(expected: &Value, given: &Value, path: &str) -> Option<Strin
         _ => Some(path.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use tessera_core::SigningKey;
+
+    /// A compact JWS of `header` and `payload` signed by `key`.
+    fn token(header: &Value, payload: &Value, key: &SigningKey) -> String {
+        let h = URL_SAFE_NO_PAD.encode(serde_json::to_vec(header).unwrap());
+        let p = URL_SAFE_NO_PAD.encode(serde_json::to_vec(payload).unwrap());
+        let signed = format!("{h}.{p}");
+        let sig = key.sign(signed.as_bytes());
+        format!("{signed}.{}", URL_SAFE_NO_PAD.encode(sig.as_bytes()))
+    }
+
+    #[test]
+    fn a_vc_jwt_with_critical_extensions_or_not_three_parts_is_refused_by_name() {
+        let key = SigningKey::from_seed([5; 32]).unwrap();
+        let mut trust: TrustStore<4> = TrustStore::new();
+        trust.add(key.public_key()).unwrap();
+        let kid = crate::did::verification_method(&key.public_key());
+        let payload = json!({"@context": ["https://www.w3.org/ns/credentials/v2"]});
+        // Signed by the trusted key, so only the header can be at fault.
+        let crit = token(
+            &json!({"alg": "EdDSA", "kid": kid, "crit": ["exp"], "exp": 1}),
+            &payload,
+            &key,
+        );
+        let e = verify_jwt(&crit, &trust).err().unwrap();
+        assert!(e.to_string().contains("critical extensions (crit)"), "{e}");
+        assert_eq!(e.verdict(), Verdict::Unreadable);
+        let plain = token(&json!({"alg": "EdDSA", "kid": kid}), &payload, &key);
+        let two = plain.rsplit_once('.').unwrap().0;
+        let four = format!("{plain}.AA");
+        for bad in [two, four.as_str()] {
+            let e = verify_jwt(bad, &trust).err().unwrap();
+            assert!(e.to_string().contains("not three base64url parts"), "{e}");
+        }
+    }
+}

@@ -675,11 +675,12 @@ fn verify_many(desk: &Desk, inputs: &[String], json: bool) -> Result<i32, DeskEr
 }
 
 fn read_input(input: &str) -> Result<Vec<u8>, DeskError> {
-    files::read_input(input)?.map_err(|size| {
-        DeskError::Input(format!(
-            "{input} is {size} bytes; no badge file is that large (baked images are under 100 KB)"
-        ))
-    })
+    files::read_input(input)?.map_err(|size| DeskError::Input(too_large(input, size)))
+}
+
+/// Why a file that large is not read.
+fn too_large(input: &str, size: u64) -> String {
+    format!("{input} is {size} bytes; no badge file is that large (baked images are under 100 KB)")
 }
 
 /// One verdict on one line, for many files or a watched reader:
@@ -1100,7 +1101,15 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 }
                 return verify_many(&desk, &inputs, json);
             };
-            let bytes = read_input(&input)?;
+            // A file too large to be a badge is a verdict, as among many.
+            let bytes = match files::read_input(&input)? {
+                Ok(bytes) => bytes,
+                Err(size) => {
+                    let v = Report::unreadable(&too_large(&input, size));
+                    print_report(&v, json);
+                    return Ok(v.exit_code());
+                }
+            };
             let uid = uid
                 .map(|u| {
                     hex::decode(u.trim())

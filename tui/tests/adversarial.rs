@@ -290,3 +290,27 @@ fn a_trust_file_naming_a_member_twice_is_refused() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_file_over_16_mb_is_refused_before_it_is_read() {
+    let home = TempDir::new().unwrap();
+    let file = home.path().join("huge.cbor");
+    // Sparse: 17 MiB that take no room, and would take 17 MiB to read.
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(17 * 1024 * 1024)
+        .unwrap();
+    let out = tessera(home.path())
+        .arg("verify")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("NOT A BADGE"), "{said}");
+    assert!(said.contains("17825792 bytes"), "{said}");
+}
