@@ -23,7 +23,9 @@
 //! 6. the status list chosen by the key that verified the signature and the
 //!    serial ([`Knowledge::lists_for`]; one that should answer and does not
 //!    verify fails closed);
-//! 7. the verifier's own record of the badge ([`Knowledge::record`]).
+//! 7. the verifier's own record of the badge ([`Knowledge::record`]: the
+//!    desk knows what it revoked or suspended before any list says so, and
+//!    that a badge its own key signed and it never issued is not its own).
 //!
 //! Core errors map to verdicts in one place, [`tessera_core::Error::verdict`],
 //! which the kiosk firmware uses too; each report names the core error by
@@ -229,6 +231,9 @@ pub struct Record {
     pub recipient: Option<String>,
     /// The verifier knows whether it is revoked (it issued it).
     pub knows_revocation: bool,
+    /// Its records refuse a badge whose signature holds, and why (the
+    /// desk: its own key signed it, but it never issued it).
+    pub refused: Option<(Verdict, String)>,
 }
 
 /// A Data Integrity proof that holds: the key that made it, and the dates
@@ -498,6 +503,12 @@ pub fn judge<K: Knowledge>(
         (_, Some(e), _) => {
             report.verdict = e.verdict();
             report.reason = e.to_string();
+        }
+        (Ok(_), None, _) if record.refused.is_some() => {
+            if let Some((verdict, why)) = record.refused {
+                report.verdict = verdict;
+                report.reason = why;
+            }
         }
         (Err(e), None, _) => {
             report.verdict = e.verdict();

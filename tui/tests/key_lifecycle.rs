@@ -975,9 +975,25 @@ fn a_hostile_corpus_gets_one_verdict_at_desk_page_and_kiosk() {
     old.issued_at = now - 400 * 86_400;
     old.expires = Some(now - 86_400);
     let expired = resign(old, &key);
+    // Escape codes in a badge another trusted center signed.
+    let center = tessera_core::SigningKey::from_seed([78; 32]).unwrap();
+    tessera(home)
+        .args(["trust", "add"])
+        .arg(tessera_formats::did::verification_method(
+            &center.public_key(),
+        ))
+        .args(["--name", "Porto Test Center"])
+        .assert()
+        .success();
     let mut loud = claims;
+    loud.issuer = Some("Porto Test Center");
     loud.display_name = Some("Ada \u{202e}DILAV\u{1b}[32m VALID\u{1b}[0m");
-    let hostile_text = resign(loud, &key);
+    let hostile_text = resign(loud, &center);
+    // A thief with this desk's key relabels badge 1: page and kiosk cannot
+    // tell; the desk, which knows what it issued, can.
+    let mut relabel = claims;
+    relabel.achievement_id = "RUST-301";
+    let thief = resign(relabel, &key);
     let stranger = tessera_core::SigningKey::from_seed([77; 32]).unwrap();
     let unknown = resign(claims, &stranger);
     // A stranger's signature under this desk's key id.
@@ -1047,4 +1063,15 @@ fn a_hostile_corpus_gets_one_verdict_at_desk_page_and_kiosk() {
     );
     // And the page in headless Chromium.
     browser_agrees(home, &corpus);
+    let desk = desk_json(home, &thief);
+    assert_eq!(desk["verdict"], "forged", "{desk}");
+    assert!(
+        desk["reason"]
+            .as_str()
+            .unwrap()
+            .contains("this desk never issued it"),
+        "{desk}"
+    );
+    assert_eq!(page_verdict(home, &thief), "valid");
+    assert_eq!(kiosk_verdict(home, &thief), "valid");
 }

@@ -27,6 +27,20 @@ fn own_row(b: &VerifiedBadge<'_>, ledger: &Ledger) -> Result<Option<BadgeRecord>
     }
 }
 
+/// Does `b` say what the ledger's badge `r` says? A card-bound copy (the
+/// same claims with the card's UID, signed again when written) does.
+fn as_issued(b: &VerifiedBadge<'_>, r: &BadgeRecord) -> bool {
+    let Some(issued) = tessera_core::CoseSign1::from_slice(&r.cose)
+        .ok()
+        .and_then(|m| tessera_core::BadgeClaims::decode(m.payload, m.payload_offset).ok())
+    else {
+        return false;
+    };
+    let mut given = b.claims;
+    given.card_uid = issued.card_uid;
+    given == issued
+}
+
 /// The verdict on a credential whose Data Integrity proof does not hold
 /// or cannot be read.
 fn proof_refused(e: &tessera_ld::LdError, via: Via) -> Report {
@@ -169,6 +183,9 @@ pub struct Context<'l, const N: usize> {
     pub foreign_reasons: &'l crate::desk::lists_source::Reasons,
     /// The trust list's name for each trusted key.
     pub names: &'l [(tessera_core::PublicKey, String)],
+    /// This ledger's own issuer keys (not the demo issuer's, which every
+    /// desk shares), whose every badge is in the ledger.
+    pub own_kids: &'l [Vec<u8>],
 }
 
 impl<const N: usize> Context<'_, N> {
@@ -249,7 +266,25 @@ impl Knowledge for Context<'_, 64> {
     /// The ledger's row, when this desk issued the badge: its recipient,
     /// and whether it is revoked or suspended (known here at once).
     fn record(&self, b: &VerifiedBadge<'_>) -> Result<Record, LedgerError> {
-        let Some(r) = own_row(b, self.ledger)? else {
+        let own = own_row(b, self.ledger)?;
+        // Signed by this ledger's own (not demo) key, yet not a badge it
+        // issued, or not as it issued it: only someone else holding the key
+        // makes those.
+        if self.own_kids.iter().any(|k| k == b.kid.as_bytes())
+            && !own.as_ref().is_some_and(|r| as_issued(b, r))
+        {
+            return Ok(Record {
+                refused: Some((
+                    Verdict::Forged,
+                    format!(
+                        "signed with this desk's own key {}, but this desk never issued it (its ledger has no such badge {}): someone else has the key; do not accept it, and declare the key compromised (`tessera key compromised`)",
+                        b.kid, b.claims.serial
+                    ),
+                )),
+                ..Record::default()
+            });
+        }
+        let Some(r) = own else {
             return Ok(Record::default());
         };
         let reason = |date: String, reason: String| Reason {
@@ -278,6 +313,7 @@ impl Knowledge for Context<'_, 64> {
             standing,
             recipient: Some(r.recipient),
             knows_revocation: true,
+            refused: None,
         })
     }
 
@@ -389,6 +425,12 @@ impl crate::desk::Desk {
             .collect();
         let foreign_reasons = self.foreign_reasons()?;
         let names = self.trusted_keys()?;
+        let own_kids: Vec<Vec<u8>> = self
+            .issuers()?
+            .into_iter()
+            .filter(|i| !i.demo)
+            .map(|i| i.kid)
+            .collect();
         let cx = Context {
             names: &names,
             foreign_reasons: &foreign_reasons,
@@ -398,6 +440,7 @@ impl crate::desk::Desk {
             now: crate::desk::now(),
             catalogue: Some(&catalogue),
             compromised: &compromised,
+            own_kids: &own_kids,
             foreign_lists: &foreign_lists,
         };
         Ok(f(&cx)?)
