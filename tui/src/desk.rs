@@ -220,6 +220,27 @@ fn first_difference(a: &BadgeRecord, b: &BadgeRecord) -> Option<&'static str> {
 }
 
 /// Does a verified badge say what its ledger row says? `Some(why)` when not.
+/// What is wrong with the card-bound copy a row keeps, if anything: it
+/// must be signed by the badge's key and say what the badge says, with the
+/// card's UID.
+fn card_copy_problem<const N: usize>(
+    row: &BadgeRecord,
+    issued: &tessera_core::VerifiedBadge<'_>,
+    store: &TrustStore<N>,
+) -> Option<String> {
+    let card = row.card_cose.as_deref()?;
+    let copy = match tessera_core::verify(card, store, None, None) {
+        Ok(copy) => copy,
+        Err(e) => return Some(format!("the card-bound copy: {e}")),
+    };
+    let mut claims = copy.claims;
+    claims.card_uid = issued.claims.card_uid;
+    (copy.issuer_key != issued.issuer_key
+        || copy.claims.card_uid.is_none()
+        || claims != issued.claims)
+        .then(|| "the card-bound copy does not say what the badge says".to_string())
+}
+
 fn row_mismatch(row: &BadgeRecord, b: &tessera_core::VerifiedBadge<'_>) -> Option<String> {
     (b.claims.serial != row.serial
         || b.kid.as_bytes() != row.kid.as_slice()
@@ -1016,7 +1037,8 @@ impl Desk {
             for (row, result) in rows.iter().zip(results) {
                 let problem = match result {
                     Ok(b) => {
-                        let mismatch = row_mismatch(row, &b);
+                        let mismatch =
+                            row_mismatch(row, &b).or_else(|| card_copy_problem(row, &b, &store));
                         if mismatch.is_none() && b.claims.expires.is_some_and(|exp| now >= exp) {
                             report.expired += 1;
                         }

@@ -773,6 +773,12 @@ fn ledger_audit_batch_verifies_every_badge_and_names_an_altered_one() {
         [],
     )
     .unwrap();
+    // And a third row's card-bound copy swapped for another genuine badge.
+    db.execute(
+        "UPDATE badges SET card_cose = (SELECT cose FROM badges WHERE serial = 121) WHERE serial = 120",
+        [],
+    )
+    .unwrap();
     drop(db);
     let out = tessera(home.path())
         .args(["ledger", "audit", "--json"])
@@ -783,14 +789,22 @@ fn ledger_audit_batch_verifies_every_badge_and_names_an_altered_one() {
         .clone();
     let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(report["checked"], 150);
-    assert_eq!(report["genuine"], 148);
+    assert_eq!(report["genuine"], 147);
     let problems = report["problems"].as_array().unwrap();
-    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems.len(), 3, "{problems:?}");
     // In serial order.
     assert_eq!(problems[0][0], 42);
     assert!(problems[0][1].as_str().unwrap().contains("signature"));
     assert_eq!(problems[1][0], 99);
     assert!(problems[1][1].as_str().unwrap().contains("does not match"));
+    assert_eq!(problems[2][0], 120);
+    assert!(
+        problems[2][1]
+            .as_str()
+            .unwrap()
+            .contains("card-bound copy does not say what the badge says"),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -324,6 +324,10 @@ fn card_commands_write_check_watch_and_dump() {
         .find(|r| r["serial"] == first["serial"])
         .unwrap();
     assert_eq!(row["state"], "written");
+    // The ledger keeps the card-bound copy, and its audit checks it.
+    let r = run(&home, &["ledger", "audit"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains(" 0 failed"), "{}", r.stdout);
 
     // card check: the verdict and the exit code of `verify`.
     let r = run(&home, &["card", "check"]);
