@@ -17,7 +17,6 @@
 // Reason: tests.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -35,34 +34,10 @@ fn tessera(home: &Path) -> Command {
     c
 }
 
-fn js_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop/js")
-}
-
 /// `node check_ob3.mjs ARGS…`: its JSON answer.
 fn node(args: &[&str]) -> Value {
-    let dir = js_dir();
-    assert!(
-        dir.join("node_modules/@digitalbazaar/vc").is_dir(),
-        "the JavaScript verifiers are not installed: run `npm ci` in tests/interop/js (`bash .ci/test` does)"
-    );
-    let out = Process::new("node")
-        .arg(dir.join("check_ob3.mjs"))
-        .args(args)
-        .output()
-        .expect("node is needed for the interop tests");
-    assert!(
-        out.status.success(),
-        "check_ob3.mjs {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        answer["refused"],
-        serde_json::json!([]),
-        "something reached for the network: {answer}"
-    );
-    answer
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    common::interop_node("check_ob3.mjs", &args)
 }
 
 /// A demo desk that knows its site, with one badge.

@@ -21,8 +21,7 @@
 // Reason: tests.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -30,6 +29,8 @@ use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tessera_tui::desk::Desk;
+
+mod common;
 
 /// Credentials per run (one verifier-core process reads them all).
 const CASES: usize = 96;
@@ -283,35 +284,11 @@ fn write(v: &Value, seed: Option<u64>) -> String {
 
 /// verifier-core's verdicts on `files`, in order.
 fn dcc(files: &[PathBuf]) -> Vec<Value> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop/js");
-    assert!(
-        dir.join("node_modules/@digitalcredentials/verifier-core")
-            .is_dir(),
-        "verifier-core is not installed: run `npm ci` in tests/interop/js (`bash .ci/run` does)"
-    );
-    let out = Command::new("node")
-        .arg(dir.join("check_dcc.mjs"))
-        .args(files)
-        .output()
-        .expect("node is needed for the interop tests");
-    assert!(
-        out.status.success(),
-        "check_dcc.mjs: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // The answer is the last line: the libraries may print before it.
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let answer: Value = stdout
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("check_dcc.mjs printed no answer: {stdout}"));
-    assert_eq!(
-        answer["refused"],
-        json!([]),
-        "verifier-core reached for the network: {answer}"
-    );
-    answer["results"].as_array().unwrap().clone()
+    let args: Vec<&std::ffi::OsStr> = files.iter().map(|f| f.as_os_str()).collect();
+    common::interop_node("check_dcc.mjs", &args)["results"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]

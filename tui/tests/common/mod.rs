@@ -95,3 +95,36 @@ impl Drop for Session {
             .output();
     }
 }
+
+/// `node SCRIPT ARGS…` from `tests/interop/js` (other people's verifiers):
+/// its JSON answer, the last line it prints (libraries may print before
+/// it), which must list nothing under `refused` (nothing is fetched).
+pub fn interop_node(script: &str, args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop/js");
+    assert!(
+        dir.join("node_modules").is_dir(),
+        "the JavaScript verifiers are not installed: run `npm ci` in tests/interop/js (`bash .ci/run` does)"
+    );
+    let out = Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .output()
+        .expect("node is needed for the interop tests");
+    assert!(
+        out.status.success(),
+        "{script} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let answer: serde_json::Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("{script} printed no answer: {stdout}"));
+    assert_eq!(
+        answer["refused"],
+        serde_json::json!([]),
+        "{script} reached for the network: {answer}"
+    );
+    answer
+}
