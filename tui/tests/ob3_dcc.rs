@@ -139,7 +139,6 @@ fn cases() -> Vec<Case> {
 fn signed(key: &tessera_core::SigningKey, case: &Case) -> Value {
     let public = key.public_key();
     let did = tessera_ld::did::did_key(&public);
-    let method = tessera_ld::did::verification_method(&public);
     let mut c = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2",
                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
@@ -155,14 +154,7 @@ fn signed(key: &tessera_core::SigningKey, case: &Case) -> Value {
     if let Some(until) = case.valid_until {
         c["validUntil"] = until.date().into();
     }
-    let mut proof = tessera_ld::proof::proof_options(&method, "2020-06-01T00:00:00Z");
-    let data = tessera_ld::proof::hash_data(&c, proof.as_object().unwrap()).unwrap();
-    proof["proofValue"] = format!(
-        "z{}",
-        bs58::encode(key.sign(&data).as_bytes()).into_string()
-    )
-    .into();
-    c["proof"] = proof;
+    c["proof"] = common::proof_of(&c, key);
     c
 }
 

@@ -128,3 +128,22 @@ pub fn interop_node(script: &str, args: &[&std::ffi::OsStr]) -> serde_json::Valu
     );
     answer
 }
+
+/// The `eddsa-rdfc-2022` Data Integrity proof of `credential` by `key`,
+/// made from its parts as another issuer's software might
+/// (`tessera_ld::sign` refuses what no verifier accepts, such as a date
+/// given twice, which some tests need signed).
+pub fn proof_of(
+    credential: &serde_json::Value,
+    key: &tessera_core::SigningKey,
+) -> serde_json::Value {
+    let method = tessera_ld::did::verification_method(&key.public_key());
+    let mut proof = tessera_ld::proof::proof_options(&method, "2020-06-01T00:00:00Z");
+    let data = tessera_ld::proof::hash_data(credential, proof.as_object().unwrap()).unwrap();
+    proof["proofValue"] = format!(
+        "z{}",
+        bs58::encode(key.sign(&data).as_bytes()).into_string()
+    )
+    .into();
+    proof
+}
