@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 
 use tessera_core::ndef::{card_image_len, encode_card_image};
 use tessera_core::{CardType, Error, Profile, verify_card_image};
+use tessera_desk::reader::pcsc::{PcscReader, PcscTag};
+use tessera_desk::reader::{CardError, RemovedDuring, read_card, write_card};
 use tessera_tests::vcard::{Config, VirtualCard};
 use tessera_tests::*;
-use tessera_tui::card::pcsc::{PcscReader, PcscTag};
-use tessera_tui::card::{CardError, RemovedDuring, read_card, write_card};
 
 const UID_A: [u8; 7] = [0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66];
 const UID_B: [u8; 7] = [0x04, 0x99, 0x88, 0x77, 0x66, 0x55, 0x44];
@@ -327,9 +327,9 @@ fn next_result(rt: &tessera_tui::ui::Runtime) -> tessera_tui::ui::Message {
 
 #[test]
 fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
-    use tessera_tui::card::watch::ReaderEvent;
-    use tessera_tui::desk::{Desk, IssueRequest};
-    use tessera_tui::store::ledger::BadgeState;
+    use tessera_desk::reader::watch::ReaderEvent;
+    use tessera_desk::store::ledger::BadgeState;
+    use tessera_desk::{Desk, IssueRequest};
     use tessera_tui::ui::{Effect, Message, Runtime};
 
     let b = bench();
@@ -361,7 +361,7 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
     };
     assert!(text.contains("verified"), "{text}");
     let ledger =
-        tessera_tui::store::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+        tessera_desk::store::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
     let rec = ledger.badge(first.serial).unwrap();
     assert_eq!(
         (rec.state, rec.card_uid.as_deref()),
@@ -408,8 +408,8 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
 
 #[test]
 fn card_pulled_at_every_page_of_a_write_is_reported_and_never_marked_written() {
-    use tessera_tui::desk::{Desk, IssueRequest};
-    use tessera_tui::store::ledger::BadgeState;
+    use tessera_desk::store::ledger::BadgeState;
+    use tessera_desk::{Desk, IssueRequest};
     use tessera_tui::ui::{Effect, Message, Runtime};
 
     let b = bench();
@@ -426,7 +426,7 @@ fn card_pulled_at_every_page_of_a_write_is_reported_and_never_marked_written() {
     let pages = card_image(&badge.cose).len().div_ceil(4);
     let mut rt = Runtime::new(desk, None);
     let ledger =
-        tessera_tui::store::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+        tessera_desk::store::ledger::Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
     for pulled_after in 0..pages {
         let mut config = Config::new(CardType::Ntag213, UID_A);
         config.vanish_after_writes = Some(pulled_after);

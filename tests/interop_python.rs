@@ -182,7 +182,7 @@ fn pycose_badge_verifies_in_tessera_core() {
 
 /// A desk with one issued badge, exported in every sharing format.
 fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>, Vec<u8>) {
-    use tessera_tui::desk::ExportFormat;
+    use tessera_desk::ExportFormat;
     let (desk, key, record) = desk_with_badge(&dir.join("home"));
     let mut files = std::collections::HashMap::new();
     for (name, format) in [
@@ -202,7 +202,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "issuer.jwk",
-            tessera_tui::desk::keyfile::jwk(&public).as_bytes(),
+            tessera_desk::keyfile::jwk(&public).as_bytes(),
         ),
     );
     files.insert(
@@ -210,7 +210,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "trust.jwks",
-            tessera_tui::desk::keyfile::jwks(&desk.trusted_keys().unwrap()).as_bytes(),
+            tessera_desk::keyfile::jwks(&desk.trusted_keys().unwrap()).as_bytes(),
         ),
     );
     files.insert(
@@ -218,7 +218,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "trust.cose",
-            &tessera_tui::desk::keyfile::cose_key_set(&desk.trusted_keys().unwrap()).unwrap(),
+            &tessera_desk::keyfile::cose_key_set(&desk.trusted_keys().unwrap()).unwrap(),
         ),
     );
     files.insert(
@@ -226,7 +226,7 @@ fn desk_exports(dir: &Path) -> (std::collections::HashMap<&'static str, PathBuf>
         write(
             dir,
             "issuer.cose_key",
-            &tessera_tui::desk::keyfile::cose_key(&public).unwrap(),
+            &tessera_desk::keyfile::cose_key(&public).unwrap(),
         ),
     );
     (files, record.cose)
@@ -253,7 +253,7 @@ fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
     let mut trust = tessera_core::TrustStore::<1>::new();
     let message = CoseSign1::from_slice(&cose).unwrap();
     let issuer_key = tessera_core::PublicKey::try_from(
-        tessera_tui::desk::keyfile::parse_public_key(&std::fs::read(&f["jwk"]).unwrap())
+        tessera_desk::keyfile::parse_public_key(&std::fs::read(&f["jwk"]).unwrap())
             .unwrap()
             .as_bytes()
             .as_slice(),
@@ -279,11 +279,11 @@ fn desk_exports_verify_with_pyjwt_pillow_and_pycose() {
         assert_eq!(vc["credentialSubject"]["name"], core["display_name"]);
         assert_eq!(
             vc["validFrom"],
-            tessera_tui::desk::share::rfc3339(core["issued_at"].as_u64().unwrap())
+            tessera_desk::share::rfc3339(core["issued_at"].as_u64().unwrap())
         );
         assert_eq!(
             vc["validUntil"],
-            tessera_tui::desk::share::rfc3339(core["expires"].as_u64().unwrap())
+            tessera_desk::share::rfc3339(core["expires"].as_u64().unwrap())
         );
         assert_eq!(vc["issuer"]["name"], core["issuer"]);
     }
@@ -353,7 +353,7 @@ fn card_image_svg_and_trust_file_check_out_with_ndeflib_xml_and_pyjwt() {
 
 #[test]
 fn our_status_lists_read_as_ietf_token_status_lists_elsewhere() {
-    use tessera_tui::desk::{Desk, IssueRequest};
+    use tessera_desk::{Desk, IssueRequest};
     let dir = temp_dir("token-status-list");
     let home = dir.join("desk");
     let _ = std::fs::remove_dir_all(&home);
@@ -460,9 +460,8 @@ fn our_cose_key_set_names_each_key_as_our_credentials_do() {
         "{seen}"
     );
     // And it reads back in Tessera as the keys, once each.
-    let keys =
-        tessera_tui::desk::keyfile::read_trust_file(&std::fs::read(&f["cose_key_set"]).unwrap())
-            .unwrap()
-            .keys;
+    let keys = tessera_desk::keyfile::read_trust_file(&std::fs::read(&f["cose_key_set"]).unwrap())
+        .unwrap()
+        .keys;
     assert_eq!(keys.len(), kids.len() / 2);
 }

@@ -11,8 +11,8 @@
 
 use qrcode::Color;
 use tessera_core::{Profile, verify};
+use tessera_desk::qr::{self, QrError};
 use tessera_tests::*;
-use tessera_tui::desk::qr::{self, QrError};
 
 /// Render a QR code at `scale` pixels per module with a 4-module quiet zone
 /// and scan it with rqrr; returns the text read.

@@ -13,10 +13,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use tempfile::TempDir;
 use tessera_core::SigningKey;
-use tessera_tui::desk::FORMATS;
-use tessera_tui::desk::check::{Report, Verdict};
-use tessera_tui::desk::share;
-use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
+use tessera_desk::FORMATS;
+use tessera_desk::check::{Report, Verdict};
+use tessera_desk::share;
+use tessera_desk::{Desk, ExportFormat, IssueRequest};
 
 struct Fixture {
     _home: TempDir,
@@ -125,7 +125,7 @@ fn exports_are_the_exact_card_bytes_and_the_baked_png_is_a_picture() {
         f.desk.card_image(f.serial).unwrap()
     );
     let text = String::from_utf8(f.export(ExportFormat::QrText)).unwrap();
-    assert_eq!(tessera_tui::desk::qr::from_text(&text).unwrap(), cose);
+    assert_eq!(tessera_desk::qr::from_text(&text).unwrap(), cose);
     let png_bytes = f.export(ExportFormat::BakedPng);
     let jwt = String::from_utf8(f.export(ExportFormat::VcJwt)).unwrap();
     // The baked image carries the signed JSON credential, the ob3-json
@@ -503,7 +503,7 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     let other = SigningKey::from_seed([5; 32]).unwrap();
     f.desk
         .trust_add(
-            tessera_tui::desk::keyfile::jwk(&other.public_key()).as_bytes(),
+            tessera_desk::keyfile::jwk(&other.public_key()).as_bytes(),
             "Other center",
         )
         .unwrap();
@@ -577,11 +577,7 @@ fn the_keys_screen_gets_fresh_lists_after_a_trust_change() {
     let f = fixture();
     let file = f.desk.home().join("partner.jwk");
     let partner = SigningKey::from_seed([6; 32]).unwrap();
-    std::fs::write(
-        &file,
-        tessera_tui::desk::keyfile::jwk(&partner.public_key()),
-    )
-    .unwrap();
+    std::fs::write(&file, tessera_desk::keyfile::jwk(&partner.public_key())).unwrap();
     let mut rt = Runtime::new(Desk::open(f.desk.home()).unwrap(), None);
     let msg = rt.execute(Effect::AddTrust(
         file.display().to_string(),
@@ -623,8 +619,7 @@ fn a_request_with_every_field_round_trips_and_the_preview_is_the_issued_size() {
     let issuer = desk.issuer().unwrap();
     let serial = desk.next_serial().unwrap();
     let preview =
-        tessera_tui::desk::issue::preview(&req, &issuer.name, serial, tessera_tui::desk::now())
-            .unwrap();
+        tessera_desk::issue::preview(&req, &issuer.name, serial, tessera_desk::now()).unwrap();
     let record = desk.issue(&key, &req).unwrap();
     assert_eq!(record.serial, serial);
     assert_eq!(preview.bytes.len(), record.cose.len());

@@ -18,9 +18,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use tessera_benches::{NOW, badge, trust};
 use tessera_core::ndef::{card_image_len, encode_card_image};
 use tessera_core::{CardType, Profile, verify_card_image};
+use tessera_desk::reader::pcsc::PcscReader;
+use tessera_desk::reader::{read_card, write_card};
 use tessera_tests::vcard::{Config, VirtualCard};
-use tessera_tui::card::pcsc::PcscReader;
-use tessera_tui::card::{read_card, write_card};
 
 fn image(badge: &[u8]) -> Vec<u8> {
     let mut out = vec![0u8; card_image_len(badge.len())];

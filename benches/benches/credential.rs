@@ -16,8 +16,8 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 use tessera_core::{PublicKey, TrustStore};
-use tessera_tui::desk::ExportFormat;
-use tessera_tui::desk::share;
+use tessera_desk::ExportFormat;
+use tessera_desk::share;
 
 fn bench(c: &mut Criterion) {
     let home = tempfile::TempDir::new().unwrap();

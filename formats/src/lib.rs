@@ -24,6 +24,7 @@ pub mod input;
 pub mod json;
 pub mod qr_text;
 pub mod shared;
+pub mod site;
 pub mod text;
 pub mod verdict;
 

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tessera_tui::desk::Desk;
+use tessera_desk::Desk;
 
 fn desk() -> &'static std::sync::Mutex<Desk> {
     static DESK: OnceLock<std::sync::Mutex<Desk>> = OnceLock::new();

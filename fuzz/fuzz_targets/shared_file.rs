@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tessera_tui::desk::Desk;
+use tessera_desk::Desk;
 
 fn desk() -> &'static std::sync::Mutex<Desk> {
     static DESK: OnceLock<std::sync::Mutex<Desk>> = OnceLock::new();
@@ -22,6 +22,6 @@ fuzz_target!(|data: &[u8]| {
     // failure (its ledger) would be an Err; bad input is always a verdict.
     let verdict = desk.check(data, None, None).expect("a verdict, not a desk failure");
     assert!(!verdict.reason.is_empty());
-    let _ = tessera_tui::card::dump::parse(data);
-    let _ = tessera_tui::desk::share::unbake(data);
+    let _ = tessera_desk::reader::dump::parse(data);
+    let _ = tessera_desk::share::unbake(data);
 });

@@ -260,16 +260,16 @@ pub fn signed_list(
 pub fn desk_with_badge(
     home: &std::path::Path,
 ) -> (
-    tessera_tui::desk::Desk,
+    tessera_desk::Desk,
     SigningKey,
-    tessera_tui::store::ledger::BadgeRecord,
+    tessera_desk::store::ledger::BadgeRecord,
 ) {
-    let mut desk = tessera_tui::desk::Desk::open_or_demo(home).unwrap();
+    let mut desk = tessera_desk::Desk::open_or_demo(home).unwrap();
     let key = desk.signing_key(&mut || None).unwrap();
     let record = desk
         .issue(
             &key,
-            &tessera_tui::desk::IssueRequest {
+            &tessera_desk::IssueRequest {
                 recipient: "ada@example.org".into(),
                 achievement: "RUST-101".into(),
                 title: Some("Rust Fundamentals".into()),

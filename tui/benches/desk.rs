@@ -15,7 +15,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
-use tessera_tui::desk::{Desk, IssueRequest};
+use tessera_desk::{Desk, IssueRequest};
 use tessera_tui::ui::{Message, Model, update, view};
 
 fn csv(rows: usize) -> String {

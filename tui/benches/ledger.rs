@@ -46,9 +46,9 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
-use tessera_tui::desk::{Desk, IssueRequest};
-use tessera_tui::store::ledger::Filter;
-use tessera_tui::store::ledger::sqlite::SCHEMA_VERSION;
+use tessera_desk::store::ledger::Filter;
+use tessera_desk::store::ledger::sqlite::SCHEMA_VERSION;
+use tessera_desk::{Desk, IssueRequest};
 use tessera_tui::ui::screens::ledger::{COUNT_CAP, LedgerView};
 use tessera_tui::ui::{LedgerRows, Message, Model, update, view};
 
@@ -408,7 +408,7 @@ fn desk_figures(
 /// A desk on its own PostgreSQL database holding the `n` badges of the
 /// SQLite desk at `sqlite_home`, moved there by `ledger migrate` once.
 fn postgres_desk_of(n: usize, sqlite_home: &Path, admin: &str) -> (PathBuf, String) {
-    use tessera_tui::store::ledger::postgres::SCHEMA_VERSION as PG_VERSION;
+    use tessera_desk::store::ledger::postgres::SCHEMA_VERSION as PG_VERSION;
     let name = format!("tessera_bench_{n}_v{SCHEMA_VERSION}_{PG_VERSION}");
     let (base, _) = admin.rsplit_once('/').unwrap();
     let url = format!("{base}/{name}");

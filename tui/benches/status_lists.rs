@@ -16,7 +16,7 @@ use std::io::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tessera_core::SigningKey;
-use tessera_tui::desk::KeyStatuses;
+use tessera_desk::KeyStatuses;
 
 const SIZES: [u32; 3] = [10_000, 1_000_000, 10_000_000];
 
@@ -67,7 +67,7 @@ fn bench_publish(c: &mut Criterion) {
 /// `eddsa-rdfc-2022`), which a revocation does for its own segment only.
 fn bench_bitstring(c: &mut Criterion) {
     use tessera_core::status::{SEGMENT_SERIALS, segment_of, segment_range};
-    use tessera_tui::desk::status_credential::{Indexes, credential, encode_list, segment_bits};
+    use tessera_desk::status_credential::{Indexes, credential, encode_list, segment_bits};
     let key = SigningKey::from_seed([7; 32]).unwrap();
     let now = 1_800_000_000;
     let mut group = c.benchmark_group("bitstring_lists");
@@ -109,7 +109,7 @@ fn bench_bitstring(c: &mut Criterion) {
         now,
     );
     group.bench_function("sign one segment's list credential", |b| {
-        b.iter(|| tessera_tui::desk::share::sign_credential(&unsigned, &key, now).unwrap())
+        b.iter(|| tessera_desk::share::sign_credential(&unsigned, &key, now).unwrap())
     });
     group.finish();
 }

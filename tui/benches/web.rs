@@ -255,12 +255,12 @@ fn main() {
     // browser run each of fifteen cold loads, the first verdict of the same
     // link.
     let mut report = report;
-    let keys = tessera_tui::desk::Desk::open(&desk)
+    let keys = tessera_desk::Desk::open(&desk)
         .unwrap()
         .unlock(&mut || None)
         .unwrap();
     for n in [1_000_000u32, 10_000_000] {
-        let lists = tessera_tui::desk::KeyStatuses {
+        let lists = tessera_desk::KeyStatuses {
             range: Some((1, n)),
             revoked: (1..=n).filter(|s| s % 1000 == 7).collect(),
             suspended: Vec::new(),
@@ -274,7 +274,7 @@ fn main() {
             std::fs::copy(site.join(f), big.join(f)).unwrap();
         }
         let mut data: Value = serde_json::from_str(&site_json).unwrap();
-        let (store, _) = tessera_tui::desk::Desk::open(&desk)
+        let (store, _) = tessera_desk::Desk::open(&desk)
             .unwrap()
             .trust_store()
             .unwrap();

@@ -10,13 +10,13 @@ use std::sync::atomic::AtomicBool;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tessera_core::{Profile, PublicKey};
 
-use crate::card::watch::{ReaderEvent, WatchControl, watch};
-use crate::desk::check::{Holder, Report, date};
-use crate::desk::issue::parse_claim_code;
-use crate::desk::{Desk, DeskError, ExportFormat, IssueRequest, claim_code, default_home};
-use crate::store::files;
-use crate::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
-use crate::store::secret::Secret;
+use tessera_desk::check::{Holder, Report, date};
+use tessera_desk::issue::parse_claim_code;
+use tessera_desk::reader::watch::{ReaderEvent, WatchControl, watch};
+use tessera_desk::store::files;
+use tessera_desk::store::ledger::{BadgeRecord, BadgeState, Filter, Page};
+use tessera_desk::store::secret::Secret;
+use tessera_desk::{Desk, DeskError, ExportFormat, IssueRequest, claim_code, default_home};
 
 mod catalogue;
 mod mail;
@@ -496,7 +496,7 @@ pub enum LedgerCommand {
 /// Say what changed and where the new status lists are, and rebuild the
 /// site `site build` last wrote. A failed rebuild is reported, not
 /// returned: the change stands and only the site is behind.
-fn status_changed(desk: &Desk, keys: &crate::desk::KeyRing, what: &str, lists: &Path) {
+fn status_changed(desk: &Desk, keys: &tessera_desk::KeyRing, what: &str, lists: &Path) {
     println!("{what}; new status lists for kiosks: {}", lists.display());
     match desk.rebuild_site(keys) {
         Ok(Some(site)) => println!(
@@ -580,7 +580,7 @@ fn badge_json(b: &BadgeRecord) -> serde_json::Value {
         "achievement": b.achievement_id,
         "title": b.achievement_name,
         "issued": date(b.issued_at),
-        "expires": b.expires_at.map(crate::desk::check::expiry_date),
+        "expires": b.expires_at.map(tessera_desk::check::expiry_date),
         "private": b.private,
         "evidence": b.evidence,
         "level": b.level,
@@ -713,7 +713,7 @@ fn note(v: &Report) -> String {
 }
 
 /// What `trust lists` (or `trust add` of a file with lists) took in.
-fn print_imported(imported: &[crate::desk::ImportedList]) {
+fn print_imported(imported: &[tessera_desk::ImportedList]) {
     for l in imported {
         println!(
             "status list of key {}: serials {} to {}, {} revoked",
@@ -815,7 +815,7 @@ fn run_card(
             } else {
                 Some(desk.card_key(serial, passphrase)?)
             };
-            let mut tag = crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| {
+            let mut tag = tessera_desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| {
                 eprintln!("Put a blank card on {n} to write badge {serial}…")
             })?;
             let interactive = std::io::stderr().is_terminal();
@@ -844,7 +844,7 @@ fn run_card(
             json,
         } => {
             let mut tag =
-                crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
+                tessera_desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
             let (v, source) = desk.read_and_check(&mut tag)?;
             if !json {
                 println!("{source}");
@@ -890,8 +890,8 @@ fn run_card(
         }
         CardCommand::Dump { out, reader } => {
             let mut tag =
-                crate::desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
-            let (uid, card_type, memory) = crate::desk::card::dump_tag(&mut tag)?;
+                tessera_desk::card::wait_for_card(reader.as_deref(), &never, &mut |n| waiting(n))?;
+            let (uid, card_type, memory) = tessera_desk::card::dump_tag(&mut tag)?;
             files::write_atomic(&out, &memory)?;
             println!(
                 "{card_type} with UID {}: {} bytes ({} pages from page 0) written to {}",
@@ -929,7 +929,8 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
                 desk.setup(None, &name)?
             } else {
                 let mut new_pass = passphrase_source(cli.passphrase_file.clone(), true);
-                let p = new_pass().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
+                let p =
+                    new_pass().ok_or(tessera_desk::store::keystore::KeyError::NeedsPassphrase)?;
                 desk.setup(Some(&p), &name)?
             };
             println!(
@@ -991,7 +992,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         } => {
             let mut desk = Desk::open_or_demo_at(&home, ledger)?;
             // Line 1 marks the single result (a CSV's rows start at 2).
-            let result = crate::desk::results::ExamResult {
+            let result = tessera_desk::results::ExamResult {
                 line: 1,
                 recipient,
                 exam,
@@ -1198,7 +1199,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         Command::Site(SiteCommand::Build { out, url, assets }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.unlock(&mut pass)?;
-            let assets = assets.unwrap_or_else(crate::desk::site::default_assets);
+            let assets = assets.unwrap_or_else(tessera_desk::site::default_assets);
             let site = desk.build_site(&keys, &out, &assets, url.as_deref())?;
             println!(
                 "verification site written to {} ({} trusted issuer keys, {} revoked badges listed); open {}/index.html or publish the folder{}",
@@ -1235,8 +1236,8 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let issuer = desk.issuer()?;
             let key = PublicKey::try_from(issuer.public_key.as_slice())?;
             let bytes = match format {
-                KeyFormat::CoseKey => crate::desk::keyfile::cose_key(&key)?,
-                KeyFormat::Jwk => format!("{}\n", crate::desk::keyfile::jwk(&key)).into_bytes(),
+                KeyFormat::CoseKey => tessera_desk::keyfile::cose_key(&key)?,
+                KeyFormat::Jwk => format!("{}\n", tessera_desk::keyfile::jwk(&key)).into_bytes(),
             };
             write_out(out.as_deref(), &bytes)?;
             Ok(0)
@@ -1247,7 +1248,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             // new key); a new one, asked twice, when the demo is replaced.
             let demo = desk.issuer()?.demo;
             let mut source = passphrase_source(cli.passphrase_file.clone(), demo);
-            let p = source().ok_or(crate::store::keystore::KeyError::NeedsPassphrase)?;
+            let p = source().ok_or(tessera_desk::store::keystore::KeyError::NeedsPassphrase)?;
             let (old, record) = desk.rotate(&p, name.as_deref())?;
             println!(
                 "new issuer key {} is active; {} is retired and still verifies the badges it signed",
@@ -1297,7 +1298,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         Command::Trust(TrustCommand::Add { file, name }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let text = file.to_string_lossy();
-            let bytes = if !file.exists() && crate::desk::keyfile::is_key_text(&text) {
+            let bytes = if !file.exists() && tessera_desk::keyfile::is_key_text(&text) {
                 text.as_bytes().to_vec()
             } else {
                 files::read(&file)?
@@ -1321,16 +1322,16 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
             let published = if format == TrustFormat::Jwks {
                 desk.published_status_lists()?
             } else {
-                crate::desk::PublishedLists::default()
+                tessera_desk::PublishedLists::default()
             };
             let (lists, stale) = (&published.lists, published.stale);
             let bytes = match format {
                 TrustFormat::Jwks => {
-                    crate::desk::keyfile::jwks_with_lists(&keys, lists, &published.reasons)
+                    tessera_desk::keyfile::jwks_with_lists(&keys, lists, &published.reasons)
                         .into_bytes()
                 }
-                TrustFormat::CoseKeySet => crate::desk::keyfile::cose_key_set(&keys)?,
-                TrustFormat::Kiosk => crate::desk::keyfile::kiosk_trust(&keys),
+                TrustFormat::CoseKeySet => tessera_desk::keyfile::cose_key_set(&keys)?,
+                TrustFormat::Kiosk => tessera_desk::keyfile::kiosk_trust(&keys),
             };
             if format != TrustFormat::Jwks && out.is_none() && std::io::stdout().is_terminal() {
                 return Err(DeskError::Input(
@@ -1360,7 +1361,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         }
         Command::Trust(TrustCommand::Lists { source }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
-            let (lists, reasons) = crate::desk::lists_source::read(&source)?;
+            let (lists, reasons) = tessera_desk::lists_source::read(&source)?;
             print_imported(&desk.import_status_lists_with(&lists, reasons.as_ref())?);
             Ok(0)
         }

@@ -18,14 +18,6 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Wrap};
 use tessera_core::SigningKey;
 
-use crate::card::watch::{ReaderEvent, WatchControl, watch};
-use crate::card::{CardContents, CardError};
-use crate::desk::check::{Holder, Report};
-use crate::desk::issue::{BulkRows, parse_claim_code};
-use crate::desk::{Desk, DeskError, IssueRequest, KeyRing, claim_code, default_home, now};
-use crate::store::files;
-use crate::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, LedgerError, TrustedRecord};
-use crate::store::secret::Secret;
 use crate::ui::screens::bulk::{BulkAction, BulkPhase, BulkState};
 use crate::ui::screens::check::{CheckAction, CheckState, ReaderStatus};
 use crate::ui::screens::issue::{FormAction, IssueForm};
@@ -34,6 +26,16 @@ use crate::ui::screens::ledger::{COUNT_CAP, LedgerAction, LedgerView};
 use crate::ui::screens::revoke::{RevokeAction, RevokeForm};
 use crate::ui::screens::widgets::Input;
 use crate::ui::screens::{bulk, check, issue, keys, ledger, revoke};
+use tessera_desk::check::{Holder, Report};
+use tessera_desk::issue::{BulkRows, parse_claim_code};
+use tessera_desk::reader::watch::{ReaderEvent, WatchControl, watch};
+use tessera_desk::reader::{CardContents, CardError};
+use tessera_desk::store::files;
+use tessera_desk::store::ledger::{
+    BadgeRecord, BadgeState, IssuerRecord, LedgerError, TrustedRecord,
+};
+use tessera_desk::store::secret::Secret;
+use tessera_desk::{Desk, DeskError, IssueRequest, KeyRing, claim_code, default_home, now};
 
 /// The screens, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +129,8 @@ pub struct LedgerRows {
     /// The serial the next badge gets.
     pub next_serial: u32,
     /// The rows' notification e-mails: state and failure reason.
-    pub mail: std::collections::BTreeMap<u32, (crate::store::ledger::MailState, Option<String>)>,
+    pub mail:
+        std::collections::BTreeMap<u32, (tessera_desk::store::ledger::MailState, Option<String>)>,
 }
 
 /// Everything that can happen.
@@ -155,7 +158,7 @@ pub enum Message {
     /// Keys and trusted issuers.
     KeysLoaded(Vec<IssuerRecord>, Vec<TrustedRecord>, String, bool),
     /// The program's catalogue and the issuer's language.
-    CatalogueLoaded(crate::desk::catalogue::Catalogue, String),
+    CatalogueLoaded(tessera_desk::catalogue::Catalogue, String),
     /// CSV checked.
     BulkChecked(Result<BulkRows, String>),
     /// Bulk progress.
@@ -207,11 +210,14 @@ pub enum Effect {
     /// Check QR text.
     CheckQr(String),
     /// Reload the ledger rows with this filter.
-    LoadLedger(crate::store::ledger::Filter, crate::store::ledger::Page),
+    LoadLedger(
+        tessera_desk::store::ledger::Filter,
+        tessera_desk::store::ledger::Page,
+    ),
     /// Write a badge to a card.
     WriteCard(u32),
     /// Export a badge (shown on screen for the terminal QR code).
-    Export(u32, crate::desk::ExportFormat),
+    Export(u32, tessera_desk::ExportFormat),
     /// Write a badge's share kit to the exports folder.
     Share(u32),
     /// Send the notification e-mails: this badge's (again), or the due ones.
@@ -645,7 +651,7 @@ struct Watcher {
 pub struct Runtime {
     desk: Desk,
     home: PathBuf,
-    place: crate::desk::Place,
+    place: tessera_desk::Place,
     key: Option<SigningKey>,
     /// Every trusted key of this desk, unlocked (revocation signs each
     /// key's status lists).
@@ -721,8 +727,8 @@ impl Runtime {
                 };
                 let smtp = desk.smtp(&mut key_for)?;
                 let mode = match serial {
-                    Some(s) => crate::desk::notify::SendMode::Only(vec![s]),
-                    None => crate::desk::notify::SendMode::Due,
+                    Some(s) => tessera_desk::notify::SendMode::Only(vec![s]),
+                    None => tessera_desk::notify::SendMode::Due,
                 };
                 desk.send_notifications(&smtp, &mode, &mut key_for, &|| false, &mut |_, _| {})
             });
@@ -779,7 +785,7 @@ impl Runtime {
     pub fn initial(&mut self) -> Vec<Message> {
         [
             Effect::LoadLedger(
-                crate::store::ledger::Filter::default(),
+                tessera_desk::store::ledger::Filter::default(),
                 LedgerView::default().page(),
             ),
             Effect::LoadKeys,
@@ -1050,7 +1056,7 @@ impl Runtime {
                     None
                 };
                 let bytes = self.desk.export(serial, format, key.as_ref())?;
-                if format == crate::desk::ExportFormat::QrTerminal {
+                if format == tessera_desk::ExportFormat::QrTerminal {
                     return Ok(Some(Message::ShowQr(
                         String::from_utf8_lossy(&bytes).into_owned(),
                     )));
@@ -1164,7 +1170,7 @@ impl Runtime {
                         "Badge {serial}: {} for {}, issued {}, {}",
                         b.achievement_id,
                         b.recipient,
-                        crate::desk::check::date(b.issued_at),
+                        tessera_desk::check::date(b.issued_at),
                         b.state
                     )),
                     // Not a serial of this desk: the form says so.
@@ -1234,12 +1240,12 @@ impl Runtime {
 fn write_card_blocking(
     tx: &Sender<Message>,
     cancel: &AtomicBool,
-    place: &crate::desk::Place,
+    place: &tessera_desk::Place,
     serial: u32,
     key: &SigningKey,
-) -> Result<crate::desk::card::CardWrite, DeskError> {
+) -> Result<tessera_desk::card::CardWrite, DeskError> {
     let desk = place.open()?;
-    let mut tag = crate::desk::card::wait_for_card(None, cancel, &mut |name| {
+    let mut tag = tessera_desk::card::wait_for_card(None, cancel, &mut |name| {
         let _ = tx.send(Message::CardWaiting(format!(
             "Put a blank card on {name} to write badge {serial} (Esc cancels)…"
         )));

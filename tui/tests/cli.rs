@@ -179,7 +179,7 @@ fn verify_reads_qr_text_and_card_dumps_from_stdin() {
         ],
     );
     let bytes = std::fs::read(&out).unwrap();
-    let qr = tessera_tui::desk::qr::to_text(&bytes);
+    let qr = tessera_desk::qr::to_text(&bytes);
     tessera(home.path())
         .args(["verify", "-"])
         .write_stdin(qr.clone())
@@ -335,8 +335,7 @@ fn status_list_verifies_in_the_core_and_lists_revocations() {
         ])
         .assert()
         .success();
-    let public =
-        tessera_tui::desk::keyfile::parse_public_key(&std::fs::read(&key).unwrap()).unwrap();
+    let public = tessera_desk::keyfile::parse_public_key(&std::fs::read(&key).unwrap()).unwrap();
     let mut trust: tessera_core::TrustStore = tessera_core::TrustStore::new();
     trust.add(public).unwrap();
     let bytes = std::fs::read(&list).unwrap();

@@ -27,7 +27,7 @@ use assert_cmd::cargo::cargo_bin;
 use common::Session;
 use tempfile::TempDir;
 use tessera_core::CardType;
-use tessera_tui::card::pcsc::PcscReader;
+use tessera_desk::reader::pcsc::PcscReader;
 use vcard::{Config, VirtualCard};
 
 const UID_A: [u8; 7] = [0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66];

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
-use tessera_tui::store::ledger::{BadgeState, Filter, Ledger};
+use tessera_desk::store::ledger::{BadgeState, Filter, Ledger};
 
 const ROWS: usize = 5000;
 
@@ -169,8 +169,7 @@ fn killing_revocation_leaves_a_consistent_ledger_and_status_list() {
             .unwrap()
             .success()
     );
-    let public =
-        tessera_tui::desk::keyfile::parse_public_key(&std::fs::read(&key).unwrap()).unwrap();
+    let public = tessera_desk::keyfile::parse_public_key(&std::fs::read(&key).unwrap()).unwrap();
     let mut trust: tessera_core::TrustStore = tessera_core::TrustStore::new();
     trust.add(public).unwrap();
     let list_path = home.path().join("status-list.cbor");

@@ -23,7 +23,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 use tessera_core::{StatusList, TrustStore, Verdict};
-use tessera_tui::desk::{Desk, IssueRequest};
+use tessera_desk::{Desk, IssueRequest};
 use tessera_web::verifier::Verifier;
 
 const PASS: &str = "correct horse battery";

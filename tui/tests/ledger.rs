@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 mod pg;
 
 use tempfile::TempDir;
-use tessera_tui::desk::Desk;
-use tessera_tui::store::ledger::sqlite::SCHEMA_VERSION;
-use tessera_tui::store::ledger::{
+use tessera_desk::Desk;
+use tessera_desk::store::ledger::sqlite::SCHEMA_VERSION;
+use tessera_desk::store::ledger::{
     BadgeState, Filter, IssuerRecord, Ledger, LedgerError, NewBadge, Page, search_words,
 };
 
@@ -384,7 +384,7 @@ fn duplicates_on(ledger: &Ledger) {
 
 #[test]
 fn the_outbox_queues_with_the_badges_and_keeps_each_message_in_one_state() {
-    use tessera_tui::store::ledger::{MailState, OutboxChange, OutboxQuery, message_id};
+    use tessera_desk::store::ledger::{MailState, OutboxChange, OutboxQuery, message_id};
     let mut quiet = new_badge("candidate-id-42", "AZ-305", None);
     quiet.notify = false;
     for (backend, _keep, ledger) in ledgers_with(&[

@@ -495,7 +495,7 @@ fn status_place(home: &Path, credential: &Value) -> (u32, String, PathBuf) {
 
 #[test]
 fn bitstring_indexes_hide_the_order_of_issue_and_old_exports_still_check() {
-    use tessera_tui::desk::{Desk, ExportFormat, IssueRequest};
+    use tessera_desk::{Desk, ExportFormat, IssueRequest};
     let home = TempDir::new().unwrap();
     let home = home.path();
     let mut desk = Desk::open_or_demo(home).unwrap();
@@ -543,8 +543,8 @@ fn bitstring_indexes_hide_the_order_of_issue_and_old_exports_still_check() {
     let record = desk.badge(7).unwrap();
     let (trust, _) = desk.trust_store().unwrap();
     let badge = tessera_core::verify(&record.cose, &trust, None, None).unwrap();
-    let old = tessera_tui::desk::share::sign_credential(
-        &tessera_tui::desk::share::credential(&tessera_tui::desk::share::CredentialInput {
+    let old = tessera_desk::share::sign_credential(
+        &tessera_desk::share::credential(&tessera_desk::share::CredentialInput {
             cose: &record.cose,
             badge: &badge,
             issuer_name: "DEMO Test Centre",

@@ -28,7 +28,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tessera_tui::desk::Desk;
+use tessera_desk::Desk;
 
 mod common;
 

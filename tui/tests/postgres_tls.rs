@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tempfile::TempDir;
-use tessera_tui::store::ledger::Ledger;
+use tessera_desk::store::ledger::Ledger;
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")

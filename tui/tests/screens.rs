@@ -11,12 +11,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tessera_tui::card::watch::ReaderEvent;
-use tessera_tui::desk::FORMATS;
-use tessera_tui::desk::IssueRequest;
-use tessera_tui::desk::RowProblem;
-use tessera_tui::desk::check::{BadgeView, Report, Verdict};
-use tessera_tui::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, Page, TrustedRecord};
+use tessera_desk::FORMATS;
+use tessera_desk::IssueRequest;
+use tessera_desk::RowProblem;
+use tessera_desk::check::{BadgeView, Report, Verdict};
+use tessera_desk::reader::watch::ReaderEvent;
+use tessera_desk::store::ledger::{BadgeRecord, BadgeState, IssuerRecord, Page, TrustedRecord};
 use tessera_tui::ui::LedgerRows;
 use tessera_tui::ui::screens::bulk::BulkPhase;
 use tessera_tui::ui::screens::ledger::WINDOW;
@@ -58,7 +58,7 @@ fn snapshot(name: &str, model: &Model) {
 
 /// The whole ledger as one loaded window.
 fn rows(rows: Vec<BadgeRecord>) -> Message {
-    use tessera_tui::store::ledger::MailState;
+    use tessera_desk::store::ledger::MailState;
     Message::LedgerRows(LedgerRows {
         total: rows.len() as u64,
         next_serial: rows.iter().map(|r| r.serial).max().unwrap_or(0) + 1,
@@ -133,9 +133,9 @@ fn verdict(kind: Verdict, reason: &str) -> Report {
 }
 
 /// The catalogue fixture, imported into a fresh desk's ledger and read back.
-fn fixture_catalogue() -> tessera_tui::desk::catalogue::Catalogue {
+fn fixture_catalogue() -> tessera_desk::catalogue::Catalogue {
     let home = tempfile::tempdir().unwrap();
-    let mut desk = tessera_tui::desk::Desk::open(home.path()).unwrap();
+    let mut desk = tessera_desk::Desk::open(home.path()).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/catalogue/catalogue.csv");
     let report = desk
@@ -234,7 +234,7 @@ fn check_screen_checks_a_card_by_itself_and_clears_when_it_leaves() {
         Message::Reader(1, ReaderEvent::Ready("Virtual PCD 00 00".into())),
     );
     // A card placed is checked with no keystroke.
-    let contents = tessera_tui::card::CardContents {
+    let contents = tessera_desk::reader::CardContents {
         uid: vec![4, 1, 2, 3, 4, 5, 6],
         card_type: tessera_core::CardType::Ntag215,
         memory: vec![3, 0, 0xfe],
@@ -285,7 +285,7 @@ fn check_screen_checks_a_card_by_itself_and_clears_when_it_leaves() {
         &mut m,
         Message::Reader(
             1,
-            ReaderEvent::Unavailable(tessera_tui::card::CardError::NoService),
+            ReaderEvent::Unavailable(tessera_desk::reader::CardError::NoService),
         ),
     );
     assert!(matches!(

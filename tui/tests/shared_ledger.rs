@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
-use tessera_tui::store::ledger::Ledger;
+use tessera_desk::store::ledger::Ledger;
 
 #[path = "common/pg.rs"]
 mod pg;

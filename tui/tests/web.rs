@@ -219,7 +219,7 @@ fn the_web_verifier_checks_links_files_and_holders_offline_in_a_browser() {
     // for the Web NFC reads below.
     let bound = files.join("badge-1-bound.cbor");
     {
-        let d = tessera_tui::desk::Desk::open_at(&desk, None).unwrap();
+        let d = tessera_desk::Desk::open_at(&desk, None).unwrap();
         let key = d.card_key(1, &mut || None).unwrap();
         let (cose, _) = d
             .card_bound_badge(1, &[0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66], &key)

@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use tempfile::TempDir;
-use tessera_tui::desk::{Desk, ExportFormat, IssueRequest, now};
+use tessera_desk::{Desk, ExportFormat, IssueRequest, now};
 use tessera_web::verifier::{BadgeView, Report, Verifier};
 
 /// The report the page must give: the desk's on the whole input (one

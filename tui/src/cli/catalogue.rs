@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use super::print_json;
-use crate::desk::catalogue::{Catalogue, LANGUAGES, today};
-use crate::desk::results::{Decision, ExamResult, ResultPlan, read_results_csv};
-use crate::desk::{Desk, DeskError};
-use crate::store::files;
-use crate::store::secret::Secret;
+use tessera_desk::catalogue::{Catalogue, LANGUAGES, today};
+use tessera_desk::results::{Decision, ExamResult, ResultPlan, read_results_csv};
+use tessera_desk::store::files;
+use tessera_desk::store::secret::Secret;
+use tessera_desk::{Desk, DeskError};
 
 /// `catalogue` subcommands.
 #[derive(Debug, Subcommand)]
@@ -237,7 +237,7 @@ fn print_plan(plan: &ResultPlan, ran: bool, single: bool) {
 pub fn run_results(
     desk: &mut Desk,
     results: &[ExamResult],
-    read_problems: Vec<crate::desk::RowProblem>,
+    read_problems: Vec<tessera_desk::RowProblem>,
     dry_run: bool,
     json: bool,
     pass: &mut dyn FnMut() -> Option<Secret>,
@@ -283,6 +283,6 @@ pub fn run_results(
 /// Read a results CSV for `result-bulk`.
 pub fn results_file(
     path: &Path,
-) -> Result<(Vec<ExamResult>, Vec<crate::desk::RowProblem>), DeskError> {
+) -> Result<(Vec<ExamResult>, Vec<tessera_desk::RowProblem>), DeskError> {
     read_results_csv(&files::read(path)?)
 }

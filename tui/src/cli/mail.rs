@@ -8,10 +8,10 @@ use clap::{Args, Subcommand};
 use tessera_core::SigningKey;
 
 use super::print_json;
-use crate::desk::notify::{SendMode, SendReport, Smtp};
-use crate::desk::{Desk, DeskError};
-use crate::store::files;
-use crate::store::secret::Secret;
+use tessera_desk::notify::{SendMode, SendReport, Smtp};
+use tessera_desk::store::files;
+use tessera_desk::store::secret::Secret;
+use tessera_desk::{Desk, DeskError};
 
 /// `mail` subcommands.
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
-use tessera_tui::store::ledger::{Filter, Ledger};
+use tessera_desk::store::ledger::{Filter, Ledger};
 
 pub fn tessera(home: &Path, url: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));

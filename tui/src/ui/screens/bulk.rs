@@ -7,8 +7,8 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Gauge, List, ListItem, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
-use crate::desk::IssueRequest;
-use crate::desk::RowProblem;
+use tessera_desk::IssueRequest;
+use tessera_desk::RowProblem;
 
 /// Where the bulk job is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use tui_big_text::{BigText, PixelSize};
 
 use super::widgets::{Input, field};
-use crate::desk::check::{Report, Verdict};
+use tessera_desk::check::{Report, Verdict};
 use tessera_formats::text::inert;
 
 /// What the reader is doing, as the watcher last said.

@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use tessera_core::Profile;
 
 use super::widgets::{Input, field};
-use crate::desk::catalogue::Catalogue;
-use crate::desk::{FieldProblem, IssueRequest};
+use tessera_desk::catalogue::Catalogue;
+use tessera_desk::{FieldProblem, IssueRequest};
 
 /// The form's fields, in order.
 pub const FIELDS: [(&str, &str); 8] = [
@@ -48,7 +48,7 @@ impl Default for IssueForm {
             focus: 0,
             last: None,
             catalogue: Catalogue::default(),
-            language: crate::desk::catalogue::LANGUAGES[0].to_string(),
+            language: tessera_desk::catalogue::LANGUAGES[0].to_string(),
         }
     }
 }
@@ -257,7 +257,7 @@ pub fn view(
     }
     // The same function issuing uses builds the previewed bytes.
     let preview = if problems.is_empty() {
-        crate::desk::issue::preview(&form.request(now), issuer_name, next_serial, now).ok()
+        tessera_desk::issue::preview(&form.request(now), issuer_name, next_serial, now).ok()
     } else {
         None
     };

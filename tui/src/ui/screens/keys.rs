@@ -8,10 +8,10 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
-use crate::desk::catalogue::{Catalogue, LANGUAGES};
-use crate::desk::check::date;
-use crate::store::ledger::{IssuerRecord, TrustedRecord};
-use crate::store::secret::Secret;
+use tessera_desk::catalogue::{Catalogue, LANGUAGES};
+use tessera_desk::check::date;
+use tessera_desk::store::ledger::{IssuerRecord, TrustedRecord};
+use tessera_desk::store::secret::Secret;
 
 /// Which prompt is open.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -301,7 +301,7 @@ pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
 fn catalogue_view(v: &KeysView, frame: &mut Frame, area: Rect) {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(9)]).areas(area);
-    let today = crate::desk::catalogue::today();
+    let today = tessera_desk::catalogue::today();
     let items: Vec<ListItem> = v
         .catalogue
         .entries()

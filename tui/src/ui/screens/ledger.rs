@@ -10,9 +10,9 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::widgets::{Input, field};
-use crate::desk::check::date;
-use crate::desk::{ExportFormat, FORMATS};
-use crate::store::ledger::{BadgeRecord, BadgeState, Filter, MailState, Page};
+use tessera_desk::check::date;
+use tessera_desk::store::ledger::{BadgeRecord, BadgeState, Filter, MailState, Page};
+use tessera_desk::{ExportFormat, FORMATS};
 
 /// Rows the screen loads at a time.
 pub const WINDOW: u32 = 200;

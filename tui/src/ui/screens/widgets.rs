@@ -6,7 +6,7 @@ use ratatui::prelude::*;
 use ratatui::widgets::Paragraph;
 use zeroize::Zeroize;
 
-use crate::store::secret::Secret;
+use tessera_desk::store::secret::Secret;
 
 /// A one-line text input. A secret input (a passphrase) prints as
 /// `[redacted]` and is wiped when dropped; [`Input::take_secret`] moves its

@@ -1,8 +1,21 @@
-//! The operations layer: one test center's data directory (ledger, issuer
-//! keys, published status list) and every operation staff perform: issue,
-//! bulk issue, check, card write and read, revoke, trust, export and share.
-//! The CLI and the TUI both call these functions and only translate input
-//! and output, so they behave the same. No clap, no ratatui here.
+//! The Tessera desk as a library: one test center's data directory
+//! (ledger, issuer keys, published status lists) and every operation staff
+//! perform: issue, bulk issue, check, card write and read, revoke, trust,
+//! export, share, the verification site, e-mail and the catalogue. The
+//! `tessera` app's CLI and terminal UI, and the earner's portal, call these
+//! functions and only translate input and output, so they behave the same.
+//!
+//! Layers, whose arrows point down only (gitui's split of `asyncgit` from
+//! its UI is the model):
+//!
+//! | layer | modules | knows |
+//! |---|---|---|
+//! | operations | this module: [`Desk`] and its issue, check, card, trust, status, export, share, site | the store, the readers, the core |
+//! | devices | [`reader`]: NTAG21x over PC/SC, the reader watcher, tag dump files | the core |
+//! | store | [`store`]: ledger (SQLite or PostgreSQL), encrypted issuer keys, atomic files, secrets | the core |
+//!
+//! No clap, ratatui, terminal or HTTP types here, and not the page's crate:
+//! the site data it writes is `tessera_formats::site`.
 
 pub mod card;
 pub mod catalogue;
@@ -15,10 +28,12 @@ pub mod lists_source;
 pub mod notify;
 pub mod picture;
 pub mod qr;
+pub mod reader;
 pub mod results;
 pub mod share;
 pub mod site;
 pub mod status_credential;
+pub mod store;
 pub mod token_status;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +46,7 @@ pub use check::{BadgeView, HolderView, Report};
 pub use export::{ExportFormat, FORMATS, FormatInfo};
 pub use issue::{BulkRows, FieldProblem, IssueRequest, Preview, RowProblem, claim_code};
 
-use crate::card::CardError;
+use crate::reader::CardError;
 use crate::store::files::{self, FileError};
 use crate::store::keystore::{self, KeyError};
 use crate::store::ledger::{

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use tessera_formats::site::{CompactList, SITE_FORMAT, Site, SiteIssuer};
 use tessera_formats::verdict::Reason;
-use tessera_web::verifier::{CompactList, SITE_FORMAT, Site, SiteIssuer};
 
 use super::lists_source::Reasons;
 use super::{Desk, DeskError, KeyRing};
@@ -146,7 +146,7 @@ impl Desk {
                     .map(|x| Reason {
                         kid: kid.clone(),
                         serial: x.serial,
-                        date: crate::desk::check::date(x.suspended_at),
+                        date: crate::check::date(x.suspended_at),
                         reason: x.reason,
                     }),
             );
@@ -161,7 +161,7 @@ impl Desk {
                     serial: b.serial,
                     date: b
                         .revoked_at
-                        .map_or_else(|| "an unrecorded date".into(), crate::desk::check::date),
+                        .map_or_else(|| "an unrecorded date".into(), crate::check::date),
                     reason: b
                         .revocation_reason
                         .unwrap_or_else(|| "no reason recorded".into()),

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use super::check::{Holder, Report};
 use super::{Desk, DeskError};
-use crate::card::pcsc::{PcscReader, PcscTag};
-use crate::card::{self, CardContents, CardError, Tag, WriteReport};
+use crate::reader::pcsc::{PcscReader, PcscTag};
+use crate::reader::{self, CardContents, CardError, Tag, WriteReport};
 use crate::store::ledger::{BadgeRecord, BadgeState, CardWritten};
 use crate::store::secret::Secret;
 use tessera_core::sizes::STANDARD_MAX_LEN;
@@ -112,7 +112,7 @@ impl Desk {
             None => (None, Binding::Unbound("no key was unlocked to bind it")),
         };
         let image = card_image_of(cose.as_deref().unwrap_or(&record.cose))?;
-        let report = card::write_card(tag, &image, progress)?;
+        let report = reader::write_card(tag, &image, progress)?;
         if report.uid != uid {
             return Err(DeskError::Input(format!(
                 "the card on the reader changed during the write (UID {} before, {} after); badge {serial} was not recorded as written: put one card on the reader and write again",
@@ -185,7 +185,7 @@ impl Desk {
 
     /// Read and check the card on `tag`.
     pub fn read_and_check(&self, tag: &mut dyn Tag) -> Result<(Report, String), DeskError> {
-        self.check_read(card::read_card(tag))
+        self.check_read(reader::read_card(tag))
     }
 
     /// Check what was read from a card, its UID binding included.
@@ -204,7 +204,7 @@ pub fn dump_tag(
     tag: &mut dyn Tag,
 ) -> Result<(Vec<u8>, tessera_core::CardType, Vec<u8>), DeskError> {
     let uid = tag.uid()?;
-    let (card_type, memory) = card::read_whole_tag(tag)?;
+    let (card_type, memory) = reader::read_whole_tag(tag)?;
     Ok((uid, card_type, memory))
 }
 

@@ -6,7 +6,7 @@
 //! lists are then checked by [`Desk::import_status_lists`]: signed by a
 //! trusted key, current, and no older than the lists held.
 //!
-//! [`Desk::import_status_lists`]: crate::desk::Desk::import_status_lists
+//! [`Desk::import_status_lists`]: crate::Desk::import_status_lists
 
 use std::io::Read as _;
 use std::path::Path;

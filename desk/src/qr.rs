@@ -51,7 +51,7 @@ pub fn to_png(badge: &[u8]) -> Result<Vec<u8>, QrError> {
         }
     }
     let side = u32::try_from(side).map_err(|_| QrError::Encode("too large".into()))?;
-    crate::desk::share::encode_png(&pixels, side, png::ColorType::Grayscale, None)
+    crate::share::encode_png(&pixels, side, png::ColorType::Grayscale, None)
         .map_err(|e| QrError::Encode(e.to_string()))
 }
 

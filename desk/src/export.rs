@@ -313,21 +313,21 @@ impl Desk {
         signer: Option<&SigningKey>,
     ) -> Result<Vec<u8>, DeskError> {
         let record = self.exportable(serial, format)?;
-        let qr_err = |e: crate::desk::qr::QrError| DeskError::Input(e.to_string());
+        let qr_err = |e: crate::qr::QrError| DeskError::Input(e.to_string());
         match format {
             ExportFormat::Cbor => return Ok(record.cose),
             ExportFormat::Ndef => return self.card_image(serial),
             ExportFormat::QrText => {
-                return Ok(format!("{}\n", crate::desk::qr::to_text(&record.cose)).into_bytes());
+                return Ok(format!("{}\n", crate::qr::to_text(&record.cose)).into_bytes());
             }
-            ExportFormat::QrPng => return crate::desk::qr::to_png(&record.cose).map_err(qr_err),
+            ExportFormat::QrPng => return crate::qr::to_png(&record.cose).map_err(qr_err),
             ExportFormat::QrTerminal => {
-                return crate::desk::qr::to_terminal(&record.cose)
+                return crate::qr::to_terminal(&record.cose)
                     .map(|q| format!("{q}\n").into_bytes())
                     .map_err(qr_err);
             }
             ExportFormat::QrSvg => {
-                return crate::desk::qr::to_svg(&record.cose)
+                return crate::qr::to_svg(&record.cose)
                     .map(String::into_bytes)
                     .map_err(qr_err);
             }
@@ -348,12 +348,12 @@ impl Desk {
                 ))
             })?;
         let status_list = self.status_entry_of(signer, serial)?;
-        let credential = crate::desk::share::credential(&crate::desk::share::CredentialInput {
+        let credential = crate::share::credential(&crate::share::CredentialInput {
             cose: &record.cose,
             badge: &badge,
             issuer_name: &issuer.name,
-            identity: Some(crate::desk::share::Identity {
-                hash: &crate::desk::share::identity_hash(&record.recipient, &code),
+            identity: Some(crate::share::Identity {
+                hash: &crate::share::identity_hash(&record.recipient, &code),
                 email: record.recipient.contains('@'),
             }),
             achievement: described.as_ref().map(Described::text),
@@ -361,25 +361,20 @@ impl Desk {
         });
         let text = match format {
             ExportFormat::Ob3Json | ExportFormat::BakedPng => {
-                let signed = crate::desk::share::sign_credential(
-                    &credential,
-                    signer,
-                    badge.claims.issued_at,
-                )
-                .map_err(DeskError::Input)?;
+                let signed =
+                    crate::share::sign_credential(&credential, signer, badge.claims.issued_at)
+                        .map_err(DeskError::Input)?;
                 serde_json::to_string_pretty(&signed).map_err(|e| {
                     DeskError::Input(format!("the credential cannot be written as JSON: {e}"))
                 })?
             }
-            _ => {
-                crate::desk::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?
-            }
+            _ => crate::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?,
         };
         if matches!(format, ExportFormat::Ob3Json | ExportFormat::VcJwt) {
             return Ok(format!("{text}\n").into_bytes());
         }
         let pixels = badge_picture(&badge, &issuer, described.as_ref());
-        crate::desk::share::bake(&pixels, &text).map_err(DeskError::Input)
+        crate::share::bake(&pixels, &text).map_err(DeskError::Input)
     }
 
     /// A shareable ledger badge (not revoked, not private) and its issuer:
@@ -432,15 +427,15 @@ pub(crate) fn verify_own<'r>(
 
 /// A catalogue entry with the issuer's language and its decoded image.
 pub(crate) struct Described {
-    entry: crate::desk::catalogue::Entry,
+    entry: crate::catalogue::Entry,
     lang: String,
     image: Option<Vec<u8>>,
 }
 
 impl Described {
     /// The credential's view of it.
-    pub(crate) fn text(&self) -> crate::desk::share::AchievementText<'_> {
-        crate::desk::share::AchievementText {
+    pub(crate) fn text(&self) -> crate::share::AchievementText<'_> {
+        crate::share::AchievementText {
             achievement_type: self.entry.kind.achievement_type(),
             description: self.entry.description_in(&self.lang),
             criteria: self.entry.criteria_in(&self.lang),
@@ -449,7 +444,7 @@ impl Described {
     }
 }
 
-/// The badge picture (RGB pixels, [`crate::desk::picture::SIDE`] square):
+/// The badge picture (RGB pixels, [`crate::picture::SIDE`] square):
 /// achievement, issuer, dates, serial, and a DEMO banner for demo badges;
 /// the catalogue's name (in the issuer's language) and image when it has
 /// the achievement.
@@ -461,14 +456,14 @@ pub(crate) fn badge_picture(
     let c = &badge.claims;
     let secs = |t: u64| i64::try_from(t).unwrap_or(i64::MAX);
     let lang = described.map_or("en", |d| d.lang.as_str());
-    let labels = crate::desk::picture::Labels::for_language(lang);
+    let labels = crate::picture::Labels::for_language(lang);
     let valid_until = c
         .expires
         .map(|e| format!("{} {}", labels.valid_until, expiry_date(secs(e))));
     let title = described.map_or(c.achievement_name.unwrap_or(c.achievement_id), |d| {
         d.entry.name_in(lang)
     });
-    crate::desk::picture::render(&crate::desk::picture::BadgeFace {
+    crate::picture::render(&crate::picture::BadgeFace {
         title,
         code: c.achievement_id,
         issuer: c.issuer.unwrap_or(&issuer.name),

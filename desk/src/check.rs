@@ -172,15 +172,15 @@ pub struct Context<'l, const N: usize> {
     /// Now, Unix seconds.
     pub now: i64,
     /// The program's catalogue, for what it says of this desk's badges.
-    pub catalogue: Option<&'l crate::desk::catalogue::Catalogue>,
+    pub catalogue: Option<&'l crate::catalogue::Catalogue>,
     /// This ledger's keys declared compromised, with from when (see
-    /// [`Desk::declare_compromised`](crate::desk::Desk::declare_compromised)).
+    /// [`Desk::declare_compromised`](crate::Desk::declare_compromised)).
     pub compromised: &'l [(Vec<u8>, i64)],
     /// Other centers' status lists this desk holds (see
-    /// [`Desk::import_status_lists`](crate::desk::Desk::import_status_lists)).
+    /// [`Desk::import_status_lists`](crate::Desk::import_status_lists)).
     pub foreign_lists: &'l [tessera_core::StatusList<'l>],
     /// The reasons those centers gave with their lists.
-    pub foreign_reasons: &'l crate::desk::lists_source::Reasons,
+    pub foreign_reasons: &'l crate::lists_source::Reasons,
     /// The trust list's name for each trusted key.
     pub names: &'l [(tessera_core::PublicKey, String)],
     /// This ledger's own issuer keys (not the demo issuer's, which every
@@ -335,7 +335,7 @@ impl Knowledge for Context<'_, 64> {
         let entry = cat.get(&badge.achievement_id)?;
         let today = chrono::DateTime::from_timestamp(self.now, 0)
             .map_or(chrono::NaiveDate::MAX, |t| t.date_naive());
-        crate::desk::catalogue::retired_note(entry, today)
+        crate::catalogue::retired_note(entry, today)
     }
 }
 
@@ -388,7 +388,7 @@ pub fn check_many(inputs: &[&[u8]], cx: &Context<'_, 64>) -> Result<Vec<Report>,
         .collect()
 }
 
-impl crate::desk::Desk {
+impl crate::Desk {
     /// Verify badge input (COSE bytes, a card image, a whole-tag dump, QR
     /// text, a baked PNG, a VC-JWT or OB 3.0 JSON) against this desk's
     /// trust and ledger. `card_uid` is the card it was read from; `holder`
@@ -399,12 +399,12 @@ impl crate::desk::Desk {
         input: &[u8],
         card_uid: Option<&[u8]>,
         holder: Option<&Holder>,
-    ) -> Result<Report, crate::desk::DeskError> {
+    ) -> Result<Report, crate::DeskError> {
         self.with_context(|cx| check(input, card_uid, holder, cx))
     }
 
-    /// [`Desk::check`](crate::desk::Desk::check) for many inputs, with batch signature verification.
-    pub fn check_many(&self, inputs: &[&[u8]]) -> Result<Vec<Report>, crate::desk::DeskError> {
+    /// [`Desk::check`](crate::Desk::check) for many inputs, with batch signature verification.
+    pub fn check_many(&self, inputs: &[&[u8]]) -> Result<Vec<Report>, crate::DeskError> {
         self.with_context(|cx| check_many(inputs, cx))
     }
 
@@ -412,7 +412,7 @@ impl crate::desk::Desk {
     fn with_context<T>(
         &self,
         f: impl FnOnce(&Context<'_, 64>) -> Result<T, LedgerError>,
-    ) -> Result<T, crate::desk::DeskError> {
+    ) -> Result<T, crate::DeskError> {
         let (trust, demo_kids) = self.trust_store()?;
         let catalogue = self.catalogue()?;
         let compromised = self.compromised()?;
@@ -437,7 +437,7 @@ impl crate::desk::Desk {
             trust: &trust,
             demo_kids: &demo_kids,
             ledger: &self.ledger,
-            now: crate::desk::now(),
+            now: crate::now(),
             catalogue: Some(&catalogue),
             compromised: &compromised,
             own_kids: &own_kids,

@@ -6,7 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tessera_core::PublicKey;
 
-use crate::desk::DeskError;
+use crate::DeskError;
 
 /// The COSE_Key of a public key.
 pub fn cose_key(key: &PublicKey) -> Result<Vec<u8>, DeskError> {

@@ -11,8 +11,8 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::export::{badge_picture, verify_own};
 use super::{Desk, DeskError, claim_code};
-use crate::desk::check::{date, expiry_date};
-use crate::desk::picture::SIDE;
+use crate::check::{date, expiry_date};
+use crate::picture::SIDE;
 
 /// Everything a candidate needs to share a badge.
 #[derive(Debug, Clone, PartialEq, Eq)]

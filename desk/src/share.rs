@@ -145,7 +145,7 @@ pub fn encode_png(
 pub fn bake(pixels: &[u8], credential_text: &str) -> Result<Vec<u8>, String> {
     encode_png(
         pixels,
-        crate::desk::picture::SIDE,
+        crate::picture::SIDE,
         png::ColorType::Rgb,
         Some((PNG_KEYWORD, credential_text)),
     )
