@@ -10,7 +10,7 @@
 #
 # With TESSERA_PG_SSL_DIR (a folder with server.pem and server.key) the
 # server takes TLS connections only (hostssl; plain TCP is rejected), for
-# the tests of the ledger over verified TLS (tui/tests/postgres_tls.rs).
+# the tests of the ledger over verified TLS (app/tests/postgres_tls.rs).
 set -euo pipefail
 
 port="${TESSERA_PG_PORT:-54329}"

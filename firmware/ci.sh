@@ -54,7 +54,7 @@ echo "--- verdicts with status lists older than the kiosk's configured age ---"
 defmt-print -e "$elf" < "$work/defmt-stale.bin" | grep -i "older than\|out of date" | head -3 || true
 check_verdicts "$work/cards/stale"
 
-# The desk walk of tui/tests/key_lifecycle.rs (issue, revoke, suspend and
+# The desk walk of app/tests/key_lifecycle.rs (issue, revoke, suspend and
 # reinstate, rotate, revoke an old-key badge, a stolen key declared
 # compromised, then distrusted): each step's exported trust.bin and
 # status.cbor and its badges on cards, read by this kiosk, which must give
@@ -63,7 +63,7 @@ walk="$work/walk"
 # Then the hostile corpus of the same test file (forged, relabelled,
 # malformed, not yet valid, expired, escape codes, strangers' keys): the
 # verdicts desk and page gave.
-(cd "$root" && TESSERA_KIOSK_WALK="$walk" cargo test -q -p tessera-tui --test key_lifecycle -- \
+(cd "$root" && TESSERA_KIOSK_WALK="$walk" cargo test -q -p tessera --test key_lifecycle -- \
    revocations_hold_across_a_key_rotation a_hostile_corpus_gets_one_verdict >/dev/null)
 echo "--- the desk walk's steps at the QEMU kiosk ---"
 steps=0

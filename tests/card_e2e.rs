@@ -313,13 +313,13 @@ fn waiting_for_a_card_can_be_cancelled_and_times_out() {
 }
 
 /// Wait for the runtime's next message that is not a progress note.
-fn next_result(rt: &tessera_tui::ui::Runtime) -> tessera_tui::ui::Message {
+fn next_result(rt: &tessera::ui::Runtime) -> tessera::ui::Message {
     loop {
         let m = rt
             .rx
             .recv_timeout(Duration::from_secs(20))
             .expect("a result from the card worker");
-        if !matches!(m, tessera_tui::ui::Message::CardWaiting(_)) {
+        if !matches!(m, tessera::ui::Message::CardWaiting(_)) {
             return m;
         }
     }
@@ -327,10 +327,10 @@ fn next_result(rt: &tessera_tui::ui::Runtime) -> tessera_tui::ui::Message {
 
 #[test]
 fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
+    use tessera::ui::{Effect, Message, Runtime};
     use tessera_desk::reader::watch::ReaderEvent;
     use tessera_desk::store::ledger::BadgeState;
     use tessera_desk::{Desk, IssueRequest};
-    use tessera_tui::ui::{Effect, Message, Runtime};
 
     let b = bench();
     let home = tempfile::TempDir::new().unwrap();
@@ -408,9 +408,9 @@ fn the_app_writes_a_card_marks_it_written_and_never_on_failure() {
 
 #[test]
 fn card_pulled_at_every_page_of_a_write_is_reported_and_never_marked_written() {
+    use tessera::ui::{Effect, Message, Runtime};
     use tessera_desk::store::ledger::BadgeState;
     use tessera_desk::{Desk, IssueRequest};
-    use tessera_tui::ui::{Effect, Message, Runtime};
 
     let b = bench();
     let home = tempfile::TempDir::new().unwrap();

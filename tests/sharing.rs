@@ -313,7 +313,7 @@ fn bad_shared_files_get_specific_errors() {
 
 #[test]
 fn the_ledger_screen_exports_every_format_to_the_exports_folder() {
-    use tessera_tui::ui::{Effect, Message, Runtime};
+    use tessera::ui::{Effect, Message, Runtime};
     let f = fixture();
     let home = f.desk.home().to_path_buf();
     let mut rt = Runtime::new(Desk::open(&home).unwrap(), None);
@@ -573,7 +573,7 @@ fn a_demo_badge_without_a_kid_is_still_labelled_demo() {
 
 #[test]
 fn the_keys_screen_gets_fresh_lists_after_a_trust_change() {
-    use tessera_tui::ui::{Effect, Message, Runtime};
+    use tessera::ui::{Effect, Message, Runtime};
     let f = fixture();
     let file = f.desk.home().join("partner.jwk");
     let partner = SigningKey::from_seed([6; 32]).unwrap();

@@ -6,7 +6,7 @@ package's BitArray reads the statuses out of the zlib-compressed `lst`.
 Usage: check_token_status_list.py TOKEN.cwt ISSUER.cose_key INDEX...
 Prints JSON: the header's typ, the claims, and each index's status
 (0 valid, 1 invalid, 2 suspended). Exits 1 with a reason if a check fails.
-Run by tui/tests/key_lifecycle.rs.
+Run by app/tests/key_lifecycle.rs.
 """
 import json
 import sys

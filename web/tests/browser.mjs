@@ -4,7 +4,7 @@
 //
 //   node web/tests/browser.mjs CASES.json
 //
-// CASES.json is written by tui/tests/web.rs (after `tessera site build`):
+// CASES.json is written by app/tests/web.rs (after `tessera site build`):
 //   { "site": "/abs/site", "screenshot": "/abs/x.png" | null,
 //     "bench_out": "/abs/bench.json" | null,
 //     "bench_input": "/abs/badge.cbor" | null,  (bytes for the 1,000 checks;

@@ -1,6 +1,6 @@
 // The Digital Credentials Consortium's verifier-core (the library behind
 // VerifierPlus and the Learner Credential Wallet) on many credential
-// files, with nothing fetched (run by tui/tests/ob3_dcc.rs):
+// files, with nothing fetched (run by app/tests/ob3_dcc.rs):
 //
 //   node check_dcc.mjs FILE...
 //
