@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the web verifier into web/dist: tessera-web compiled to
+# Build the web verifier into web/dist (and its page into web/page/, which
+# the desk builds in): tessera-web compiled to
 # wasm32-unknown-unknown (profile wasm: opt-level s, LTO, then wasm-opt), the
 # wasm-bindgen glue (`--target no-modules`: a classic script, so the page
 # works from file://), and index.html: the page from web/site with its style
@@ -11,18 +12,34 @@
 # (binaryen's wasm-opt), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each missing tool is named with the command that installs it here.
+missing=0
 want="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
-have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+have="$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')"
 if [ "$have" != "$want" ]; then
-  echo "error: wasm-bindgen-cli $want is needed (found: ${have:-none}): cargo install wasm-bindgen-cli --version $want --locked" >&2
-  exit 1
+  # Not --locked: wasm-bindgen-cli's own lock file names a webpki-roots
+  # release the registry no longer serves.
+  echo "error: wasm-bindgen-cli $want is needed (found: ${have:-none}): cargo install wasm-bindgen-cli --version $want" >&2
+  missing=1
+fi
+if command -v rustup >/dev/null && ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "error: the wasm32-unknown-unknown target is needed: rustup target add wasm32-unknown-unknown" >&2
+  missing=1
 fi
 wasm_opt=web/tests/node_modules/.bin/wasm-opt
 if [ ! -x "$wasm_opt" ]; then
   echo "error: wasm-opt (npm binaryen, pinned in web/tests) is needed: (cd web/tests && npm ci)" >&2
-  exit 1
+  missing=1
 fi
-cargo build --profile wasm --target wasm32-unknown-unknown -p tessera-web
+if ! command -v python3 >/dev/null; then
+  echo "error: python3 is needed (it inlines the page's parts): install it (Debian/Ubuntu: sudo apt install python3)" >&2
+  missing=1
+fi
+[ "$missing" -eq 0 ] || exit 1
+# Paths remapped so the module is the same bytes from any checkout (CI
+# compares a rebuild with web/page/, the copy built into the desk).
+RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=/tessera --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo" \
+  cargo build --profile wasm --target wasm32-unknown-unknown -p tessera-web
 rm -rf web/dist
 mkdir -p web/dist
 wasm-bindgen --target no-modules --no-typescript --out-dir web/dist \
@@ -72,6 +89,11 @@ html = html.replace("script-src 'self'", "script-src " + " ".join(scripts))
 html = html.replace("style-src 'self'", "style-src " + " ".join(styles))
 (dist / "index.html").write_text(html)
 PY
+# The copy the desk builds into `tessera` (`tessera site build` with no
+# --assets): checked in, so the desk needs no web toolchain; CI runs this
+# script and fails when web/page/ then differs from what is committed.
+mkdir -p web/page
+cp web/dist/index.html web/dist/tessera_web_bg.wasm web/page/
 gz=$(gzip -9 -c web/dist/tessera_web_bg.wasm | wc -c)
 page=$(gzip -9 -c web/dist/index.html | wc -c)
 echo "web/dist: tessera_web_bg.wasm $(wc -c < web/dist/tessera_web_bg.wasm) bytes, $gz gzipped; index.html $(wc -c < web/dist/index.html) bytes, $page gzipped"

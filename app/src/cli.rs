@@ -218,7 +218,9 @@ pub enum SiteCommand {
         /// <https://badges.example.org/> (remembered).
         #[arg(long)]
         url: Option<String>,
-        /// The built page (`bash web/build.sh` makes web/dist).
+        /// A page built elsewhere (`bash web/build.sh` makes web/dist);
+        /// without it, the page built into tessera ($TESSERA_WEB_ASSETS
+        /// also names one).
         #[arg(long)]
         assets: Option<PathBuf>,
     },
@@ -1199,7 +1201,7 @@ pub fn run(cli: Cli, command: Command) -> Result<i32, DeskError> {
         Command::Site(SiteCommand::Build { out, url, assets }) => {
             let desk = Desk::open_or_demo_at(&home, ledger)?;
             let keys = desk.unlock(&mut pass)?;
-            let assets = assets.unwrap_or_else(tessera_desk::site::default_assets);
+            let assets = tessera_desk::site::PageAssets::chosen(assets);
             let site = desk.build_site(&keys, &out, &assets, url.as_deref())?;
             println!(
                 "verification site written to {} ({} trusted issuer keys, {} revoked badges listed); open {}/index.html or publish the folder{}",

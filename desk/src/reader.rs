@@ -31,6 +31,12 @@ pub enum CardError {
         "the smart-card service (pcscd) is not running: start it (`sudo systemctl start pcscd`) and try again"
     )]
     NoService,
+    /// The PC/SC library (pcsc-lite) is not installed: the desk loads it
+    /// when a reader is first used, so everything else works without it.
+    #[error(
+        "card readers need the PC/SC service, which is not installed ({0}): install it (Debian/Ubuntu: `sudo apt install pcscd libpcsclite1`; Fedora: `sudo dnf install pcsc-lite pcsc-lite-libs`; Arch: `sudo pacman -S pcsclite`) and try again"
+    )]
+    NoLibrary(String),
     /// Nobody put a card on the reader in time.
     #[error("no card was presented within {0:?}: put the card flat on the reader and try again")]
     TimedOut(Duration),

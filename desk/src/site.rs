@@ -14,8 +14,8 @@ use super::{Desk, DeskError, KeyRing};
 use crate::store::files;
 use crate::store::ledger::{BadgeState, Filter};
 
-/// The page's files `web/build.sh` makes; `site build` refuses to write a
-/// site without every one of them. `index.html` is the whole page (its
+/// The page's files `web/build.sh` makes; `site build --assets DIR`
+/// refuses to write a site without every one of them. `index.html` is the whole page (its
 /// style, scripts and module inlined); the module file is beside it for
 /// size reports and for integrators.
 pub const ASSETS: [&str; 2] = ["index.html", "tessera_web_bg.wasm"];
@@ -55,14 +55,77 @@ fn page_with(page: &str, site: &Site) -> Result<String, DeskError> {
     Ok(page.replacen(SITE_SLOT, &block, 1))
 }
 
-/// Where the built page is looked for when `--assets` is not given:
-/// `$TESSERA_WEB_ASSETS`, else this source tree's `web/dist`.
-pub fn default_assets() -> PathBuf {
-    std::env::var_os("TESSERA_WEB_ASSETS").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist")),
-        PathBuf::from,
-    )
+/// The page a site is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageAssets {
+    /// The page built into this program: `web/page/`, which `web/build.sh`
+    /// writes and CI rebuilds from source and compares, so a fresh build
+    /// of the desk publishes sites with no web toolchain.
+    Builtin,
+    /// A page built elsewhere (`--assets DIR`, `$TESSERA_WEB_ASSETS`):
+    /// `web/build.sh`'s `web/dist`, or a page of one's own.
+    Dir(PathBuf),
 }
+
+impl PageAssets {
+    /// `--assets DIR` if given, else `$TESSERA_WEB_ASSETS`, else the
+    /// built-in page.
+    pub fn chosen(dir: Option<PathBuf>) -> Self {
+        dir.or_else(|| std::env::var_os("TESSERA_WEB_ASSETS").map(PathBuf::from))
+            .map_or(Self::Builtin, Self::Dir)
+    }
+
+    /// How the ledger remembers it (for the rebuild after a revocation).
+    fn remembered(&self) -> String {
+        match self {
+            Self::Builtin => BUILTIN.to_string(),
+            Self::Dir(dir) => dir.display().to_string(),
+        }
+    }
+
+    /// What the ledger remembered.
+    fn recalled(text: Option<String>) -> Self {
+        match text {
+            Some(dir) if dir != BUILTIN => Self::Dir(PathBuf::from(dir)),
+            _ => Self::Builtin,
+        }
+    }
+
+    /// The page (`index.html`) and the module, read whole.
+    fn load(&self) -> Result<(String, Vec<u8>), DeskError> {
+        let dir = match self {
+            Self::Builtin => {
+                return Ok((BUILTIN_PAGE.to_string(), BUILTIN_MODULE.to_vec()));
+            }
+            Self::Dir(dir) => dir,
+        };
+        for name in ASSETS {
+            if !dir.join(name).is_file() {
+                return Err(DeskError::Input(format!(
+                    "{} has no {name}: give the folder `bash web/build.sh` writes (web/dist), or leave out --assets for the page built into tessera",
+                    dir.display()
+                )));
+            }
+        }
+        let page = String::from_utf8(files::read(&dir.join("index.html"))?).map_err(|_| {
+            DeskError::Input(format!(
+                "{} is not text: run `bash web/build.sh` again",
+                dir.join("index.html").display()
+            ))
+        })?;
+        Ok((page, files::read(&dir.join("tessera_web_bg.wasm"))?))
+    }
+}
+
+/// The ledger's word for [`PageAssets::Builtin`].
+const BUILTIN: &str = "built-in";
+
+/// The page built into the desk (`web/page/`, kept equal to a build from
+/// source by CI).
+const BUILTIN_PAGE: &str = include_str!("../../web/page/index.html");
+
+/// The module built into the desk, beside the page.
+const BUILTIN_MODULE: &[u8] = include_bytes!("../../web/page/tessera_web_bg.wasm");
 
 /// What `site build` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,43 +234,27 @@ impl Desk {
         Ok(out)
     }
 
-    /// Write the verification site to `out` from the built page in
-    /// `assets`, and remember `out` (and `url`) so `revoke` rebuilds it.
-    /// Each file is written atomically: the module and the status list
-    /// first, the page (which carries the site data) last.
+    /// Write the verification site to `out` from the page `assets`, and
+    /// remember `out` (and `url`) so `revoke` rebuilds it. Each file is
+    /// written atomically: the module and the status list first, the page
+    /// (which carries the site data) last.
     pub fn build_site(
         &self,
         keys: &KeyRing,
         out: &Path,
-        assets: &Path,
+        assets: &PageAssets,
         url: Option<&str>,
     ) -> Result<SiteReport, DeskError> {
-        for name in ASSETS {
-            if !assets.join(name).is_file() {
-                return Err(DeskError::Input(format!(
-                    "the web verifier is not built ({} has no {name}): run `bash web/build.sh`, or give --assets DIR",
-                    assets.display()
-                )));
-            }
-        }
+        let (page, module) = assets.load()?;
         let url = url.map(str::to_string).or(self.ledger.meta("site_url")?);
         // The address first: the status list credential is named by it.
         if let Some(u) = &url {
             self.set_site_url(u)?;
         }
         let (site, lists) = self.site_and_lists(keys, url.as_deref())?;
-        let page = String::from_utf8(files::read(&assets.join("index.html"))?).map_err(|_| {
-            DeskError::Input(format!(
-                "{} is not text: run `bash web/build.sh` again",
-                assets.join("index.html").display()
-            ))
-        })?;
         let page = page_with(&page, &site)?;
         files::create_dir(out)?;
-        files::write_atomic(
-            &out.join("tessera_web_bg.wasm"),
-            &files::read(&assets.join("tessera_web_bg.wasm"))?,
-        )?;
+        files::write_atomic(&out.join("tessera_web_bg.wasm"), &module)?;
         self.write_status_credentials(keys, out)?;
         // The same lists whole, for other centers' desks (`tessera trust
         // lists https://…`) and kiosks to fetch.
@@ -225,8 +272,7 @@ impl Desk {
         let abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
         self.ledger
             .set_meta("site_dir", &abs.display().to_string())?;
-        self.ledger
-            .set_meta("site_assets", &assets.display().to_string())?;
+        self.ledger.set_meta("site_assets", &assets.remembered())?;
         Ok(SiteReport {
             dir: abs,
             issuers: site.trust.len(),
@@ -241,10 +287,7 @@ impl Desk {
         let Some(dir) = self.ledger.meta("site_dir")? else {
             return Ok(None);
         };
-        let assets = self
-            .ledger
-            .meta("site_assets")?
-            .map_or_else(default_assets, PathBuf::from);
+        let assets = PageAssets::recalled(self.ledger.meta("site_assets")?);
         self.build_site(keys, Path::new(&dir), &assets, None)
             .map(Some)
     }

@@ -44,7 +44,10 @@ impl std::fmt::Debug for PcscReader {
 
 fn service_error(e: pcsc::Error) -> CardError {
     match e {
-        pcsc::Error::NoService | pcsc::Error::ServiceStopped => CardError::NoService,
+        pcsc::Error::NoService | pcsc::Error::ServiceStopped => match pcsc_sys::library_error() {
+            Some(why) => CardError::NoLibrary(why.to_string()),
+            None => CardError::NoService,
+        },
         pcsc::Error::NoReadersAvailable
         | pcsc::Error::UnknownReader
         | pcsc::Error::ReaderUnavailable => CardError::NoReader,
