@@ -49,6 +49,7 @@ for file in /usr/bin/pkg-config /usr/bin/pkgconf \
   /usr/lib/*/pkgconfig/libpcsclite.pc /usr/lib/*/libpcsclite.so*; do
   [ -e "$file" ] || continue
   real="$(readlink -f "$file")"
+  case " ${hidden[*]:-} " in *" $real "*) continue ;; esac
   mount --bind /dev/null "$real" && hidden+=("$real")
 done
 echo "fresh machine: hidden: ${hidden[*]:-nothing (not installed)}"

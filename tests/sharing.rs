@@ -618,8 +618,13 @@ fn a_request_with_every_field_round_trips_and_the_preview_is_the_issued_size() {
     };
     let issuer = desk.issuer().unwrap();
     let serial = desk.next_serial().unwrap();
-    let preview =
-        tessera_desk::issue::preview(&req, &issuer.name, serial, tessera_desk::now()).unwrap();
+    let preview = tessera_desk::issue::preview(
+        &req,
+        &issuer.name,
+        serial,
+        tessera_desk::Clock::System.now(),
+    )
+    .unwrap();
     let record = desk.issue(&key, &req).unwrap();
     assert_eq!(record.serial, serial);
     assert_eq!(preview.bytes.len(), record.cose.len());

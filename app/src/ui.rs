@@ -35,7 +35,7 @@ use tessera_desk::store::ledger::{
     BadgeRecord, BadgeState, IssuerRecord, LedgerError, TrustedRecord,
 };
 use tessera_desk::store::secret::Secret;
-use tessera_desk::{Desk, DeskError, IssueRequest, KeyRing, claim_code, default_home, now};
+use tessera_desk::{Desk, DeskError, IssueRequest, KeyRing, claim_code, default_home};
 
 /// The screens, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -607,7 +607,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Check => check::view(&model.check, frame, body),
         Screen::Revoke => revoke::view(&model.revoke, frame, body),
         Screen::Ledger => ledger::view(&model.ledger, frame, body),
-        Screen::Keys => keys::view(&model.keys, frame, body),
+        Screen::Keys => keys::view(&model.keys, model.now, frame, body),
     }
     if let Some((is_error, text)) = &model.status {
         let style = if *is_error {
@@ -1266,7 +1266,8 @@ pub fn run_terminal(
     let home = home.unwrap_or_else(default_home);
     let desk = Desk::open_or_demo_at(&home, ledger.as_deref())?;
     let issuer = desk.issuer()?;
-    let mut model = Model::new(&issuer.name, issuer.demo, now());
+    let clock = desk.clock();
+    let mut model = Model::new(&issuer.name, issuer.demo, clock.now());
     let mut rt = Runtime::new(desk, passphrase_file);
     for m in rt.initial() {
         apply(&mut model, &mut rt, m);
@@ -1292,7 +1293,7 @@ pub fn run_terminal(
                     apply(&mut model, &mut rt, Message::Key(k));
                 }
             } else {
-                apply(&mut model, &mut rt, Message::Tick(now()));
+                apply(&mut model, &mut rt, Message::Tick(clock.now()));
                 rt.tick_mail();
             }
         }

@@ -9,20 +9,14 @@
 )]
 // Reason: tests.
 
+mod common;
+use common::tessera;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 use tessera_web::verifier::Verifier;
-
-fn tessera(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("tessera").unwrap();
-    c.env("TESSERA_HOME", home)
-        .env_remove("TESSERA_PASSPHRASE")
-        .env_remove("TESSERA_LEDGER");
-    c
-}
 
 fn assets() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist")

@@ -21,6 +21,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
+use common::tessera;
 #[path = "common/pg.rs"]
 mod pg;
 
@@ -28,14 +29,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/catalogue")
         .join(name)
-}
-
-fn tessera(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("tessera").unwrap();
-    c.env("TESSERA_HOME", home)
-        .env_remove("TESSERA_PASSPHRASE")
-        .env_remove("TESSERA_LEDGER");
-    c
 }
 
 fn json_of(c: &mut Command) -> Value {

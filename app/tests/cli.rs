@@ -8,17 +8,13 @@
 )]
 // Reason: tests.
 
+mod common;
+use common::tessera;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
-
-fn tessera(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("tessera").unwrap();
-    c.env("TESSERA_HOME", home).env_remove("TESSERA_PASSPHRASE");
-    c
-}
 
 /// Issue ada@example.org's RUST-101 badge with `extra` arguments.
 fn issue_ada(home: &Path, extra: &[&str]) -> serde_json::Value {

@@ -93,10 +93,7 @@ fn take_off(card: VirtualCard) -> Vec<u8> {
 }
 
 fn tessera(home: &TempDir) -> Command {
-    let mut c = Command::new(cargo_bin("tessera"));
-    c.env("TESSERA_HOME", home.path())
-        .env_remove("TESSERA_PASSPHRASE");
-    c
+    common::tessera_process(home.path())
 }
 
 struct Run {

@@ -16,6 +16,8 @@
 )]
 // Reason: tests.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -28,9 +30,10 @@ use tessera_web::verifier::Verifier;
 
 const PASS: &str = "correct horse battery";
 
+/// The desk's binary with this walk's passphrase.
 fn tessera(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
-    c.env("TESSERA_HOME", home).env("TESSERA_PASSPHRASE", PASS);
+    let mut c = common::tessera(home);
+    c.env("TESSERA_PASSPHRASE", PASS);
     c
 }
 

@@ -23,6 +23,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
+use common::tessera;
 
 const FROM: &str = "Lisbon Test Center <badges@example.org>";
 const SITE: &str = "https://badges.example.org/";
@@ -103,14 +104,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn tessera(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("tessera").unwrap();
-    c.env("TESSERA_HOME", home)
-        .env_remove("TESSERA_PASSPHRASE")
-        .env_remove("TESSERA_LEDGER");
-    c
 }
 
 /// A demo desk that knows where its site is published.

@@ -18,21 +18,13 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
+use common::tessera;
 
 const SITE: &str = "https://badges.example.org/";
-
-fn tessera(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("tessera").unwrap();
-    c.env("TESSERA_HOME", home)
-        .env_remove("TESSERA_PASSPHRASE")
-        .env_remove("TESSERA_LEDGER");
-    c
-}
 
 /// `node check_ob3.mjs ARGS…`: its JSON answer.
 fn node(args: &[&str]) -> Value {

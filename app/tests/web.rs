@@ -14,11 +14,13 @@
 )]
 // Reason: tests.
 
+mod common;
+use common::tessera;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -35,12 +37,6 @@ fn workspace() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn tessera(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
-    c.env("TESSERA_HOME", home).env_remove("TESSERA_PASSPHRASE");
-    c
 }
 
 /// `tessera issue ... --json`.

@@ -22,7 +22,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Desk, DeskError, RowProblem, now};
+use super::{Desk, DeskError, RowProblem};
 use crate::store::ledger::CatalogueRow;
 
 /// The languages the catalogue holds texts in; the first is the default,
@@ -803,11 +803,6 @@ pub struct ImportReport {
     pub problems: Vec<RowProblem>,
 }
 
-/// Today's date (UTC).
-pub fn today() -> NaiveDate {
-    chrono::DateTime::from_timestamp(now(), 0).map_or(NaiveDate::MAX, |t| t.date_naive())
-}
-
 impl Desk {
     /// The catalogue in the ledger.
     pub fn catalogue(&self) -> Result<Catalogue, DeskError> {
@@ -820,7 +815,7 @@ impl Desk {
         req: &super::IssueRequest,
     ) -> Result<super::IssueRequest, DeskError> {
         self.catalogue()?
-            .fill(req, &self.language()?, today())
+            .fill(req, &self.language()?, self.today())
             .map_err(|p| {
                 DeskError::Input(format!(
                     "{} {:?}: {}",
@@ -918,7 +913,7 @@ impl Desk {
                 })
             })
             .collect::<Result<Vec<_>, DeskError>>()?;
-        self.ledger.put_catalogue(&rows, now())?;
+        self.ledger.put_catalogue(&rows, self.now())?;
         Ok(report)
     }
 }

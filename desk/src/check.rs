@@ -437,7 +437,7 @@ impl crate::Desk {
             trust: &trust,
             demo_kids: &demo_kids,
             ledger: &self.ledger,
-            now: crate::now(),
+            now: self.now(),
             catalogue: Some(&catalogue),
             compromised: &compromised,
             own_kids: &own_kids,

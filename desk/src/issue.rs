@@ -6,7 +6,7 @@
 use tessera_core::ndef::card_image_len;
 use tessera_core::{BadgeBuilder, BadgeClaims, CardType, Profile, Salt, SigningKey, Subject};
 
-use super::{Desk, DeskError, now};
+use super::{Desk, DeskError};
 use crate::store::keystore;
 use crate::store::ledger::{BadgeRecord, IssuerRecord, NewBadge, PassRecord};
 
@@ -227,7 +227,7 @@ impl Desk {
     ) -> Result<BadgeRecord, DeskError> {
         let issuer = self.issuer()?;
         let req = self.from_catalogue(req)?;
-        let b = Self::new_badge_for(&req, now())?;
+        let b = Self::new_badge_for(&req, self.now())?;
         let mut records = self.issue_rows(key, &issuer, &[b], &[], &mut |_| true)?;
         records
             .pop()
@@ -254,7 +254,7 @@ impl Desk {
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<Vec<BadgeRecord>, DeskError> {
         let issuer = self.issuer()?;
-        let t = now();
+        let t = self.now();
         let rows = reqs
             .iter()
             .map(|r| Self::new_badge_for(r, t))
@@ -456,9 +456,9 @@ impl Desk {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        let now = now();
+        let now = desk.now();
         let catalogue = desk.catalogue()?;
-        let (lang, today) = (desk.language()?, super::catalogue::today());
+        let (lang, today) = (desk.language()?, desk.today());
         let mut out = Vec::new();
         let mut problems = Vec::new();
         let mut seen = std::collections::HashMap::new();

@@ -409,16 +409,42 @@ impl KeyRing {
     }
 }
 
-/// The current time, Unix seconds, for what is signed with it.
-fn clock_now() -> Result<u64, DeskError> {
-    u64::try_from(now()).map_err(|_| {
-        DeskError::Input("the system clock is before 1970: set the date and try again".into())
-    })
+/// Where the desk reads the time. Every operation that records or
+/// compares a time asks its desk's clock (issuing, revoking, suspending,
+/// status lists, checks, results, catalogue dates, the outbox), so a test,
+/// or the portal's, can fix "now" and move it; only [`Clock::System`]
+/// reads the wall clock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The system's clock.
+    #[default]
+    System,
+    /// A fixed instant, Unix seconds.
+    Fixed(i64),
 }
 
-/// The current time, Unix seconds.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+impl Clock {
+    /// The current time, Unix seconds.
+    pub fn now(self) -> i64 {
+        match self {
+            Self::System => chrono::Utc::now().timestamp(),
+            Self::Fixed(t) => t,
+        }
+    }
+
+    /// Today's date (UTC).
+    pub fn today(self) -> chrono::NaiveDate {
+        chrono::DateTime::from_timestamp(self.now(), 0)
+            .map_or(chrono::NaiveDate::MAX, |t| t.date_naive())
+    }
+
+    /// The current time for what is signed with it (claims and lists
+    /// carry unsigned seconds).
+    pub fn signing_time(self) -> Result<u64, DeskError> {
+        u64::try_from(self.now()).map_err(|_| {
+            DeskError::Input("the system clock is before 1970: set the date and try again".into())
+        })
+    }
 }
 
 /// What [`Desk::trust_add`] took in: the keys newly trusted, and the
@@ -437,6 +463,8 @@ pub struct Desk {
     /// The ledger named when opening (see [`Desk::open_at`]).
     ledger_spec: Option<String>,
     ledger: Ledger,
+    /// Where "now" comes from.
+    clock: Clock,
 }
 
 /// Where a desk is: enough to open it again (a worker thread opens its own).
@@ -446,12 +474,14 @@ pub struct Place {
     pub home: PathBuf,
     /// The ledger named when it was opened, if any.
     pub ledger: Option<String>,
+    /// The desk's clock.
+    pub clock: Clock,
 }
 
 impl Place {
     /// Open the desk here.
     pub fn open(&self) -> Result<Desk, DeskError> {
-        Desk::open_at(&self.home, self.ledger.as_deref())
+        Ok(Desk::open_at(&self.home, self.ledger.as_deref())?.with_clock(self.clock))
     }
 }
 
@@ -505,7 +535,30 @@ impl Desk {
             home: home.to_path_buf(),
             ledger_spec,
             ledger,
+            clock: Clock::System,
         })
+    }
+
+    /// This desk reading the time from `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The desk's clock.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// The current time by the desk's clock, Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Today's date (UTC) by the desk's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// Where this desk is, to open it again.
@@ -513,6 +566,7 @@ impl Desk {
         Place {
             home: self.home.clone(),
             ledger: self.ledger_spec.clone(),
+            clock: self.clock,
         }
     }
 
@@ -575,14 +629,14 @@ impl Desk {
             public_key: key.public_key().as_bytes().to_vec(),
             name: name.trim().to_string(),
             demo: passphrase.is_none(),
-            created_at: now(),
+            created_at: self.now(),
             retired_at: None,
         };
         self.ledger.add_issuer(&record)?;
         // Only this desk's keys: on a shared ledger the others stay active.
         for old in self.own_issuers()? {
             if old.kid != record.kid && old.retired_at.is_none() {
-                self.ledger.retire(&old.kid, now())?;
+                self.ledger.retire(&old.kid, self.now())?;
             }
         }
         Ok(record)
@@ -699,7 +753,7 @@ impl Desk {
             ));
         }
         self.own_badge_key(keys, serial)?;
-        self.ledger.revoke(serial, reason.trim(), now())?;
+        self.ledger.revoke(serial, reason.trim(), self.now())?;
         self.publish_status_list(keys, None)
     }
 
@@ -770,7 +824,7 @@ impl Desk {
         // The IETF Token Status List tokens, named by their own address.
         if let Some(url) = self.site_url()? {
             let base = site::on_site(&url, "");
-            let issued_at = clock_now()?;
+            let issued_at = self.clock.signing_time()?;
             for (key, statuses) in self.key_statuses(keys)? {
                 for (path, token) in statuses.tokens(key, issued_at, &base)? {
                     write(&path, &token)?;
@@ -786,7 +840,7 @@ impl Desk {
     /// has its list at any ledger size; a key without badges gets one
     /// empty list (it proves the key's lists are current).
     pub fn status_lists(&self, keys: &KeyRing) -> Result<Vec<Vec<u8>>, DeskError> {
-        let issued_at = clock_now()?;
+        let issued_at = self.clock.signing_time()?;
         let mut out = Vec::new();
         for (key, statuses) in self.key_statuses(keys)? {
             out.extend(statuses.sign(key, issued_at)?);
@@ -844,7 +898,7 @@ impl Desk {
         reasons: Option<&lists_source::Reasons>,
     ) -> Result<Vec<ImportedList>, DeskError> {
         let trust = self.other_centers()?;
-        let now = clock_now()?;
+        let now = self.clock.signing_time()?;
         let dir = self.home.join(FOREIGN_LISTS);
         let mut rest = bytes;
         let mut lists = Vec::new();
@@ -921,7 +975,7 @@ impl Desk {
         };
         let (trust, _) = self.trust_store()?;
         let own: Vec<Vec<u8>> = self.ledger.issuers()?.into_iter().map(|i| i.kid).collect();
-        let now = clock_now()?;
+        let now = self.clock.signing_time()?;
         let (lists, stale) = (&mut out.lists, &mut out.stale);
         let mut kids: Vec<Vec<u8>> = Vec::new();
         let mut rest = bytes.as_slice();
@@ -1006,7 +1060,7 @@ impl Desk {
             ));
         }
         self.own_badge_key(keys, serial)?;
-        self.ledger.suspend(serial, reason.trim(), now())?;
+        self.ledger.suspend(serial, reason.trim(), self.now())?;
         self.publish_status_list(keys, None)
     }
 
@@ -1032,9 +1086,7 @@ impl Desk {
         for issuer in self.ledger.issuers()? {
             store.add(PublicKey::try_from(issuer.public_key.as_slice())?)?;
         }
-        let now = u64::try_from(now()).map_err(|_| {
-            DeskError::Input("the system clock is before 1970: set the date and try again".into())
-        })?;
+        let now = self.clock.signing_time()?;
         let mut report = AuditReport {
             database: self.ledger.integrity_check()?,
             ..AuditReport::default()
@@ -1188,7 +1240,7 @@ impl Desk {
                 } else {
                     name.trim().to_string()
                 },
-                added_at: now(),
+                added_at: self.now(),
             };
             if self.ledger.trust(&record)? {
                 added.push(record);
@@ -1293,7 +1345,7 @@ impl Desk {
         for b in badges {
             if b.issued_at >= since && b.state != BadgeState::Revoked {
                 self.ledger
-                    .revoke(b.serial, "issuer key compromised", now())?;
+                    .revoke(b.serial, "issuer key compromised", self.now())?;
                 revoked.push(b.serial);
             }
         }

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tessera_core::SigningKey;
 
-use super::{Desk, DeskError, ExportFormat, now};
+use super::{Desk, DeskError, ExportFormat};
 use crate::store::files;
 use crate::store::keystore;
 use crate::store::ledger::{
@@ -534,7 +534,7 @@ impl Desk {
         };
         self.ledger.outbox_change(
             serial,
-            &OutboxChange::Requeue(id, badge.recipient.trim().to_string(), now()),
+            &OutboxChange::Requeue(id, badge.recipient.trim().to_string(), self.now()),
         )?;
         self.ledger
             .outbox(OutboxQuery::Of(&[serial]))?
@@ -588,7 +588,7 @@ impl Desk {
         let mut after = 0u32;
         'run: loop {
             let batch = match mode {
-                SendMode::Due => self.ledger.outbox(OutboxQuery::Due(now(), BATCH))?,
+                SendMode::Due => self.ledger.outbox(OutboxQuery::Due(self.now(), BATCH))?,
                 SendMode::AllPending => self.ledger.outbox(OutboxQuery::Pending(after, BATCH))?,
                 SendMode::Only(serials) => {
                     let rows: Vec<OutboxRecord> = self
@@ -635,7 +635,7 @@ impl Desk {
                     Outcome::Sent => {
                         self.ledger.outbox_change(
                             serial,
-                            &OutboxChange::Sent(record.message_id.clone(), now()),
+                            &OutboxChange::Sent(record.message_id.clone(), self.now()),
                         )?;
                         report.sent += 1;
                     }
@@ -648,7 +648,11 @@ impl Desk {
                         let attempts = record.attempts + 1;
                         self.ledger.outbox_change(
                             serial,
-                            &OutboxChange::Retry(attempts, now() + backoff(attempts), why.clone()),
+                            &OutboxChange::Retry(
+                                attempts,
+                                self.now() + backoff(attempts),
+                                why.clone(),
+                            ),
                         )?;
                         report.deferred.push(not_sent(why));
                     }

@@ -12,7 +12,7 @@ use tessera_core::{Profile, SigningKey};
 
 use super::catalogue::Outcome;
 use super::issue::check_recipient;
-use super::{Desk, DeskError, IssueRequest, RowProblem, now};
+use super::{Desk, DeskError, IssueRequest, RowProblem};
 use crate::store::ledger::{BadgeRecord, PassRecord};
 
 /// One exam pass.
@@ -149,7 +149,7 @@ impl Desk {
                 "the catalogue is empty: import the program's exams and certifications first (`tessera catalogue import FILE`)".into(),
             ));
         }
-        let today = super::catalogue::today();
+        let today = self.today();
         let mut plan = ResultPlan::default();
         // Checked rows: (index into results, the result, day, exam code).
         let mut ok: Vec<(usize, &ExamResult, NaiveDate, String)> = Vec::new();
@@ -210,7 +210,7 @@ impl Desk {
         ok.sort_by_key(|(_, r, day, _)| (*day, r.line));
         let lang = self.language()?;
         let mut seen_in_file: HashMap<(String, String), usize> = HashMap::new();
-        let recorded_at = now();
+        let recorded_at = self.now();
         let mut decided: Vec<(usize, Planned)> = Vec::with_capacity(ok.len());
         for (i, r, day, exam) in ok {
             let who = r.recipient.trim().to_lowercase();

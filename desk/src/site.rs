@@ -180,7 +180,9 @@ impl Desk {
             format: SITE_FORMAT.to_string(),
             issuer: self.issuer()?.name,
             url: url.map(str::to_string),
-            built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            built_at: chrono::DateTime::from_timestamp(self.now(), 0)
+                .unwrap_or_default()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             trust,
             // In parts: a few bytes a list, not 8 KiB of mostly zero bits
             // (the page re-creates and verifies each).

@@ -209,9 +209,7 @@ impl Desk {
         let revoked = self.ledger.revoked_serials(kid.as_bytes())?;
         let indexes = Indexes::new(key)?;
         let kid_hex = hex::encode(kid.as_bytes());
-        let now = u64::try_from(super::now()).map_err(|_| {
-            DeskError::Input("the system clock is before 1970: set the date and try again".into())
-        })?;
+        let now = self.clock.signing_time()?;
         for segment in segment_of(lo)..=segment_of(hi) {
             let Some((first, count)) = segment_range(segment, hi) else {
                 continue;
@@ -262,9 +260,7 @@ impl Desk {
         };
         let (revoked, max) = self.ledger.revocations(kid.as_bytes())?;
         let encoded = encode_list(&bitstring(&revoked, max))?;
-        let now = u64::try_from(super::now()).map_err(|_| {
-            DeskError::Input("the system clock is before 1970: set the date and try again".into())
-        })?;
+        let now = self.clock.signing_time()?;
         let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)
             .map_err(DeskError::Input)?;
         let mut text = serde_json::to_string_pretty(&signed)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use super::print_json;
-use tessera_desk::catalogue::{Catalogue, LANGUAGES, today};
+use tessera_desk::catalogue::{Catalogue, LANGUAGES};
 use tessera_desk::results::{Decision, ExamResult, ResultPlan, read_results_csv};
 use tessera_desk::store::files;
 use tessera_desk::store::secret::Secret;
@@ -96,7 +96,7 @@ pub fn run_catalogue(desk: &mut Desk, command: CatalogueCommand) -> Result<i32, 
                 let entries: Vec<_> = catalogue.entries().collect();
                 print_json(&entries)?;
             } else {
-                print_catalogue(&catalogue, &desk.language()?);
+                print_catalogue(&catalogue, &desk.language()?, desk.today());
             }
             Ok(0)
         }
@@ -114,14 +114,13 @@ pub fn run_catalogue(desk: &mut Desk, command: CatalogueCommand) -> Result<i32, 
     }
 }
 
-fn print_catalogue(catalogue: &Catalogue, lang: &str) {
+fn print_catalogue(catalogue: &Catalogue, lang: &str, today: chrono::NaiveDate) {
     if catalogue.is_empty() {
         println!(
             "the catalogue is empty: `tessera catalogue import FILE` adds the program's exams and certifications"
         );
         return;
     }
-    let today = today();
     println!(
         "{:<12} {:<13} {:<5} {:<24} NAME",
         "CODE", "KIND", "BADGE", "REQUIRES"

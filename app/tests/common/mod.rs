@@ -3,8 +3,26 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Reason: test support; each test binary uses part of it.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The `tessera` binary on the data directory `home`, with nothing from
+/// the caller's environment that would pick another ledger, key or page.
+pub fn tessera_process(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    c.env("TESSERA_HOME", home)
+        .env_remove("TESSERA_PASSPHRASE")
+        .env_remove("TESSERA_LEDGER")
+        .env_remove("TESSERA_WEB_ASSETS");
+    c
+}
+
+/// [`tessera_process`] as an `assert_cmd` command (`.assert()`,
+/// `.write_stdin()`).
+pub fn tessera(home: &Path) -> assert_cmd::Command {
+    assert_cmd::Command::from_std(tessera_process(home))
+}
 
 /// One tmux session running a command; killed when dropped.
 pub struct Session(pub String);

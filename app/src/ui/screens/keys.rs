@@ -199,9 +199,10 @@ impl KeysView {
 }
 
 /// Draw the Keys & trust screen.
-pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
+/// The Keys screen (and its catalogue tab) at `now` (the desk's clock).
+pub fn view(v: &KeysView, now: i64, frame: &mut Frame, area: Rect) {
     if v.show_catalogue {
-        return catalogue_view(v, frame, area);
+        return catalogue_view(v, now, frame, area);
     }
     let [mine, theirs, bottom] = Layout::vertical([
         Constraint::Length(v.issuers.len().clamp(1, 6) as u16 + 2),
@@ -298,10 +299,10 @@ pub fn view(v: &KeysView, frame: &mut Frame, area: Rect) {
 }
 
 /// The catalogue tab: every entry, and the selected one in full.
-fn catalogue_view(v: &KeysView, frame: &mut Frame, area: Rect) {
+fn catalogue_view(v: &KeysView, now: i64, frame: &mut Frame, area: Rect) {
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(9)]).areas(area);
-    let today = tessera_desk::catalogue::today();
+    let today = tessera_desk::Clock::Fixed(now).today();
     let items: Vec<ListItem> = v
         .catalogue
         .entries()
