@@ -2,11 +2,12 @@
 //! exam results through its rules.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
-use super::print_json;
+use super::Ctx;
+use super::output::print_json;
 use tessera_desk::catalogue::{Catalogue, LANGUAGES};
 use tessera_desk::results::{Decision, ExamResult, ResultPlan, read_results_csv};
 use tessera_desk::store::files;
@@ -45,8 +46,82 @@ pub enum CatalogueCommand {
     },
 }
 
+impl CatalogueCommand {
+    /// Run it on this desk's catalogue.
+    pub fn run(self, ctx: &mut Ctx) -> Result<i32, DeskError> {
+        run_catalogue(&mut ctx.desk()?, self)
+    }
+}
+
+/// Arguments of `result`.
+#[derive(Debug, Args)]
+pub struct ResultArgs {
+    /// The candidate's e-mail address or candidate id.
+    #[arg(long)]
+    recipient: String,
+    /// The exam's code.
+    #[arg(long)]
+    exam: String,
+    /// The day of the pass, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    passed_on: String,
+    /// Show what the pass would give; record nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ResultArgs {
+    /// Record one pass and issue what it gives.
+    pub fn run(self, ctx: &mut Ctx) -> Result<i32, DeskError> {
+        let mut desk = ctx.desk()?;
+        // Line 1 marks the single result (a CSV's rows start at 2).
+        let result = ExamResult {
+            line: 1,
+            recipient: self.recipient,
+            exam: self.exam,
+            passed_on: self.passed_on,
+        };
+        let pass = &mut ctx.passphrase();
+        run_results(
+            &mut desk,
+            &[result],
+            Vec::new(),
+            self.dry_run,
+            self.json,
+            pass,
+        )
+    }
+}
+
+/// Arguments of `result-bulk`.
+#[derive(Debug, Args)]
+pub struct ResultBulkArgs {
+    /// The results CSV, as the exam delivery system exports it.
+    #[arg(long)]
+    csv: PathBuf,
+    /// Show, per row, which badge each result gives and why; record nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ResultBulkArgs {
+    /// Record a file of passes in one transaction and issue what they give.
+    pub fn run(self, ctx: &mut Ctx) -> Result<i32, DeskError> {
+        let mut desk = ctx.desk()?;
+        let (results, problems) = read_results_csv(&files::read(&self.csv)?)?;
+        let pass = &mut ctx.passphrase();
+        run_results(&mut desk, &results, problems, self.dry_run, self.json, pass)
+    }
+}
+
 /// Run a `catalogue` subcommand.
-pub fn run_catalogue(desk: &mut Desk, command: CatalogueCommand) -> Result<i32, DeskError> {
+fn run_catalogue(desk: &mut Desk, command: CatalogueCommand) -> Result<i32, DeskError> {
     match command {
         CatalogueCommand::Import {
             file,
@@ -233,7 +308,7 @@ fn print_plan(plan: &ResultPlan, ran: bool, single: bool) {
 
 /// `result` and `result-bulk`: plan, print, and (unless a dry run) record
 /// and issue.
-pub fn run_results(
+fn run_results(
     desk: &mut Desk,
     results: &[ExamResult],
     read_problems: Vec<tessera_desk::RowProblem>,
@@ -277,11 +352,4 @@ pub fn run_results(
         print_plan(&plan, true, single);
     }
     Ok(0)
-}
-
-/// Read a results CSV for `result-bulk`.
-pub fn results_file(
-    path: &Path,
-) -> Result<(Vec<ExamResult>, Vec<tessera_desk::RowProblem>), DeskError> {
-    read_results_csv(&files::read(path)?)
 }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use tessera_core::SigningKey;
 
-use super::print_json;
+use super::output::print_json;
+use super::{Ctx, Switch};
 use tessera_desk::notify::{SendMode, SendReport, Smtp};
 use tessera_desk::store::files;
 use tessera_desk::store::secret::Secret;
@@ -45,7 +46,8 @@ pub enum MailCommand {
     /// default) or not (off).
     Queue {
         /// on or off.
-        state: String,
+        #[arg(value_enum)]
+        state: Switch,
     },
 }
 
@@ -74,8 +76,22 @@ pub struct NotifyArgs {
     pub json: bool,
 }
 
+impl MailCommand {
+    /// Run it with the desk's keys (the SMTP password is sealed to them).
+    pub fn run(self, ctx: &mut Ctx) -> Result<i32, DeskError> {
+        run_mail(&ctx.desk()?, self, &mut ctx.passphrase())
+    }
+}
+
+impl NotifyArgs {
+    /// Send: signs each message's badge, so it needs the keys.
+    pub fn run(self, ctx: &mut Ctx) -> Result<i32, DeskError> {
+        run_notify(&ctx.desk()?, self, &mut ctx.passphrase())
+    }
+}
+
 /// Run a `mail` subcommand.
-pub fn run_mail(
+fn run_mail(
     desk: &Desk,
     command: MailCommand,
     pass: &mut dyn FnMut() -> Option<Secret>,
@@ -141,7 +157,7 @@ pub fn run_mail(
             Ok(0)
         }
         MailCommand::Queue { state } => {
-            let on = super::on_off(&state)?;
+            let on = state.is_on();
             desk.set_mail_queue(on)?;
             println!(
                 "{}",
@@ -193,7 +209,7 @@ fn print_report(r: &SendReport, json: bool) -> Result<(), DeskError> {
 }
 
 /// Run `notify`.
-pub fn run_notify(
+fn run_notify(
     desk: &Desk,
     args: NotifyArgs,
     pass: &mut dyn FnMut() -> Option<Secret>,
