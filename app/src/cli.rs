@@ -1,5 +1,5 @@
 //! The plain command-line interface (for scripts and tests). Every command
-//! runs the same [`Desk`] code as the TUI. Errors go to stderr in plain
+//! runs the same [`Desk`](tessera_desk::Desk) code as the TUI. Errors go to stderr in plain
 //! words with the fix; the exit code is 0 on success, 1 for a refusal (an
 //! invalid badge, bad input), 2 for an unreadable input.
 //!

@@ -7,6 +7,8 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Gauge, List, ListItem, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
+use super::{Context, Pane, Reply};
+use crate::ui::Effect;
 use tessera_desk::IssueRequest;
 use tessera_desk::RowProblem;
 
@@ -170,5 +172,30 @@ pub fn view(s: &BulkState, frame: &mut Frame, area: Rect) {
                 bottom,
             );
         }
+    }
+}
+
+impl Pane for BulkState {
+    fn title(&self) -> &'static str {
+        "Bulk"
+    }
+
+    fn typing(&self) -> bool {
+        BulkState::typing(self)
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &Context) -> Reply {
+        match self.handle(key) {
+            BulkAction::Load(p) => Reply::Effect(Effect::LoadBulk(p)),
+            BulkAction::Issue => Reply::Effect(Effect::RunBulk(
+                self.ready.iter().map(|(_, r)| r.clone()).collect(),
+            )),
+            BulkAction::Cancel => Reply::Effect(Effect::CancelBulk),
+            BulkAction::None => Reply::None,
+        }
+    }
+
+    fn view(&self, _cx: &Context, frame: &mut Frame, area: Rect) {
+        view(self, frame, area);
     }
 }

@@ -9,6 +9,8 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use tui_big_text::{BigText, PixelSize};
 
 use super::widgets::{Input, field};
+use super::{Context, Pane, Reply};
+use crate::ui::Effect;
 use tessera_desk::check::{Report, Verdict};
 use tessera_formats::text::inert;
 
@@ -371,4 +373,28 @@ pub fn view(state: &CheckState, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::bordered().title(" Badge ")),
         details_area,
     );
+}
+
+impl Pane for CheckState {
+    fn title(&self) -> &'static str {
+        "Check"
+    }
+
+    fn typing(&self) -> bool {
+        CheckState::typing(self)
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &Context) -> Reply {
+        Reply::Effect(match self.handle(key) {
+            CheckAction::Reread => Effect::Reread,
+            CheckAction::File(f) => Effect::CheckFile(f),
+            CheckAction::Qr(t) => Effect::CheckQr(t),
+            CheckAction::Holder(identity, code) => Effect::CheckHolder(identity, code),
+            CheckAction::None => return Reply::None,
+        })
+    }
+
+    fn view(&self, _cx: &Context, frame: &mut Frame, area: Rect) {
+        view(self, frame, area);
+    }
 }

@@ -7,6 +7,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use tessera_core::Profile;
 
 use super::widgets::{Input, field};
+use super::{Context, Pane, Reply};
+use crate::ui::Effect;
 use tessera_desk::catalogue::Catalogue;
 use tessera_desk::{FieldProblem, IssueRequest};
 
@@ -306,4 +308,30 @@ pub fn view(
             .block(Block::bordered().title(" Preview ")),
         preview_area,
     );
+}
+
+impl Pane for IssueForm {
+    fn title(&self) -> &'static str {
+        "Issue"
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &Context) -> Reply {
+        match self.handle(key, cx.now) {
+            FormAction::Submit(req) => Reply::Effect(Effect::Issue(req)),
+            FormAction::None => Reply::None,
+        }
+    }
+
+    fn view(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        view(self, &cx.issuer_name, cx.next_serial, cx.now, frame, area);
+    }
+
+    /// Another desk or `tessera catalogue import` may have changed it.
+    fn on_enter(&self, _cx: &Context) -> Option<Effect> {
+        Some(Effect::LoadCatalogue)
+    }
 }

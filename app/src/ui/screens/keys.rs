@@ -8,6 +8,8 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
+use super::{Context, Pane, Reply};
+use crate::ui::Effect;
 use tessera_desk::catalogue::{Catalogue, LANGUAGES};
 use tessera_desk::check::date;
 use tessera_desk::store::ledger::{IssuerRecord, TrustedRecord};
@@ -389,4 +391,32 @@ fn catalogue_view(v: &KeysView, now: i64, frame: &mut Frame, area: Rect) {
             .block(Block::bordered().title(" Entry — ↑↓ move · c or Esc back to keys ")),
         detail_area,
     );
+}
+
+impl Pane for KeysView {
+    fn title(&self) -> &'static str {
+        "Keys"
+    }
+
+    fn typing(&self) -> bool {
+        KeysView::typing(self)
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &Context) -> Reply {
+        Reply::Effect(match self.handle(key) {
+            KeysAction::AddTrust(f, n) => Effect::AddTrust(f, n),
+            KeysAction::RemoveTrust(k) => Effect::RemoveTrust(k),
+            KeysAction::Rotate(p) => Effect::Rotate(p),
+            KeysAction::LoadCatalogue => Effect::LoadCatalogue,
+            KeysAction::None => return Reply::None,
+        })
+    }
+
+    fn view(&self, cx: &Context, frame: &mut Frame, area: Rect) {
+        view(self, cx.now, frame, area);
+    }
+
+    fn on_enter(&self, _cx: &Context) -> Option<Effect> {
+        Some(Effect::LoadKeys)
+    }
 }

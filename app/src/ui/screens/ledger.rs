@@ -10,6 +10,8 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::widgets::{Input, field};
+use super::{Context, Pane, Reply};
+use crate::ui::Effect;
 use tessera_desk::check::date;
 use tessera_desk::store::ledger::{BadgeRecord, BadgeState, Filter, MailState, Page};
 use tessera_desk::{ExportFormat, FORMATS};
@@ -362,5 +364,46 @@ pub fn view(v: &LedgerView, frame: &mut Frame, area: Rect) {
                 .wrap(ratatui::widgets::Wrap { trim: false }),
             area,
         );
+    }
+}
+
+impl LedgerView {
+    /// Load the rows the filter and window show.
+    pub fn reload(&self, now: i64) -> Effect {
+        Effect::LoadLedger(self.filter(now), self.page())
+    }
+}
+
+impl Pane for LedgerView {
+    fn title(&self) -> &'static str {
+        "Ledger"
+    }
+
+    fn typing(&self) -> bool {
+        LedgerView::typing(self)
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &Context) -> Reply {
+        Reply::Effect(match self.handle(key) {
+            LedgerAction::Reload => self.reload(cx.now),
+            LedgerAction::Write(s) => {
+                return Reply::CardJob(format!("write badge {s}"), Effect::WriteCard(s));
+            }
+            LedgerAction::Export(s, f) => Effect::Export(s, f),
+            LedgerAction::Share(s) => Effect::Share(s),
+            LedgerAction::Notify(s) => Effect::SendMail(Some(s)),
+            LedgerAction::Mark(s, st) => Effect::Mark(s, st),
+            LedgerAction::TogglePrivate(s, p) => Effect::SetPrivate(s, p),
+            LedgerAction::Revoke(s) => return Reply::RevokeSerial(s),
+            LedgerAction::None => return Reply::None,
+        })
+    }
+
+    fn view(&self, _cx: &Context, frame: &mut Frame, area: Rect) {
+        view(self, frame, area);
+    }
+
+    fn on_enter(&self, cx: &Context) -> Option<Effect> {
+        Some(self.reload(cx.now))
     }
 }

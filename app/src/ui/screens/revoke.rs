@@ -6,6 +6,8 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::widgets::{Input, field};
+use super::{Context, Pane, Reply};
+use crate::ui::Effect;
 
 /// The Revoke screen's state.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -140,4 +142,26 @@ pub fn view(form: &RevokeForm, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(r.clone()));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
+}
+
+impl Pane for RevokeForm {
+    fn title(&self) -> &'static str {
+        "Revoke"
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn on_key(&mut self, key: KeyEvent, _cx: &Context) -> Reply {
+        Reply::Effect(match self.handle(key) {
+            RevokeAction::Lookup(s) => Effect::LookupSerial(s),
+            RevokeAction::Revoke(s, r) => Effect::Revoke(s, r),
+            RevokeAction::None => return Reply::None,
+        })
+    }
+
+    fn view(&self, _cx: &Context, frame: &mut Frame, area: Rect) {
+        view(self, frame, area);
+    }
 }
