@@ -19,7 +19,8 @@ use tempfile::TempDir;
 use tessera_desk::Desk;
 use tessera_desk::store::ledger::sqlite::SCHEMA_VERSION;
 use tessera_desk::store::ledger::{
-    BadgeState, Filter, IssuerRecord, Ledger, LedgerError, NewBadge, Page, search_words,
+    BADGE_COLUMNS, BadgeState, Filter, IssuerRecord, Ledger, LedgerError, NewBadge, Page,
+    search_words,
 };
 
 fn fixture() -> PathBuf {
@@ -541,5 +542,32 @@ fn suspensions_and_key_ranges_are_the_same_on_both_backends() {
             Err(LedgerError::NotSuspended(2))
         ));
         assert!(ledger.suspensions(None).unwrap().is_empty(), "{backend}");
+    }
+}
+
+/// The badge columns are described once (`BADGE_COLUMNS`); each backend's
+/// table has every one, and the audit names one that goes missing.
+#[test]
+fn every_described_badge_column_is_in_both_backends_and_the_audit_names_a_missing_one() {
+    for (backend, keep, ledger) in ledgers_with(&[new_badge("ada@example.org", "RUST-101", None)]) {
+        assert_eq!(ledger.integrity_check().unwrap(), "ok", "{backend}");
+        let drop = "ALTER TABLE badges DROP COLUMN evidence";
+        match &keep {
+            Keep::Dir(dir) => rusqlite::Connection::open(dir.path().join("ledger.sqlite"))
+                .unwrap()
+                .execute_batch(drop)
+                .unwrap(),
+            Keep::Db(db) => postgres::Client::connect(&db.url, postgres::NoTls)
+                .unwrap()
+                .batch_execute(drop)
+                .unwrap(),
+        }
+        let report = ledger.integrity_check().unwrap();
+        assert_eq!(
+            report,
+            "the badges table has no column evidence (the ledger was changed outside Tessera)",
+            "{backend}"
+        );
+        assert!(BADGE_COLUMNS.contains(&"evidence"));
     }
 }

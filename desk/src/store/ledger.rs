@@ -18,6 +18,7 @@
 
 mod connect;
 pub mod postgres;
+mod sql;
 pub mod sqlite;
 
 use std::path::Path;
@@ -568,6 +569,48 @@ type Signer<'a> = dyn FnMut(u32, &NewBadge) -> Result<Vec<u8>, LedgerError> + 'a
 
 /// What a backend does; [`Ledger`] wraps one. Every method is one
 /// statement or one transaction.
+/// Every column of the badges table Tessera reads and writes, in both
+/// backends (their full-text search columns aside). `ledger audit` checks
+/// each backend's table against it, and the tests check both backends'
+/// schemas and statements against it.
+pub const BADGE_COLUMNS: [&str; 20] = [
+    "serial",
+    "kid",
+    "recipient",
+    "salt",
+    "subject",
+    "achievement_id",
+    "achievement_name",
+    "profile",
+    "display_name",
+    "issued_at",
+    "expires_at",
+    "state",
+    "card_uid",
+    "card_cose",
+    "revoked_at",
+    "revocation_reason",
+    "private",
+    "cose",
+    "evidence",
+    "level",
+];
+
+/// What a backend's badges table lacks of [`BADGE_COLUMNS`], in words
+/// (`None` when it has them all).
+fn missing_badge_columns(have: &[String]) -> Option<String> {
+    let missing: Vec<&str> = BADGE_COLUMNS
+        .into_iter()
+        .filter(|c| !have.iter().any(|h| h == c))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the badges table has no column {} (the ledger was changed outside Tessera)",
+            missing.join(", ")
+        )
+    })
+}
+
 trait Backend: Send {
     fn integrity_check(&self) -> Result<String, LedgerError>;
     fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError>;

@@ -23,10 +23,12 @@ use std::sync::{Mutex, MutexGuard};
 use postgres::types::ToSql;
 use postgres::{Client, Row};
 
+use super::sql;
 use super::{
     Backend, BadgeRecord, BadgeState, CardWritten, CatalogueRow, Copied, Filter, IssuerRecord,
     LedgerError, MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord,
-    SenderLock, Signer, Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
+    SenderLock, Signer, Suspension, TrustedRecord, index_words, inserted, message_id,
+    missing_badge_columns, search_words,
 };
 
 /// Every schema version, in order (see the SQLite backend's list; never
@@ -247,7 +249,7 @@ fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
     )?;
     let version: i64 = tx
         .query_one("SELECT coalesce(max(version), 0) FROM schema_history", &[])?
-        .get(0);
+        .try_get(0)?;
     for (i, (what, sql)) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         tx.batch_execute(sql)?;
         tx.execute(
@@ -374,6 +376,13 @@ fn pg_error(location: &str, e: postgres::Error) -> LedgerError {
         },
         _ => LedgerError::Postgres(format!("{} (SQLSTATE {code})", db.message())),
     }
+}
+
+/// Column `i` of a row; a value of another type than the schema gives is
+/// a damaged ledger, reported, never a panic.
+fn column<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T, LedgerError> {
+    row.try_get(i)
+        .map_err(|e| LedgerError::Damaged(e.to_string()))
 }
 
 fn serial_of(row: &Row, column: &str) -> Result<u32, LedgerError> {
@@ -610,9 +619,18 @@ fn refs(args: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
 impl Backend for PgLedger {
     fn integrity_check(&self) -> Result<String, LedgerError> {
         // The server keeps its own data consistent (WAL, checksums when
-        // enabled); here: the tables answer.
+        // enabled); here: the tables answer, with every column.
         self.query("SELECT count(*) FROM badges", &[])?;
-        Ok("ok".into())
+        let columns = self
+            .query(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'badges'",
+                &[],
+            )?
+            .iter()
+            .map(|r| column(r, 0))
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(missing_badge_columns(&columns).unwrap_or_else(|| "ok".into()))
     }
 
     fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError> {
@@ -678,8 +696,8 @@ impl Backend for PgLedger {
             )
             .map_err(err)?
             .iter()
-            .map(|r| r.get(0))
-            .collect();
+            .map(|r| column(r, 0))
+            .collect::<Result<_, _>>()?;
         serials.sort_unstable();
         // Sign everything first, then send the rows a thousand at a time
         // (a round trip per row would cost more than the signing).
@@ -786,7 +804,8 @@ impl Backend for PgLedger {
         let got: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&SENDER_LOCK])
             .map_err(|e| self.err(e))?
-            .get(0);
+            .try_get(0)
+            .map_err(|e| self.err(e))?;
         Ok(got.then(|| SenderLock {
             _held: Box::new(client),
         }))
@@ -795,30 +814,21 @@ impl Backend for PgLedger {
     fn outbox_change(&self, serial: u32, change: &OutboxChange) -> Result<bool, LedgerError> {
         let serial = i64::from(serial);
         let changed = match change {
-            OutboxChange::Sent(id, at) => self.execute(
-                "UPDATE outbox SET state = 'sent', sent_at = $3, attempts = attempts + 1, last_error = NULL
-                 WHERE serial = $1 AND message_id = $2 AND state = 'pending'",
-                &[&serial, id, at],
-            )?,
+            OutboxChange::Sent(id, at) => {
+                self.execute(sql::pg(sql::OUTBOX_SENT).as_str(), &[&serial, id, at])?
+            }
             OutboxChange::Retry(attempts, next, why) => {
                 let attempts = i32::try_from(*attempts).unwrap_or(i32::MAX);
                 self.execute(
-                    "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4
-                     WHERE serial = $1 AND state = 'pending'",
+                    sql::pg(sql::OUTBOX_RETRY).as_str(),
                     &[&serial, &attempts, next, why],
                 )?
             }
-            OutboxChange::Failed(why) => self.execute(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2
-                 WHERE serial = $1 AND state = 'pending'",
-                &[&serial, why],
-            )?,
+            OutboxChange::Failed(why) => {
+                self.execute(sql::pg(sql::OUTBOX_FAILED).as_str(), &[&serial, why])?
+            }
             OutboxChange::Requeue(id, to, now) => self.execute(
-                "INSERT INTO outbox (serial, message_id, recipient, state, next_attempt_at, queued_at)
-                 VALUES ($1, $2, $3, 'pending', $4, $4)
-                 ON CONFLICT (serial) DO UPDATE SET state = 'pending', message_id = excluded.message_id,
-                     recipient = excluded.recipient, next_attempt_at = excluded.next_attempt_at,
-                     attempts = 0, last_error = NULL, sent_at = NULL",
+                sql::pg(sql::OUTBOX_REQUEUE).as_str(),
                 &[&serial, id, to, now],
             )?,
         };
@@ -832,11 +842,13 @@ impl Backend for PgLedger {
                 &[],
             )?
             .iter()
-            .map(|r| CatalogueRow {
-                code: r.get(0),
-                entry: r.get(1),
+            .map(|r| {
+                Ok(CatalogueRow {
+                    code: column(r, 0)?,
+                    entry: column(r, 1)?,
+                })
             })
-            .collect())
+            .collect::<Result<_, LedgerError>>()?)
     }
 
     fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError> {
@@ -855,19 +867,21 @@ impl Backend for PgLedger {
                 &[&keys],
             )?,
             None => self.query(
-                "SELECT recipient, exam, passed_on, recorded_at FROM passes ORDER BY recipient, exam",
+                sql::pg(sql::ALL_PASSES).as_str(),
                 &[],
             )?,
         };
         Ok(rows
             .iter()
-            .map(|r| PassRecord {
-                recipient: r.get(0),
-                exam: r.get(1),
-                passed_on: r.get(2),
-                recorded_at: r.get(3),
+            .map(|r| {
+                Ok(PassRecord {
+                    recipient: column(r, 0)?,
+                    exam: column(r, 1)?,
+                    passed_on: column(r, 2)?,
+                    recorded_at: column(r, 3)?,
+                })
             })
-            .collect())
+            .collect::<Result<_, LedgerError>>()?)
     }
 
     fn next_serial(&self) -> Result<u32, LedgerError> {
@@ -875,7 +889,7 @@ impl Backend for PgLedger {
             "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM badge_serial",
             &[],
         )?;
-        let next: i64 = rows.first().map_or(1, |r| r.get(0));
+        let next: i64 = rows.first().map_or(Ok(1), |r| column(r, 0))?;
         u32::try_from(next).map_err(|_| LedgerError::SerialsExhausted)
     }
 
@@ -943,7 +957,7 @@ impl Backend for PgLedger {
         let (cond, mut args) = where_clause(filter);
         let count = |sql: String, args: &[Box<dyn ToSql + Sync>]| -> Result<u64, LedgerError> {
             let rows = self.query(&format!("SELECT count(*) FROM ({sql}) AS m"), &refs(args))?;
-            let n: i64 = rows.first().map_or(0, |r| r.get(0));
+            let n: i64 = rows.first().map_or(Ok(0), |r| column(r, 0))?;
             Ok(u64::try_from(n).unwrap_or(0))
         };
         let Some(cap) = cap else {
@@ -1000,7 +1014,7 @@ impl Backend for PgLedger {
         )?
         .iter()
         .map(|r| {
-            let i: i64 = r.get(0);
+            let i: i64 = column(r, 0)?;
             Ok((usize::try_from(i - 1).unwrap_or(usize::MAX), serial_of(r, "serial")?))
         })
         .collect()
@@ -1008,8 +1022,7 @@ impl Backend for PgLedger {
 
     fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<bool, LedgerError> {
         Ok(self.execute(
-            "UPDATE badges SET state = 'revoked', revoked_at = $2, revocation_reason = $3
-             WHERE serial = $1 AND state != 'revoked'",
+            sql::pg(sql::REVOKE).as_str(),
             &[&i64::from(serial), &now, &reason],
         )? == 1)
     }
@@ -1041,35 +1054,27 @@ impl Backend for PgLedger {
 
     fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError> {
         Ok(self.execute(
-            "UPDATE badges SET private = $2 WHERE serial = $1",
+            sql::pg(sql::SET_PRIVATE).as_str(),
             &[&i64::from(serial), &private],
         )? == 1)
     }
 
     fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError> {
-        self.query(
-            "SELECT serial FROM badges WHERE kid = $1 AND state = 'revoked' ORDER BY serial",
-            &[&kid],
-        )?
-        .iter()
-        .map(|r| serial_of(r, "serial"))
-        .collect()
+        self.query(sql::pg(sql::REVOKED_SERIALS).as_str(), &[&kid])?
+            .iter()
+            .map(|r| serial_of(r, "serial"))
+            .collect()
     }
 
     fn suspend(&self, serial: u32, reason: &str, at: i64) -> Result<bool, LedgerError> {
         Ok(self.execute(
-            "INSERT INTO suspensions (serial, reason, suspended_at)
-             SELECT serial, $2, $3 FROM badges WHERE serial = $1 AND state != 'revoked'
-             ON CONFLICT DO NOTHING",
+            sql::pg(sql::SUSPEND).as_str(),
             &[&i64::from(serial), &reason, &at],
         )? == 1)
     }
 
     fn reinstate(&self, serial: u32) -> Result<bool, LedgerError> {
-        Ok(self.execute(
-            "DELETE FROM suspensions WHERE serial = $1",
-            &[&i64::from(serial)],
-        )? == 1)
+        Ok(self.execute(sql::pg(sql::REINSTATE).as_str(), &[&i64::from(serial)])? == 1)
     }
 
     fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError> {
@@ -1146,7 +1151,7 @@ impl Backend for PgLedger {
     }
 
     fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError> {
-        Ok(self.execute("DELETE FROM trusted WHERE public_key = $1", &[&public_key])? == 1)
+        Ok(self.execute(sql::pg(sql::UNTRUST).as_str(), &[&public_key])? == 1)
     }
 
     fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError> {
@@ -1169,17 +1174,14 @@ impl Backend for PgLedger {
 
     fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
         Ok(self
-            .query("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .query(sql::pg(sql::META).as_str(), &[&key])?
             .first()
-            .map(|r| r.get(0)))
+            .map(|r| column(r, 0))
+            .transpose()?)
     }
 
     fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError> {
-        self.execute(
-            "INSERT INTO meta (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&key, &value],
-        )?;
+        self.execute(sql::pg(sql::SET_META).as_str(), &[&key, &value])?;
         Ok(())
     }
 
@@ -1287,5 +1289,20 @@ impl Backend for PgLedger {
         check(Vec::new())?;
         tx.commit().map_err(err)?;
         Ok(copied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The statements' column list is the one description of the table.
+    #[test]
+    fn the_badge_columns_read_are_the_described_ones() {
+        let read: Vec<&str> = COLUMNS
+            .split(',')
+            .map(|c| c.trim().trim_start_matches("b."))
+            .collect();
+        assert_eq!(read, super::super::BADGE_COLUMNS);
     }
 }

@@ -19,10 +19,12 @@ use std::path::Path;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
+use super::sql;
 use super::{
     Backend, BadgeRecord, BadgeState, CardWritten, CatalogueRow, Filter, IssuerRecord, LedgerError,
     MailState, NewBadge, OutboxChange, OutboxQuery, OutboxRecord, Page, PassRecord, SenderLock,
-    Signer, Suspension, TrustedRecord, index_words, inserted, message_id, search_words,
+    Signer, Suspension, TrustedRecord, index_words, inserted, message_id, missing_badge_columns,
+    search_words,
 };
 
 impl From<rusqlite::Error> for LedgerError {
@@ -228,8 +230,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
             }
         }
         tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            sql::SET_META,
             params![
                 format!("schema_{}", done + 1),
                 format!("{} ({})", step.what, chrono::Utc::now().to_rfc3339())
@@ -412,9 +413,15 @@ impl SqliteLedger {
 
 impl Backend for SqliteLedger {
     fn integrity_check(&self) -> Result<String, LedgerError> {
-        Ok(self
+        let pages: String = self
             .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let columns = self
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('badges')")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(missing_badge_columns(&columns).unwrap_or(pages))
     }
 
     fn add_issuer(&self, issuer: &IssuerRecord) -> Result<(), LedgerError> {
@@ -615,29 +622,18 @@ impl Backend for SqliteLedger {
 
     fn outbox_change(&self, serial: u32, change: &OutboxChange) -> Result<bool, LedgerError> {
         let changed = match change {
-            OutboxChange::Sent(id, at) => self.conn.execute(
-                "UPDATE outbox SET state = 'sent', sent_at = ?3, attempts = attempts + 1, last_error = NULL
-                 WHERE serial = ?1 AND message_id = ?2 AND state = 'pending'",
-                params![serial, id, at],
-            )?,
-            OutboxChange::Retry(attempts, next, why) => self.conn.execute(
-                "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4
-                 WHERE serial = ?1 AND state = 'pending'",
-                params![serial, attempts, next, why],
-            )?,
-            OutboxChange::Failed(why) => self.conn.execute(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2
-                 WHERE serial = ?1 AND state = 'pending'",
-                params![serial, why],
-            )?,
-            OutboxChange::Requeue(id, to, now) => self.conn.execute(
-                "INSERT INTO outbox (serial, message_id, recipient, state, next_attempt_at, queued_at)
-                 VALUES (?1, ?2, ?3, 'pending', ?4, ?4)
-                 ON CONFLICT (serial) DO UPDATE SET state = 'pending', message_id = excluded.message_id,
-                     recipient = excluded.recipient, next_attempt_at = excluded.next_attempt_at,
-                     attempts = 0, last_error = NULL, sent_at = NULL",
-                params![serial, id, to, now],
-            )?,
+            OutboxChange::Sent(id, at) => self
+                .conn
+                .execute(sql::OUTBOX_SENT, params![serial, id, at])?,
+            OutboxChange::Retry(attempts, next, why) => self
+                .conn
+                .execute(sql::OUTBOX_RETRY, params![serial, attempts, next, why])?,
+            OutboxChange::Failed(why) => self
+                .conn
+                .execute(sql::OUTBOX_FAILED, params![serial, why])?,
+            OutboxChange::Requeue(id, to, now) => self
+                .conn
+                .execute(sql::OUTBOX_REQUEUE, params![serial, id, to, now])?,
         };
         Ok(changed == 1)
     }
@@ -692,9 +688,7 @@ impl Backend for SqliteLedger {
                 .collect::<Result<_, _>>()?,
             None => self
                 .conn
-                .prepare_cached(
-                    "SELECT recipient, exam, passed_on, recorded_at FROM passes ORDER BY recipient, exam",
-                )?
+                .prepare_cached(sql::ALL_PASSES)?
                 .query_map([], row)?
                 .collect::<Result<_, _>>()?,
         })
@@ -796,11 +790,10 @@ impl Backend for SqliteLedger {
     }
 
     fn revoke(&self, serial: u32, reason: &str, now: i64) -> Result<bool, LedgerError> {
-        Ok(self.conn.execute(
-            "UPDATE badges SET state = 'revoked', revoked_at = ?2, revocation_reason = ?3
-             WHERE serial = ?1 AND state != 'revoked'",
-            params![serial, now, reason],
-        )? == 1)
+        Ok(self
+            .conn
+            .execute(sql::REVOKE, params![serial, now, reason])?
+            == 1)
     }
 
     fn set_state_from(
@@ -827,34 +820,27 @@ impl Backend for SqliteLedger {
     }
 
     fn set_private(&self, serial: u32, private: bool) -> Result<bool, LedgerError> {
-        Ok(self.conn.execute(
-            "UPDATE badges SET private = ?2 WHERE serial = ?1",
-            params![serial, private],
-        )? == 1)
+        Ok(self
+            .conn
+            .execute(sql::SET_PRIVATE, params![serial, private])?
+            == 1)
     }
 
     fn revoked_serials(&self, kid: &[u8]) -> Result<Vec<u32>, LedgerError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT serial FROM badges WHERE kid = ?1 AND state = 'revoked' ORDER BY serial",
-        )?;
+        let mut stmt = self.conn.prepare_cached(sql::REVOKED_SERIALS)?;
         let rows = stmt.query_map([kid], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn suspend(&self, serial: u32, reason: &str, at: i64) -> Result<bool, LedgerError> {
-        Ok(self.conn.execute(
-            "INSERT INTO suspensions (serial, reason, suspended_at)
-             SELECT serial, ?2, ?3 FROM badges WHERE serial = ?1 AND state != 'revoked'
-             ON CONFLICT DO NOTHING",
-            params![serial, reason, at],
-        )? == 1)
+        Ok(self
+            .conn
+            .execute(sql::SUSPEND, params![serial, reason, at])?
+            == 1)
     }
 
     fn reinstate(&self, serial: u32) -> Result<bool, LedgerError> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM suspensions WHERE serial = ?1", [serial])?
-            == 1)
+        Ok(self.conn.execute(sql::REINSTATE, [serial])? == 1)
     }
 
     fn suspensions(&self, kid: Option<&[u8]>) -> Result<Vec<Suspension>, LedgerError> {
@@ -916,10 +902,7 @@ impl Backend for SqliteLedger {
     }
 
     fn untrust(&self, public_key: &[u8]) -> Result<bool, LedgerError> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM trusted WHERE public_key = ?1", [public_key])?
-            == 1)
+        Ok(self.conn.execute(sql::UNTRUST, [public_key])? == 1)
     }
 
     fn trusted(&self) -> Result<Vec<TrustedRecord>, LedgerError> {
@@ -940,15 +923,12 @@ impl Backend for SqliteLedger {
     fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .query_row(sql::META, [key], |r| r.get(0))
             .optional()?)
     }
 
     fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        self.conn.execute(sql::SET_META, params![key, value])?;
         Ok(())
     }
 }
