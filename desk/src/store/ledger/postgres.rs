@@ -836,19 +836,18 @@ impl Backend for PgLedger {
     }
 
     fn catalogue(&self) -> Result<Vec<CatalogueRow>, LedgerError> {
-        Ok(self
-            .query(
-                "SELECT code, entry::text FROM catalogue ORDER BY code COLLATE \"C\"",
-                &[],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(CatalogueRow {
-                    code: column(r, 0)?,
-                    entry: column(r, 1)?,
-                })
+        self.query(
+            "SELECT code, entry::text FROM catalogue ORDER BY code COLLATE \"C\"",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(CatalogueRow {
+                code: column(r, 0)?,
+                entry: column(r, 1)?,
             })
-            .collect::<Result<_, LedgerError>>()?)
+        })
+        .collect()
     }
 
     fn put_catalogue(&mut self, rows: &[CatalogueRow], now: i64) -> Result<(), LedgerError> {
@@ -871,8 +870,7 @@ impl Backend for PgLedger {
                 &[],
             )?,
         };
-        Ok(rows
-            .iter()
+        rows.iter()
             .map(|r| {
                 Ok(PassRecord {
                     recipient: column(r, 0)?,
@@ -881,7 +879,7 @@ impl Backend for PgLedger {
                     recorded_at: column(r, 3)?,
                 })
             })
-            .collect::<Result<_, LedgerError>>()?)
+            .collect()
     }
 
     fn next_serial(&self) -> Result<u32, LedgerError> {
@@ -1173,11 +1171,10 @@ impl Backend for PgLedger {
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, LedgerError> {
-        Ok(self
-            .query(sql::pg(sql::META).as_str(), &[&key])?
+        self.query(sql::pg(sql::META).as_str(), &[&key])?
             .first()
             .map(|r| column(r, 0))
-            .transpose()?)
+            .transpose()
     }
 
     fn set_meta(&self, key: &str, value: &str) -> Result<(), LedgerError> {
