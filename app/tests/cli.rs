@@ -705,8 +705,13 @@ fn ledger_lifecycle_privacy_and_listing() {
     tessera(home.path())
         .args(["ledger", "list", "--state", "lost"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("not a state"));
+        // A usage error, as for any argument clap refuses: it names the
+        // states there are.
+        .code(2)
+        .stderr(
+            predicate::str::contains("invalid value 'lost'")
+                .and(predicate::str::contains("issued, written, accepted, declined, revoked")),
+        );
 }
 
 #[test]

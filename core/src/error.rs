@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::tag::CardType;
+
 /// A named field of a badge or status list, used in errors so a person can
 /// see which part was wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -208,7 +210,7 @@ pub enum Error {
         /// Bytes the card image needs.
         needed: usize,
         /// The card on the reader.
-        card: crate::ndef::CardType,
+        card: CardType,
     },
     /// The card holds no badge (blank, erased, or an empty NDEF message).
     CardEmpty,
@@ -330,7 +332,7 @@ impl fmt::Display for Error {
             Error::UnknownCardType => f.write_str(
                 "this card is not an NTAG213, NTAG215 or NTAG216 (or is not NDEF-formatted); use one of those",
             ),
-            Error::CardTooSmall { needed, card } => match crate::ndef::CardType::smallest_for(needed) {
+            Error::CardTooSmall { needed, card } => match CardType::smallest_for(needed) {
                 Some(fits) => write!(
                     f,
                     "this badge needs {needed} bytes: it needs an {fits} card, the card on the reader is an {card}"

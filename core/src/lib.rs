@@ -57,6 +57,7 @@ pub mod ndef;
 mod recipient;
 pub mod sizes;
 pub mod status;
+mod tag;
 mod trust;
 mod verdict;
 mod verify;

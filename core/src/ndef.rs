@@ -20,6 +20,7 @@
 
 use crate::error::Error;
 use crate::sizes::NDEF_OVERHEAD_MAX;
+pub use crate::tag::CardType;
 
 /// The NFC Forum external record type of a Tessera badge
 /// (`urn:nfc:ext:tsr.io:b`).
@@ -47,54 +48,7 @@ pub const CC_PAGE: u8 = 3;
 /// Bytes per page.
 pub const PAGE_LEN: usize = 4;
 
-/// The NTAG21x cards Tessera writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum CardType {
-    /// NTAG213: 144 bytes of user memory.
-    Ntag213,
-    /// NTAG215: 504 bytes of user memory, 496 of them announced for NDEF.
-    Ntag215,
-    /// NTAG216: 888 bytes of user memory, 872 of them announced for NDEF.
-    Ntag216,
-}
-
 impl CardType {
-    /// Every type, smallest first.
-    pub const ALL: [CardType; 3] = [CardType::Ntag213, CardType::Ntag215, CardType::Ntag216];
-
-    /// The marketing name, as printed on the card.
-    pub const fn name(self) -> &'static str {
-        match self {
-            CardType::Ntag213 => "NTAG213",
-            CardType::Ntag215 => "NTAG215",
-            CardType::Ntag216 => "NTAG216",
-        }
-    }
-
-    /// Bytes of user memory (pages 4 to [`CardType::last_user_page`]).
-    pub const fn user_bytes(self) -> usize {
-        match self {
-            CardType::Ntag213 => 144,
-            CardType::Ntag215 => 504,
-            CardType::Ntag216 => 888,
-        }
-    }
-
-    /// Bytes the capability container announces for NDEF data: the most a
-    /// card image may take.
-    pub const fn ndef_capacity(self) -> usize {
-        self.cc_size_byte() as usize * 8
-    }
-
-    const fn cc_size_byte(self) -> u8 {
-        match self {
-            CardType::Ntag213 => 0x12,
-            CardType::Ntag215 => 0x3e,
-            CardType::Ntag216 => 0x6d,
-        }
-    }
-
     /// The capability container (page 3) of a factory-formatted card:
     /// magic `E1`, mapping version 1.0, data area size / 8, read/write access.
     pub const fn capability_container(self) -> [u8; 4] {
@@ -131,11 +85,6 @@ impl CardType {
         }
     }
 
-    /// The smallest card a card image of `len` bytes fits.
-    pub fn smallest_for(len: usize) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| len <= t.ndef_capacity())
-    }
-
     /// Check that a card image of `len` bytes fits this card.
     pub fn check_fits(self, len: usize) -> Result<(), Error> {
         if len <= self.ndef_capacity() {
@@ -146,12 +95,6 @@ impl CardType {
                 card: self,
             })
         }
-    }
-}
-
-impl core::fmt::Display for CardType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

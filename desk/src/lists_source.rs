@@ -15,9 +15,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use tessera_formats::verdict::Reason;
-
 use super::DeskError;
+pub use super::site::Reasons;
 use super::site::{STATUS_LISTS_FILE, on_site};
 use crate::store::files;
 
@@ -30,33 +29,6 @@ pub const JWKS_LISTS_MEMBER: &str = "tessera_status_lists";
 /// revocations and suspensions ([`Reasons`]): unsigned words, shown only
 /// for a badge a signed list marks revoked or suspended.
 pub const JWKS_REASONS_MEMBER: &str = "tessera_reasons";
-
-/// Why badges were revoked or suspended, by key and serial: what a site
-/// shows and a trust file carries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Reasons {
-    /// Revoked badges.
-    pub revoked: Vec<Reason>,
-    /// Suspended badges.
-    pub suspended: Vec<Reason>,
-}
-
-impl Reasons {
-    /// Only the entries of key `kid` (hex).
-    pub fn of_key(&self, kid: &str) -> Self {
-        let keep = |v: &[Reason]| v.iter().filter(|r| r.kid == kid).cloned().collect();
-        Self {
-            revoked: keep(&self.revoked),
-            suspended: keep(&self.suspended),
-        }
-    }
-
-    /// Add `other`'s entries.
-    pub fn extend(&mut self, other: Self) {
-        self.revoked.extend(other.revoked);
-        self.suspended.extend(other.suspended);
-    }
-}
 
 /// The reasons a JWK Set from `trust export` carries, if any (a file
 /// whose reasons cannot be read carries none: they are only words).

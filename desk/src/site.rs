@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use tessera_formats::site::{CompactList, SITE_FORMAT, Site, SiteIssuer};
 use tessera_formats::verdict::Reason;
 
-use super::lists_source::Reasons;
 use super::{Desk, DeskError, KeyRing};
 use crate::store::files;
 use crate::store::ledger::{BadgeState, Filter};
@@ -53,6 +52,33 @@ fn page_with(page: &str, site: &Site) -> Result<String, DeskError> {
         .replace('<', "\\u003c");
     let block = format!(r#"<script type="application/json" id="tessera-site">{json}</script>"#);
     Ok(page.replacen(SITE_SLOT, &block, 1))
+}
+
+/// Why badges were revoked or suspended, by key and serial: what a site
+/// shows and a trust file carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reasons {
+    /// Revoked badges.
+    pub revoked: Vec<Reason>,
+    /// Suspended badges.
+    pub suspended: Vec<Reason>,
+}
+
+impl Reasons {
+    /// Only the entries of key `kid` (hex).
+    pub fn of_key(&self, kid: &str) -> Self {
+        let keep = |v: &[Reason]| v.iter().filter(|r| r.kid == kid).cloned().collect();
+        Self {
+            revoked: keep(&self.revoked),
+            suspended: keep(&self.suspended),
+        }
+    }
+
+    /// Add `other`'s entries.
+    pub fn extend(&mut self, other: Self) {
+        self.revoked.extend(other.revoked);
+        self.suspended.extend(other.suspended);
+    }
 }
 
 /// The page a site is built from.
