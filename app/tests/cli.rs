@@ -709,8 +709,9 @@ fn ledger_lifecycle_privacy_and_listing() {
         // states there are.
         .code(2)
         .stderr(
-            predicate::str::contains("invalid value 'lost'")
-                .and(predicate::str::contains("issued, written, accepted, declined, revoked")),
+            predicate::str::contains("invalid value 'lost'").and(predicate::str::contains(
+                "issued, written, accepted, declined, revoked",
+            )),
         );
 }
 

@@ -18,10 +18,29 @@ use tessera_core::{BadgeBuilder, Profile, SigningKey, TrustStore};
 /// A card written: the write, and whether the badge on it is bound to it.
 #[derive(Debug)]
 pub struct CardWrite {
+    /// The badge written.
+    pub serial: u32,
     /// Pages, UID, type, time.
     pub report: WriteReport,
     /// Bound to the card's UID, or why not.
     pub binding: Binding,
+}
+
+/// The line the CLI and the app both show for a card written.
+impl std::fmt::Display for CardWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = &self.report;
+        write!(
+            f,
+            "badge {} written to the {} with UID {} and verified ({} pages, {} ms); {}",
+            self.serial,
+            r.card_type,
+            hex::encode_upper(&r.uid),
+            r.pages,
+            r.elapsed.as_millis(),
+            self.binding.describe()
+        )
+    }
 }
 
 /// Whether a card holds its badge bound to its UID.
@@ -130,7 +149,11 @@ impl Desk {
                 }),
             )
             .map_err(DeskError::WrittenNotRecorded)?;
-        Ok(CardWrite { report, binding })
+        Ok(CardWrite {
+            serial,
+            report,
+            binding,
+        })
     }
 
     /// Ledger badge `serial` bound to the card with `uid` (what

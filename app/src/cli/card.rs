@@ -91,18 +91,10 @@ impl CardCommand {
                             eprint!("\rwriting {done}/{total} pages");
                         }
                     })?;
-                let report = &written.report;
                 if interactive {
                     eprintln!();
                 }
-                println!(
-                    "badge {serial} written to the {} with UID {} and verified ({} pages, {} ms); {}",
-                    report.card_type,
-                    hex::encode_upper(&report.uid),
-                    report.pages,
-                    report.elapsed.as_millis(),
-                    written.binding.describe()
-                );
+                println!("{written}");
                 Ok(0)
             }
             CardCommand::Check {

@@ -399,15 +399,7 @@ impl Runtime {
                 );
                 std::thread::spawn(move || {
                     let r = write_card_blocking(&tx, &cancel, &place, serial, &key)
-                        .map(|written| {
-                            format!(
-                                "badge {serial} written to the {} with UID {} and verified ({} pages); {}",
-                                written.report.card_type,
-                                hex::encode_upper(&written.report.uid),
-                                written.report.pages,
-                                written.binding.describe()
-                            )
-                        })
+                        .map(|written| written.to_string())
                         .map_err(|e| e.to_string());
                     writing.store(false, Ordering::SeqCst);
                     let _ = tx.send(Message::Written(r));
