@@ -751,13 +751,11 @@ fn every_error_has_a_stable_code_the_page_translates() {
 /// Every error of the core with the verdict a person sees for it. The
 /// kiosk (`tessera_firmware::Verdict` is this type, and `Kiosk::check`
 /// calls `Verdict::of`) and the desk (`tessera_desk::check` calls
-/// `Error::verdict`) both use this one classification.
+/// `Error::verdict`; its `Verdict` is the core's, re-exported)
+/// both use this one classification.
 #[test]
 fn every_error_has_one_verdict_for_kiosk_and_desk() {
     use tessera_core::{CardType, Verdict};
-    // The desk's verdict type is the core's (a coercion that only compiles
-    // when they are the same type).
-    let _same: fn(Verdict) -> tessera_desk::check::Verdict = |v| v;
     let table = [
         (Error::MalformedCbor { offset: 3 }, Verdict::Unreadable),
         (Error::NotCoseSign1, Verdict::Unreadable),

@@ -7,7 +7,7 @@ verification method).
 
 Usage: check_key_set.py SET.cose BADGE.cbor BADGE.jwt
 Prints JSON: the set's kids and which one each credential was verified
-with. Exits 1 with a reason if a check fails. Run by tests/interop_python.rs.
+with. Exits 1 with a reason if a check fails. Run by app/tests/interop_python.rs.
 """
 import json
 import sys

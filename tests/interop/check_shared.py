@@ -10,7 +10,7 @@ Usage: check_shared.py BADGE.jwt ISSUER.jwk BAKED.png BADGE.ob3.json
 * the Open Badges JSON parses and is an OpenBadgeCredential.
 
 Prints {"jwt": claims, "baked": credential, "json": credential} on success;
-exits 1 with a reason otherwise. Run by tests/interop_python.rs.
+exits 1 with a reason otherwise. Run by app/tests/interop_python.rs.
 """
 import json
 import sys

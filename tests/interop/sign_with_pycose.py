@@ -2,7 +2,7 @@
 encoder's choices: claims in non-sorted order, kid in the unprotected header.
 
 Usage: sign_with_pycose.py SEED_HEX OUT.cbor
-Run by tests/interop_python.rs, which verifies OUT.cbor with tessera-core.
+Run by app/tests/interop_python.rs, which verifies OUT.cbor with tessera-core.
 """
 import hashlib
 import sys

@@ -2,7 +2,7 @@
 
 Usage: verify_with_pycose.py BADGE.cbor ISSUER.cose_key
 Prints the decoded claims as JSON on success; exits 1 with a reason if any
-check fails. Run by tests/interop_python.rs.
+check fails. Run by app/tests/interop_python.rs.
 """
 import hashlib
 import json

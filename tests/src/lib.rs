@@ -255,6 +255,7 @@ pub fn signed_list(
     out
 }
 
+#[cfg(feature = "desk")]
 /// A desk at `home` on its demo issuer with one standard badge issued
 /// (Ada Lovelace, RUST-101 "Rust Fundamentals", expiring 2031-06-30).
 pub fn desk_with_badge(

@@ -20,7 +20,7 @@ use tessera_tests::*;
 
 fn script(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
+        .join("../tests/interop")
         .join(name)
 }
 
