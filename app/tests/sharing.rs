@@ -485,7 +485,9 @@ fn a_credential_must_say_exactly_what_its_badge_says_and_come_from_its_issuer() 
     // The desk will not sign it (what no verifier accepts is not signed);
     // the verdict on one signed elsewhere is tested in tessera-ld's
     // `refusals` (a proof made without this check).
-    let refused = share::sign_credential(&typed, &f.key, 1_780_000_000).unwrap_err();
+    let refused = share::sign_credential(&typed, &f.key, 1_780_000_000)
+        .unwrap_err()
+        .to_string();
     assert!(
         refused.contains("signed validUntil is \"1999999999\", not an RFC 3339 date"),
         "{refused}"

@@ -3,6 +3,7 @@
 //! the CLI's `--format`, the Ledger screen's menu and the help are all made
 //! from it.
 
+use crate::share::WriteError;
 use tessera_core::{PublicKey, SigningKey, TrustStore};
 
 use super::check::{date, expiry_date};
@@ -362,19 +363,17 @@ impl Desk {
         let text = match format {
             ExportFormat::Ob3Json | ExportFormat::BakedPng => {
                 let signed =
-                    crate::share::sign_credential(&credential, signer, badge.claims.issued_at)
-                        .map_err(DeskError::Input)?;
-                serde_json::to_string_pretty(&signed).map_err(|e| {
-                    DeskError::Input(format!("the credential cannot be written as JSON: {e}"))
-                })?
+                    crate::share::sign_credential(&credential, signer, badge.claims.issued_at)?;
+                serde_json::to_string_pretty(&signed)
+                    .map_err(|e| WriteError::Json("the credential", e))?
             }
-            _ => crate::share::vc_jwt(&credential, &badge, signer).map_err(DeskError::Input)?,
+            _ => crate::share::vc_jwt(&credential, &badge, signer)?,
         };
         if matches!(format, ExportFormat::Ob3Json | ExportFormat::VcJwt) {
             return Ok(format!("{text}\n").into_bytes());
         }
         let pixels = badge_picture(&badge, &issuer, described.as_ref());
-        crate::share::bake(&pixels, &text).map_err(DeskError::Input)
+        Ok(crate::share::bake(&pixels, &text)?)
     }
 
     /// A shareable ledger badge (not revoked, not private) and its issuer:

@@ -79,6 +79,10 @@ pub enum DeskError {
     /// Bad input from the user.
     #[error("{0}")]
     Input(String),
+    /// A file the desk makes could not be made (signing, encoding); not
+    /// the user's input.
+    #[error(transparent)]
+    Write(#[from] share::WriteError),
     /// File system problem.
     #[error(transparent)]
     File(#[from] FileError),
@@ -940,7 +944,7 @@ impl Desk {
             if let Some(reasons) = reasons {
                 let kid = list.kid().to_string();
                 let json = serde_json::to_vec_pretty(&reasons.of_key(&kid))
-                    .map_err(|e| DeskError::Input(format!("the reasons cannot be written: {e}")))?;
+                    .map_err(|e| share::WriteError::Json("the revocation reasons", e))?;
                 files::write_atomic(&dir.join(format!("reasons-{kid}.json")), &json)?;
             }
             out.push(ImportedList {

@@ -61,6 +61,28 @@ pub fn identity_hash(identity: &str, claim_code: &str) -> String {
     format!("sha256${}", hex::encode(h.finalize()))
 }
 
+/// What stopped the desk making an export or a signed file. None of it
+/// is the user's input: each keeps the library's error as its source (and
+/// says it, as the desk's errors are printed one line each).
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The Data Integrity proof could not be made.
+    #[error("the credential cannot be signed: {0}")]
+    Sign(#[source] tessera_ld::LdError),
+    /// The VC-JWT could not be made.
+    #[error("the VC-JWT cannot be signed: {0}")]
+    Jwt(#[source] jsonwebtoken::errors::Error),
+    /// The picture could not be encoded.
+    #[error("the picture cannot be written as PNG: {0}")]
+    Png(#[source] png::EncodingError),
+    /// A document could not be written as JSON.
+    #[error("{0} cannot be written as JSON: {1}")]
+    Json(&'static str, #[source] serde_json::Error),
+    /// A status list could not be compressed.
+    #[error("the status list cannot be compressed: {0}")]
+    Compress(#[source] std::io::Error),
+}
+
 /// The credential with its Data Integrity proof (`eddsa-rdfc-2022`) by the
 /// issuer's key, `created` at Unix time `created`. A badge's credential is
 /// dated at the badge's issue time, so every export of a badge is the same
@@ -70,14 +92,14 @@ pub fn sign_credential(
     credential: &Value,
     key: &SigningKey,
     created: u64,
-) -> Result<Value, String> {
+) -> Result<Value, WriteError> {
     tessera_ld::sign(
         credential,
         key,
         &verification_method(&key.public_key()),
         &rfc3339(created),
     )
-    .map_err(|e| e.to_string())
+    .map_err(WriteError::Sign)
 }
 
 /// The credential as a VC-JWT by the Open Badges 3.0 JOSE rules: a compact
@@ -89,7 +111,7 @@ pub fn vc_jwt(
     credential: &Value,
     badge: &VerifiedBadge<'_>,
     key: &SigningKey,
-) -> Result<String, String> {
+) -> Result<String, WriteError> {
     let mut header = Header::new(Algorithm::EdDSA);
     header.typ = Some("JWT".into());
     header.kid = Some(verification_method(&key.public_key()));
@@ -111,7 +133,7 @@ pub fn vc_jwt(
     der.extend_from_slice(&key.seed());
     let encoding = EncodingKey::from_ed_der(&der);
     der.fill(0);
-    jsonwebtoken::encode(&header, &claims, &encoding).map_err(|e| e.to_string())
+    jsonwebtoken::encode(&header, &claims, &encoding).map_err(WriteError::Jwt)
 }
 
 /// The compact badge inside a credential.
@@ -142,14 +164,14 @@ pub fn encode_png(
 
 /// The baked badge: the picture with the credential (a VC-JWT or the
 /// credential JSON) in an uncompressed `iTXt` chunk `openbadgecredential`.
-pub fn bake(pixels: &[u8], credential_text: &str) -> Result<Vec<u8>, String> {
+pub fn bake(pixels: &[u8], credential_text: &str) -> Result<Vec<u8>, WriteError> {
     encode_png(
         pixels,
         crate::picture::SIDE,
         png::ColorType::Rgb,
         Some((PNG_KEYWORD, credential_text)),
     )
-    .map_err(|e| e.to_string())
+    .map_err(WriteError::Png)
 }
 
 /// The credential text baked into a PNG.

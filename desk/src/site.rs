@@ -4,6 +4,7 @@
 //! reasons, written to a folder that any static host (or a
 //! file:// URL) serves. Publishing is copying the folder.
 
+use crate::share::WriteError;
 use std::path::{Path, PathBuf};
 
 use tessera_formats::site::{CompactList, SITE_FORMAT, Site, SiteIssuer};
@@ -48,7 +49,7 @@ fn page_with(page: &str, site: &Site) -> Result<String, DeskError> {
         ));
     }
     let json = serde_json::to_string(site)
-        .map_err(|e| DeskError::Input(format!("the site data cannot be written: {e}")))?
+        .map_err(|e| WriteError::Json("the site data", e))?
         .replace('<', "\\u003c");
     let block = format!(r#"<script type="application/json" id="tessera-site">{json}</script>"#);
     Ok(page.replacen(SITE_SLOT, &block, 1))

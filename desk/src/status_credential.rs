@@ -19,6 +19,7 @@
 //! The compact CBOR status list (`status-list.cbor`) stays what kiosks
 //! and the web page read; these are for verifiers of Open Badges.
 
+use crate::share::WriteError;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -146,7 +147,7 @@ pub fn encode_list(bits: &[u8]) -> Result<String, DeskError> {
     gz.write_all(bits)
         .and_then(|()| gz.finish())
         .map(|z| format!("u{}", URL_SAFE_NO_PAD.encode(z)))
-        .map_err(|e| DeskError::Input(format!("the status list cannot be compressed: {e}")))
+        .map_err(|e| WriteError::Compress(e).into())
 }
 
 /// The unsigned status list credential of a key, at `url`.
@@ -237,10 +238,9 @@ impl Desk {
             if unchanged {
                 continue;
             }
-            let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)
-                .map_err(DeskError::Input)?;
+            let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)?;
             let mut text = serde_json::to_string_pretty(&signed)
-                .map_err(|e| DeskError::Input(format!("the status list cannot be written: {e}")))?;
+                .map_err(|e| WriteError::Json("the status list", e))?;
             text.push('\n');
             if let Some(parent) = file.parent() {
                 files::create_dir(parent)?;
@@ -261,10 +261,9 @@ impl Desk {
         let (revoked, max) = self.ledger.revocations(kid.as_bytes())?;
         let encoded = encode_list(&bitstring(&revoked, max))?;
         let now = self.clock.signing_time()?;
-        let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)
-            .map_err(DeskError::Input)?;
+        let signed = sign_credential(&credential(&url, key, &encoded, now), key, now)?;
         let mut text = serde_json::to_string_pretty(&signed)
-            .map_err(|e| DeskError::Input(format!("the status list cannot be written: {e}")))?;
+            .map_err(|e| WriteError::Json("the status list", e))?;
         text.push('\n');
         Ok(Some(text.into_bytes()))
     }
