@@ -287,3 +287,20 @@ fn type_sizes_stay_within_budget() {
     );
     assert!(badge_size <= 256, "VerifiedBadge is {badge_size} bytes");
 }
+
+/// A card-bound copy is the same badge as the one issued (only the card
+/// UID differs); any other claim changed is another badge.
+#[test]
+fn a_card_bound_copy_is_the_same_badge_and_any_other_change_is_not() {
+    let sub = subject();
+    let issued = standard_claims(&sub);
+    let mut bound = issued;
+    bound.card_uid = Some(&[0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
+    assert!(bound.same_badge(&issued) && issued.same_badge(&bound));
+    let mut other_serial = bound;
+    other_serial.serial += 1;
+    assert!(!other_serial.same_badge(&issued));
+    let mut other_title = issued;
+    other_title.achievement_name = Some("Rust Fundamentals II");
+    assert!(!other_title.same_badge(&issued));
+}

@@ -79,6 +79,17 @@ pub struct BadgeClaims<'a> {
 }
 
 impl<'a> BadgeClaims<'a> {
+    /// The same badge: every claim equal but the card UID, which a
+    /// card-bound copy adds to the claims as issued (the desk compares a
+    /// card's copy, or a badge shown, with the one it issued).
+    pub fn same_badge(&self, other: &BadgeClaims<'_>) -> bool {
+        let mut this = *self;
+        let mut other = *other;
+        this.card_uid = None;
+        other.card_uid = None;
+        this == other
+    }
+
     /// Claims with the required fields and nothing else.
     pub const fn new(
         subject: &'a str,

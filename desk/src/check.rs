@@ -36,9 +36,7 @@ fn as_issued(b: &VerifiedBadge<'_>, r: &BadgeRecord) -> bool {
     else {
         return false;
     };
-    let mut given = b.claims;
-    given.card_uid = issued.card_uid;
-    given == issued
+    b.claims.same_badge(&issued)
 }
 
 /// The verdict on a credential whose Data Integrity proof does not hold
