@@ -236,8 +236,8 @@ pub struct Record {
     pub refused: Option<(Verdict, String)>,
 }
 
-/// A Data Integrity proof that holds: the key that made it, and the dates
-/// and status it signs.
+/// A Data Integrity proof that holds: the key that made it (the dates and
+/// status it signs are read from the credential, which the proof covers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProofSigner {
     /// The key that made the proof.
