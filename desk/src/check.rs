@@ -69,9 +69,9 @@ fn check_proof<const N: usize>(
 /// Integrity proof by a trusted key, and its dates. Its revocation is
 /// published by its issuer online, which an offline check cannot read:
 /// the verdict says so.
-fn foreign_credential<const N: usize>(
+fn foreign_credential(
     credential: &serde_json::Value,
-    cx: &Context<'_, N>,
+    cx: &Context<'_>,
 ) -> Report {
     let now = cx.now;
     let proof = match check_proof(credential, cx.trust, now) {
@@ -159,9 +159,9 @@ fn foreign_credential<const N: usize>(
 
 /// What a check is made against: the desk's trusted keys, which of them
 /// are demo keys, its ledger and the time.
-pub struct Context<'l, const N: usize> {
+pub struct Context<'l> {
     /// Trusted issuer keys.
-    pub trust: &'l TrustStore<N>,
+    pub trust: &'l TrustStore<64>,
     /// Key ids of the labelled demo issuer.
     pub demo_kids: &'l [Vec<u8>],
     /// This desk's ledger (revocation is immediate here; kiosks learn it
@@ -186,7 +186,7 @@ pub struct Context<'l, const N: usize> {
     pub own_kids: &'l [Vec<u8>],
 }
 
-impl<const N: usize> Context<'_, N> {
+impl Context<'_> {
     /// The trust list's name for `key`.
     fn trusted_name(&self, key: &PublicKey) -> Option<&str> {
         self.names
@@ -196,7 +196,7 @@ impl<const N: usize> Context<'_, N> {
     }
 }
 
-impl Knowledge for Context<'_, 64> {
+impl Knowledge for Context<'_> {
     type Error = LedgerError;
 
     fn place(&self) -> &'static str {
@@ -344,7 +344,7 @@ pub fn check(
     input: &[u8],
     card_uid: Option<&[u8]>,
     holder: Option<&Holder>,
-    cx: &Context<'_, 64>,
+    cx: &Context<'_>,
 ) -> Result<Report, LedgerError> {
     let ask = Ask {
         now: u64::try_from(cx.now).unwrap_or(0),
@@ -357,7 +357,7 @@ pub fn check(
 /// [`check`] for many inputs at once (a folder of badges from an employer,
 /// say), with batch signature verification; one verdict per input, each
 /// what [`check`] gives for it alone.
-pub fn check_many(inputs: &[&[u8]], cx: &Context<'_, 64>) -> Result<Vec<Report>, LedgerError> {
+pub fn check_many(inputs: &[&[u8]], cx: &Context<'_>) -> Result<Vec<Report>, LedgerError> {
     use tessera_formats::verdict::{judge, prepare};
     let now = u64::try_from(cx.now).unwrap_or(0);
     let prepared: Vec<_> = inputs.iter().map(|i| prepare(i, cx)).collect();
@@ -409,7 +409,7 @@ impl crate::Desk {
     /// Run `f` with this desk's trust, demo keys, ledger and the time now.
     fn with_context<T>(
         &self,
-        f: impl FnOnce(&Context<'_, 64>) -> Result<T, LedgerError>,
+        f: impl FnOnce(&Context<'_>) -> Result<T, LedgerError>,
     ) -> Result<T, crate::DeskError> {
         let (trust, demo_kids) = self.trust_store()?;
         let catalogue = self.catalogue()?;
