@@ -69,10 +69,7 @@ fn check_proof<const N: usize>(
 /// Integrity proof by a trusted key, and its dates. Its revocation is
 /// published by its issuer online, which an offline check cannot read:
 /// the verdict says so.
-fn foreign_credential(
-    credential: &serde_json::Value,
-    cx: &Context<'_>,
-) -> Report {
+fn foreign_credential(credential: &serde_json::Value, cx: &Context<'_>) -> Report {
     let now = cx.now;
     let proof = match check_proof(credential, cx.trust, now) {
         Ok(p) => p,
