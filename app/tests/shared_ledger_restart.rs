@@ -18,6 +18,7 @@ use tempfile::TempDir;
 #[path = "common/pg.rs"]
 mod pg;
 
+mod common;
 #[path = "common/desks.rs"]
 mod desks;
 

@@ -10,11 +10,10 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 use tessera_desk::store::ledger::{Filter, Ledger};
 
+/// The binary (as `common::tessera_process`) on the shared ledger `url`.
 pub fn tessera(home: &Path, url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tessera"));
-    c.env("TESSERA_HOME", home)
-        .env("TESSERA_LEDGER", url)
-        .env_remove("TESSERA_PASSPHRASE");
+    let mut c = crate::common::tessera_process(home);
+    c.env("TESSERA_LEDGER", url);
     c
 }
 
